@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The one entry point: ./build.sh [package|run|test|bench] [args...]
+#   package  build target/taskrunner.jar (dependencies included), tests skipped
+#   run      build if the jar is missing or older than the sources, then start the
+#            server in the foreground; further arguments go to the server (--port ...)
+#   test     run the whole test suite (real servers on port 0, temp data dirs)
+#   bench    build, then run the benchmarks, which print their figures
+set -euo pipefail
+cd "$(dirname "$0")"
+
+java_major() { # prints the major version of the java binary $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1 | cut -d. -f1
+}
+
+find_jdk() { # sets JAVA_HOME to a JDK 21+ (one with javac), or fails clearly
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  for d in /usr/lib/jvm/*; do [ -d "$d" ] && candidates+=("$d"); done
+  local home v
+  for home in "${candidates[@]}"; do
+    [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || continue
+    v=$(java_major "$home/bin/java")
+    if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$home"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "build.sh: no JDK 21 or newer found (looked at JAVA_HOME, java on PATH, /usr/lib/jvm/*)." >&2
+  echo "build.sh: install one (for example: apt-get install openjdk-21-jdk) or set JAVA_HOME." >&2
+  exit 1
+}
+
+mvn_() {
+  command -v mvn >/dev/null 2>&1 || { echo "build.sh: Apache Maven (mvn) is needed: apt-get install maven" >&2; exit 1; }
+  # Maven's own libraries use sun.misc.Unsafe; newer JDKs warn about it on every run.
+  MAVEN_OPTS="${MAVEN_OPTS:-} $( [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ] && echo --sun-misc-unsafe-memory-access=allow )" \
+    mvn -B "$@"
+}
+
+jar_is_stale() {
+  [ ! -f target/taskrunner.jar ] && return 0
+  [ -n "$(find src/main pom.xml -newer target/taskrunner.jar -print -quit)" ]
+}
+
+cmd="${1:-run}"; [ $# -gt 0 ] && shift
+find_jdk
+case "$cmd" in
+  package)
+    mvn_ -q -DskipTests package
+    echo "built target/taskrunner.jar" ;;
+  run)
+    if jar_is_stale; then mvn_ -q -DskipTests package; fi
+    exec "$JAVA_HOME/bin/java" -jar target/taskrunner.jar "$@" ;;
+  test)
+    mvn_ package "$@" ;;
+  bench)
+    mvn_ -q -DskipTests package test-compile dependency:build-classpath \
+      -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+    exec "$JAVA_HOME/bin/java" -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \
+      taskrunner.bench.Bench "$@" ;;
+  *)
+    echo "usage: ./build.sh [package|run|test|bench]" >&2; exit 2 ;;
+esac

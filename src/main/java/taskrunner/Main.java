@@ -1,0 +1,1 @@
+package taskrunner; public class Main { public static void main(String[] a){} }

@@ -1,0 +1,2 @@
+package taskrunner;
+class SmokeTest { @org.junit.jupiter.api.Test void t(){} }
