@@ -1,0 +1,121 @@
+package taskrunner.csv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One streaming validation pass over an input CSV against a task's field specification.
+ *
+ * <p>Invariant: the check reads the input at most once, front to back, holding one row plus at
+ * most {@link #MAX_REPORTED_ROWS} rendered offending rows; a format problem always wins over field
+ * problems, because column-level complaints about a structurally broken file would mislead.
+ */
+public final class CsvCheck {
+
+    /** Bound on rendered rows kept for the error body; the count itself is never capped. */
+    public static final int MAX_REPORTED_ROWS = 100;
+
+    private final List<String> mandatory;
+    private final Set<String> known;
+    private final boolean acceptsAnyColumns;
+
+    /**
+     * @param mandatory         columns that must exist and have a value in every row
+     * @param optional          columns that may exist
+     * @param acceptsAnyColumns if true, columns outside mandatory ∪ optional are not reported
+     */
+    public CsvCheck(List<String> mandatory, List<String> optional, boolean acceptsAnyColumns) {
+        this.mandatory = List.copyOf(mandatory);
+        Set<String> all = new LinkedHashSet<>(mandatory);
+        all.addAll(optional);
+        this.known = Set.copyOf(all);
+        this.acceptsAnyColumns = acceptsAnyColumns;
+    }
+
+    /** Convenience for a one-off check. */
+    public static CsvCheckResult check(InputStream in, List<String> mandatory,
+            List<String> optional, boolean acceptsAnyColumns) {
+        return new CsvCheck(mandatory, optional, acceptsAnyColumns).check(in);
+    }
+
+    /**
+     * Validates {@code in}. The stream is read but not closed; the caller owns it.
+     * Parse and I/O errors become a {@link FormatProblem} rather than exceptions, since for an
+     * uploaded file "unreadable" is just another way of being malformed.
+     */
+    public CsvCheckResult check(InputStream in) {
+        List<String> header = List.of();
+        long rows = 0;
+        // Not try-with-resources: closing the reader would close the caller's stream.
+        try {
+            CsvRowReader reader = new CsvRowReader(in);
+            header = reader.header();
+            if (header.isEmpty() || header.stream().anyMatch(h -> h == null || h.isEmpty())) {
+                return formatProblem(rows, header);
+            }
+            int[] mandatoryColumns = mandatoryColumns(header);
+            List<String> offending = new ArrayList<>();
+            long offendingCount = 0;
+            for (CsvRow row = reader.next(); row != null; row = reader.next()) {
+                if (row.cells().size() != header.size()) {
+                    return formatProblem(rows, header);
+                }
+                rows++;
+                if (lacksMandatoryValue(row, mandatoryColumns)) {
+                    offendingCount++;
+                    if (offending.size() < MAX_REPORTED_ROWS) {
+                        offending.add(row.toLineText());
+                    }
+                }
+            }
+            if (rows == 0) {
+                return formatProblem(rows, header);
+            }
+            return new CsvCheckResult(rows, header,
+                    fieldProblems(header, offending, offendingCount));
+        } catch (IOException e) {
+            return formatProblem(rows, header);
+        }
+    }
+
+    private Optional<Problem> fieldProblems(List<String> header, List<String> offending,
+            long offendingCount) {
+        List<String> unknown = acceptsAnyColumns ? List.of()
+                : header.stream().filter(h -> !known.contains(h)).toList();
+        List<String> missingFields = mandatory.stream().filter(m -> !header.contains(m)).toList();
+        if (unknown.isEmpty() && missingFields.isEmpty() && offendingCount == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new FieldProblems(unknown, missingFields, offending, offendingCount));
+    }
+
+    private int[] mandatoryColumns(List<String> header) {
+        // Every position, not indexOf: a duplicated mandatory column must be filled everywhere.
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < header.size(); i++) {
+            if (mandatory.contains(header.get(i))) {
+                idx.add(i);
+            }
+        }
+        return idx.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static boolean lacksMandatoryValue(CsvRow row, int[] mandatoryColumns) {
+        for (int i : mandatoryColumns) {
+            // Only null (unquoted empty) is missing; a quoted "" is a deliberate empty value.
+            if (row.cells().get(i) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static CsvCheckResult formatProblem(long rows, List<String> header) {
+        return new CsvCheckResult(rows, header, Optional.of(FormatProblem.standard()));
+    }
+}

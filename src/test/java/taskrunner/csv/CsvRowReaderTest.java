@@ -1,0 +1,81 @@
+package taskrunner.csv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CsvRowReaderTest {
+
+    private static InputStream in(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void headerAndNumberedRows() throws IOException {
+        try (CsvRowReader r = new CsvRowReader(in("h1,h2\n\na,\n\"\",b\n"))) {
+            assertEquals(List.of("h1", "h2"), r.header());
+            CsvRow first = r.next();
+            assertEquals(1, first.number());
+            assertEquals(Arrays.asList("a", null), first.cells());
+            CsvRow second = r.next();
+            assertEquals(2, second.number());
+            assertEquals(List.of("", "b"), second.cells());
+            assertNull(r.next());
+            assertEquals(2, r.rowsRead());
+        }
+    }
+
+    @Test
+    void leadingBomIsStripped() throws IOException {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] body = "id,näme\n1,2\n".getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[bom.length + body.length];
+        System.arraycopy(bom, 0, all, 0, bom.length);
+        System.arraycopy(body, 0, all, bom.length, body.length);
+        try (CsvRowReader r = new CsvRowReader(new ByteArrayInputStream(all))) {
+            assertEquals(List.of("id", "näme"), r.header());
+        }
+    }
+
+    @Test
+    void emptyInputHasEmptyHeaderAndNoRows() throws IOException {
+        try (CsvRowReader r = new CsvRowReader(in(""))) {
+            assertEquals(List.of(), r.header());
+            assertNull(r.next());
+        }
+    }
+
+    @Test
+    void unterminatedQuoteIsACheckedIOException() throws IOException {
+        try (CsvRowReader r = new CsvRowReader(in("a,b\n\"open,x\n1,2\n"))) {
+            assertThrows(IOException.class, r::next);
+        }
+    }
+
+    @Test
+    void streamsTwoHundredThousandGeneratedRows() throws IOException {
+        long rows = 200_000;
+        long missing = 0;
+        long last = 0;
+        try (CsvRowReader r = new CsvRowReader(new GeneratedCsvInputStream(rows))) {
+            assertEquals(List.of("id", "name", "extra"), r.header());
+            for (CsvRow row = r.next(); row != null; row = r.next()) {
+                assertEquals(Long.toString(row.number()), row.cells().get(0));
+                if (row.cells().get(2) == null) {
+                    missing++;
+                }
+                last = row.number();
+            }
+        }
+        assertEquals(rows, last);
+        assertEquals(rows / 1000, missing);
+    }
+}
