@@ -1,0 +1,12 @@
+package taskrunner;
+
+import java.util.List;
+
+/** The faces every server speaks, in the order their routes are tried. */
+final class Faces {
+    private Faces() {}
+
+    static List<FaceModule> standard() {
+        return List.of(new taskrunner.kazoo.KazooFace());
+    }
+}

@@ -1,0 +1,19 @@
+package taskrunner;
+
+import taskrunner.auth.Identity;
+import taskrunner.core.Registry;
+import taskrunner.core.TaskService;
+import taskrunner.store.BlobStore;
+import taskrunner.store.Store;
+
+import java.net.URI;
+import java.util.function.Supplier;
+
+/**
+ * What a face needs of the core, handed to its installer. Faces read and write through
+ * these and own nothing else.
+ *
+ * @param baseUri the server's own address once listening (for absolute URIs in answers)
+ */
+public record Services(Config config, Store store, BlobStore blobs, TaskService tasks, Identity identity,
+                       Registry registry, Supplier<URI> baseUri) {}

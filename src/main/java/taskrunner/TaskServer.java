@@ -1,0 +1,225 @@
+package taskrunner;
+
+import com.sun.net.httpserver.HttpServer;
+import taskrunner.auth.Account;
+import taskrunner.auth.Identity;
+import taskrunner.auth.Token;
+import taskrunner.auth.User;
+import taskrunner.core.JobTaskType;
+import taskrunner.core.Registry;
+import taskrunner.core.RowTaskType;
+import taskrunner.core.Runner;
+import taskrunner.core.TaskCodec;
+import taskrunner.core.TaskService;
+import taskrunner.http.Router;
+import taskrunner.store.BlobStore;
+import taskrunner.store.Kind;
+import taskrunner.store.Store;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+
+/**
+ * The embeddable server: one port, one data directory, the three faces over one core.
+ *
+ * <pre>
+ *   try (TaskServer s = TaskServer.builder().port(0).dataDir(dir).rowTask(myType).build().start()) {
+ *       URI base = s.uri();
+ *   }
+ * </pre>
+ * {@link #start()} returns once the port is listening and tasks left queued or running by
+ * the previous process have been recovered; {@link #close()} stops accepting, interrupts
+ * running tasks without marking them stopped (the next start resumes them) and closes the
+ * journal.
+ */
+public final class TaskServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TaskServer.class.getName());
+
+    static {
+        // The JDK server reads these once; they are the header and request-time limits it lacks by default.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        System.setProperty("sun.net.httpserver.maxReqHeaders", System.getProperty("sun.net.httpserver.maxReqHeaders", "200"));
+        System.setProperty("sun.net.httpserver.maxReqHeaderSize", System.getProperty("sun.net.httpserver.maxReqHeaderSize", "65536"));
+        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "60"));
+    }
+
+    private final Config config;
+    private final Registry registry;
+    private final List<FaceModule> faces;
+    private final Clock clock;
+    private Store store;
+    private Runner runner;
+    private HttpServer http;
+    private ExecutorService executor;
+    private Services services;
+    private Identity.Bootstrap bootstrap;
+    private URI uri;
+
+    private TaskServer(Builder b) {
+        this.config = b.config;
+        this.registry = b.registry;
+        this.faces = List.copyOf(b.faces);
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public TaskServer start() throws IOException {
+        Path data = config.dataDir();
+        var kinds = new ArrayList<Kind<?>>(List.of(TaskCodec.KIND, Account.KIND, User.KIND, Token.KIND));
+        for (FaceModule f : faces) kinds.addAll(f.kinds());
+        store = Store.open(data, kinds, config.compactAfterBytes());
+        try {
+            var identity = new Identity(store, clock, config.tokenTtlMs());
+            bootstrap = identity.bootstrap(config.adminPassword());
+            var blobs = new BlobStore(data);
+            runner = new Runner(config.maxRunning(), config.maxQueued());
+            var tasks = new TaskService(store, blobs, registry, runner, clock);
+            services = new Services(config, store, blobs, tasks, identity, registry, () -> uri);
+            var router = new Router(config.maxBodyBytes());
+            for (FaceModule f : faces) f.install(router, services);
+            http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 1024);
+            executor = Executors.newVirtualThreadPerTaskExecutor();
+            http.setExecutor(executor);
+            http.createContext("/", router);
+            http.start();
+            var addr = http.getAddress();
+            String host = addr.getAddress().isAnyLocalAddress() ? "127.0.0.1" : addr.getAddress().getHostAddress();
+            if (host.contains(":")) host = "[" + host + "]";
+            uri = URI.create("http://" + host + ":" + addr.getPort() + "/");
+            tasks.recover();
+            return this;
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw new IOException(e);
+        }
+    }
+
+    /** The address it listens on, ending in "/". */
+    public URI uri() {
+        return uri;
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    /** What the first start created (the admin password to print once), or null. */
+    public Identity.Bootstrap bootstrap() {
+        return bootstrap;
+    }
+
+    @Override
+    public void close() {
+        if (http != null) http.stop(0);
+        if (runner != null) runner.shutdown(5000);
+        if (executor != null) executor.shutdownNow();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (IOException e) {
+                LOG.warning("closing the journal: " + e);
+            }
+        }
+    }
+
+    /** Builds a server; every setting has the default of {@link Config#defaults()}. */
+    public static final class Builder {
+        private Config config = Config.defaults();
+        private final Registry registry = new Registry();
+        private final List<FaceModule> faces = new ArrayList<>(Faces.standard());
+        private Clock clock = Clock.systemUTC();
+
+        public Builder config(Config c) {
+            this.config = c;
+            return this;
+        }
+
+        public Builder port(int port) {
+            var c = config;
+            config = new Config(port, c.bind(), c.dataDir(), c.tasksFile(), c.adminPassword(), c.maxRunning(), c.maxQueued(),
+                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
+                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            return this;
+        }
+
+        public Builder bind(String bind) {
+            var c = config;
+            config = new Config(c.port(), bind, c.dataDir(), c.tasksFile(), c.adminPassword(), c.maxRunning(), c.maxQueued(),
+                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
+                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            var c = config;
+            config = new Config(c.port(), c.bind(), dir, c.tasksFile(), c.adminPassword(), c.maxRunning(), c.maxQueued(),
+                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
+                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            return this;
+        }
+
+        public Builder adminPassword(String password) {
+            var c = config;
+            config = new Config(c.port(), c.bind(), c.dataDir(), c.tasksFile(), password, c.maxRunning(), c.maxQueued(),
+                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
+                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            return this;
+        }
+
+        /** Registers a row task type (Kazoo shape). */
+        public Builder rowTask(RowTaskType type) {
+            registry.add(type);
+            return this;
+        }
+
+        /** Registers a job task type (CKAN shape). */
+        public Builder jobTask(JobTaskType type) {
+            registry.add(type);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Loads operator-declared command tasks from a JSON file (see README). */
+        public Builder tasksFile(Path file) throws IOException {
+            for (RowTaskType t : taskrunner.tasks.CommandTasks.load(file)) registry.add(t);
+            return this;
+        }
+
+        public Registry registry() {
+            return registry;
+        }
+
+        public Config config() {
+            return config;
+        }
+
+        public TaskServer build() {
+            for (RowTaskType t : taskrunner.tasks.Examples.rowTypes()) {
+                if (registry.row(t.key()) == null) registry.add(t);
+            }
+            return new TaskServer(this);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package taskrunner.auth;
+
+import taskrunner.store.Store;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The one identity system of every face: accounts in a tree, users with hashed passwords,
+ * and tokens stored hashed with sliding expiry.
+ *
+ * <p>Invariants: usernames are unique (lowercase); a token is found only through the
+ * SHA-256 of what the client sent, so a stored token cannot be replayed from the data
+ * directory; sliding expiry is journaled only when it moved by more than a tenth of the
+ * token's lifetime, so a busy client does not cost an fsync per request.
+ */
+public final class Identity {
+    private static final Logger LOG = Logger.getLogger(Identity.class.getName());
+    public static final String ROOT_NAME = "root";
+    public static final String ADMIN_NAME = "admin";
+
+    private final Store store;
+    private final Clock clock;
+    private final long defaultTtlMs;
+    private final Map<String, String> userByName = new ConcurrentHashMap<>();
+    private final Map<String, String> accountByKey = new ConcurrentHashMap<>();
+
+    public Identity(Store store, Clock clock, long defaultTtlMs) {
+        this.store = store;
+        this.clock = clock;
+        this.defaultTtlMs = defaultTtlMs;
+        store.listen(User.KIND, (old, now) -> {
+            if (old != null) userByName.remove(old.username());
+            if (now != null) userByName.put(now.username(), now.id());
+        });
+        store.listen(Account.KIND, (old, now) -> {
+            if (old != null && old.apiKeyHash() != null) accountByKey.remove(old.apiKeyHash());
+            if (now != null && now.apiKeyHash() != null) accountByKey.put(now.apiKeyHash(), now.id());
+        });
+        for (User u : store.all(User.KIND)) userByName.put(u.username(), u.id());
+        for (Account a : store.all(Account.KIND)) if (a.apiKeyHash() != null) accountByKey.put(a.apiKeyHash(), a.id());
+    }
+
+    /** What the first start made: the root account's api_key and the admin password, to print once. */
+    public record Bootstrap(Account root, String apiKey, String adminPassword, boolean passwordGenerated) {}
+
+    /**
+     * Creates the root account and its admin user if there are no accounts yet; returns
+     * null when they already exist.
+     */
+    public Bootstrap bootstrap(String adminPassword) throws IOException {
+        if (store.count(Account.KIND) > 0) return null;
+        boolean generated = adminPassword == null || adminPassword.isEmpty();
+        String password = generated ? Secrets.token().substring(0, 20) : adminPassword;
+        var created = createAccount(null, ROOT_NAME);
+        createUser(created.account().id(), ADMIN_NAME, password, true, null, null, null);
+        return new Bootstrap(created.account(), created.apiKey(), password, generated);
+    }
+
+    public record NewAccount(Account account, String apiKey) {}
+
+    /** Creates a child of {@code parentId} (null: the root) with a fresh api_key. */
+    public NewAccount createAccount(String parentId, String name) throws IOException {
+        List<String> tree = new ArrayList<>();
+        if (parentId != null) {
+            Account parent = account(parentId);
+            if (parent == null) throw new IllegalArgumentException("no account " + parentId);
+            tree.addAll(parent.tree());
+            tree.add(parent.id());
+        }
+        String apiKey = Secrets.hex(32);
+        var a = new Account(Secrets.hex(16), name, tree, Secrets.sha256(apiKey), clock.millis());
+        store.put(Account.KIND, a.id(), a);
+        return new NewAccount(a, apiKey);
+    }
+
+    public User createUser(String accountId, String username, String password, boolean admin,
+                           String firstName, String lastName, String email) throws IOException {
+        String name = username.toLowerCase(Locale.ROOT);
+        synchronized (userByName) {
+            if (userByName.containsKey(name)) throw new IllegalStateException("username " + name + " is taken");
+            var u = new User(Secrets.hex(16), accountId, name,
+                    PasswordHasher.hash(PasswordHasher.credential(name, password)), admin,
+                    firstName, lastName, email, clock.millis());
+            store.put(User.KIND, u.id(), u);
+            return u;
+        }
+    }
+
+    public Account account(String id) {
+        return store.get(Account.KIND, id);
+    }
+
+    public Account accountByName(String name) {
+        for (Account a : store.all(Account.KIND)) if (a.name().equals(name)) return a;
+        return null;
+    }
+
+    public Account root() {
+        for (Account a : store.all(Account.KIND)) if (a.isRoot()) return a;
+        return null;
+    }
+
+    public User user(String id) {
+        return store.get(User.KIND, id);
+    }
+
+    public User userByName(String username) {
+        String id = userByName.get(username.toLowerCase(Locale.ROOT));
+        return id == null ? null : user(id);
+    }
+
+    public List<User> users(String accountId) {
+        var l = new ArrayList<User>();
+        for (User u : store.all(User.KIND)) if (u.accountId().equals(accountId)) l.add(u);
+        return l;
+    }
+
+    /** Checks a username and password; returns the user or null. */
+    public User checkPassword(String username, String password) {
+        if (username == null || password == null) return null;
+        return checkCredential(username, PasswordHasher.credential(username, password));
+    }
+
+    /** Checks Kazoo's md5("user:password") credential; returns the user or null. */
+    public User checkCredential(String username, String md5Credential) {
+        User u = userByName(username);
+        if (u == null) {
+            PasswordHasher.verify(md5Credential, DUMMY_HASH); // same cost whether or not the user exists
+            return null;
+        }
+        return PasswordHasher.verify(md5Credential.toLowerCase(Locale.ROOT), u.passwordHash()) ? u : null;
+    }
+
+    private static final String DUMMY_HASH = PasswordHasher.hash("not a credential");
+
+    /**
+     * Finds the user of a Kazoo md5 credential without a username, as Kazoo does with
+     * {@code credentials} + {@code account_name}: tries the users of that account (or all).
+     */
+    public User checkCredentialInAccount(String md5Credential, String accountName) {
+        for (User u : store.all(User.KIND)) {
+            if (accountName != null) {
+                Account a = account(u.accountId());
+                if (a == null || !a.name().equals(accountName)) continue;
+            }
+            if (PasswordHasher.verify(md5Credential.toLowerCase(Locale.ROOT), u.passwordHash())) return u;
+        }
+        return null;
+    }
+
+    /** The account whose api_key this is, or null. */
+    public Account accountByApiKey(String apiKey) {
+        if (apiKey == null) return null;
+        String id = accountByKey.get(Secrets.sha256(apiKey));
+        return id == null ? null : account(id);
+    }
+
+    /** Issues a token for a user (or, with user null, for an account's api_key). */
+    public String issueToken(Account account, User user, Long ttlMs) throws IOException {
+        String token = Secrets.token();
+        long ttl = ttlMs == null ? defaultTtlMs : ttlMs;
+        var t = new Token(Secrets.sha256(token), account.id(), user == null ? null : user.id(),
+                clock.millis() + ttl, ttl);
+        store.put(Token.KIND, t.hash(), t);
+        return token;
+    }
+
+    /** The principal of a valid token, sliding its expiry; null if unknown or expired. */
+    public Principal authenticate(String token) {
+        if (token == null || token.isEmpty() || token.length() > 200) return null;
+        String hash = Secrets.sha256(token);
+        Token t = store.get(Token.KIND, hash);
+        long now = clock.millis();
+        if (t == null) return null;
+        if (t.expires() <= now) {
+            try {
+                store.delete(Token.KIND, hash);
+            } catch (IOException e) {
+                LOG.warning("could not delete an expired token: " + e);
+            }
+            return null;
+        }
+        Account a = account(t.accountId());
+        if (a == null) return null;
+        User u = t.userId() == null ? null : user(t.userId());
+        if (t.userId() != null && u == null) return null;
+        if (now + t.ttlMs() - t.expires() > t.ttlMs() / 10) {
+            try {
+                store.put(Token.KIND, hash, new Token(hash, t.accountId(), t.userId(), now + t.ttlMs(), t.ttlMs()));
+            } catch (IOException e) {
+                LOG.warning("could not slide a token's expiry: " + e);
+            }
+        }
+        boolean superduper = a.isRoot() && (u == null || u.admin());
+        return new Principal(a, u, token, superduper);
+    }
+
+    /** Forgets a token; returns false if it was not known. */
+    public boolean revoke(String token) throws IOException {
+        if (token == null) return false;
+        String hash = Secrets.sha256(token);
+        if (store.get(Token.KIND, hash) == null) return false;
+        store.delete(Token.KIND, hash);
+        return true;
+    }
+
+    /** True if the principal may act on {@code accountId}: its own, a descendant, or superduper. */
+    public boolean mayAccess(Principal p, String accountId) {
+        if (p == null || accountId == null) return false;
+        if (p.superduper()) return true;
+        if (p.account().id().equals(accountId)) return true;
+        Account target = account(accountId);
+        return target != null && target.tree().contains(p.account().id());
+    }
+}

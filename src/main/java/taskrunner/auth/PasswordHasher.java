@@ -1,0 +1,50 @@
+package taskrunner.auth;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+/**
+ * PBKDF2-HMAC-SHA256 password hashes, stored as
+ * {@code pbkdf2$<iterations>$<salt b64>$<hash b64>}.
+ *
+ * <p>What is hashed is Kazoo's credential, {@code md5("user:password")} in hex, not the
+ * password itself: Kazoo clients log in by sending exactly that md5, and plain-password
+ * logins compute it first, so one stored hash serves both without keeping the md5.
+ */
+public final class PasswordHasher {
+    private static final int ITERATIONS = 120_000;
+
+    private PasswordHasher() {}
+
+    public static String credential(String username, String password) {
+        return Secrets.md5(username.toLowerCase(java.util.Locale.ROOT) + ":" + password);
+    }
+
+    public static String hash(String credential) {
+        byte[] salt = Secrets.random(16);
+        byte[] h = pbkdf2(credential, salt, ITERATIONS);
+        var b64 = Base64.getEncoder().withoutPadding();
+        return "pbkdf2$" + ITERATIONS + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(h);
+    }
+
+    public static boolean verify(String credential, String stored) {
+        if (credential == null || stored == null) return false;
+        String[] p = stored.split("\\$");
+        if (p.length != 4 || !p[0].equals("pbkdf2")) return false;
+        var b64 = Base64.getDecoder();
+        byte[] h = pbkdf2(credential, b64.decode(p[2]), Integer.parseInt(p[1]));
+        return MessageDigest.isEqual(h, b64.decode(p[3]));
+    }
+
+    private static byte[] pbkdf2(String secret, byte[] salt, int iterations) {
+        try {
+            var spec = new PBEKeySpec(secret.toCharArray(), salt, iterations, 256);
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package taskrunner.core;
+
+/**
+ * A task of the CKAN shape: JSON input to a JSON or text result, with logs.
+ *
+ * @param async     true: submitting answers at once and the job runs in the background;
+ *                  false: submitting waits for the result
+ * @param rerunSafe true if a job that was running when the process died may simply be run
+ *                  again after a restart; otherwise it ends as an error saying so
+ */
+public record JobTaskType(String name, boolean async, boolean rerunSafe, JobHandler handler) {
+
+    /**
+     * Runs one job. Returns the result (a JSON-compatible value: String, Number, Boolean,
+     * List, Map or null), or throws {@link JobError} for an expected failure; any other
+     * exception is reported as an unexpected error.
+     *
+     * <p>Threading: called on the job's own virtual thread.
+     */
+    @FunctionalInterface
+    public interface JobHandler {
+        Object run(Object data, JobContext ctx) throws Exception;
+    }
+
+    /** The context of a running job: cancellation plus a log stored on the job. */
+    public interface JobContext extends TaskContext {
+        /** Stores a log record (level: DEBUG, INFO, WARNING, ERROR) on the job. */
+        void log(String level, String message);
+    }
+
+    /** An expected failure of a job: its message becomes the job's error message. */
+    public static class JobError extends Exception {
+        public JobError(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package taskrunner.http;
+
+/**
+ * One of the APIs taskrunner speaks, as the router sees it: how that API writes an error.
+ *
+ * <p>Threading: called from request threads concurrently; implementations are stateless.
+ */
+public interface Face {
+    /**
+     * The error response in this face's envelope for a status the router decides (404 no
+     * route, 405 method, 413 body too large, 400 malformed body, 500 unexpected, 503 busy).
+     */
+    Response error(Request req, int status, String message);
+}

@@ -1,0 +1,162 @@
+package taskrunner.http;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request as handlers see it: method, decoded path, path parameters, query
+ * parameters (first value wins; all values via {@link #queryAll}), headers, cookies and a
+ * body that cannot be read past the route's size limit.
+ */
+public final class Request {
+    private final HttpExchange exchange;
+    private final String path;
+    private final Map<String, List<String>> query;
+    private final String requestId;
+    private final long bodyLimit;
+    private Map<String, String> pathParams = Map.of();
+    private InputStream body;
+
+    Request(HttpExchange exchange, String path, String requestId, long bodyLimit) {
+        this.exchange = exchange;
+        this.path = path;
+        this.query = parseForm(exchange.getRequestURI().getRawQuery());
+        this.requestId = requestId;
+        this.bodyLimit = bodyLimit;
+    }
+
+    void pathParams(Map<String, String> params) {
+        this.pathParams = params;
+    }
+
+    public HttpExchange exchange() {
+        return exchange;
+    }
+
+    public String method() {
+        return exchange.getRequestMethod();
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String param(String name) {
+        return pathParams.get(name);
+    }
+
+    public String query(String name) {
+        var v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    public List<String> queryAll(String name) {
+        return query.getOrDefault(name, List.of());
+    }
+
+    public Map<String, List<String>> queryMap() {
+        return Collections.unmodifiableMap(query);
+    }
+
+    public String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** The value of one cookie from the Cookie header(s), or null. */
+    public String cookie(String name) {
+        for (String h : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+            for (String part : h.split(";")) {
+                int eq = part.indexOf('=');
+                if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
+                    String v = part.substring(eq + 1).trim();
+                    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) v = v.substring(1, v.length() - 1);
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    public long bodyLimit() {
+        return bodyLimit;
+    }
+
+    /** The body as a stream that fails with {@link BodyTooLarge} past the route's limit. */
+    public InputStream body() {
+        if (body == null) body = new LimitedInputStream(exchange.getRequestBody(), bodyLimit);
+        return body;
+    }
+
+    /** The whole body (only for routes whose limit keeps it small). */
+    public byte[] bodyBytes() throws IOException {
+        return body().readAllBytes();
+    }
+
+    /**
+     * The body parsed as a JSON value (Map, List, String, Number, Boolean or null); null for
+     * an empty body.
+     *
+     * @throws MalformedBody if it is not JSON
+     */
+    public Object bodyJson() throws IOException {
+        byte[] b = bodyBytes();
+        if (isBlank(b)) return null;
+        try {
+            return JSON.std.anyFrom(b);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new MalformedBody(e.getOriginalMessage());
+        }
+    }
+
+    /** The body parsed as an application/x-www-form-urlencoded form. */
+    public Map<String, List<String>> bodyForm() throws IOException {
+        return parseForm(new String(bodyBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static boolean isBlank(byte[] b) {
+        for (byte x : b) if (x != ' ' && x != '\n' && x != '\r' && x != '\t') return false;
+        return true;
+    }
+
+    /** The body was not what the route accepts. */
+    public static final class MalformedBody extends IOException {
+        public MalformedBody(String message) {
+            super(message);
+        }
+    }
+
+    public static Map<String, List<String>> parseForm(String raw) {
+        var m = new LinkedHashMap<String, List<String>>();
+        if (raw == null || raw.isEmpty()) return m;
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+        }
+        return m;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s; // a stray % is kept as sent rather than failing the request
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package taskrunner.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The hand-written router behind the one JDK HttpServer context. Routes are
+ * {@code METHOD /literal/{param}/...} patterns; a trailing {@code {name*}} takes the rest of
+ * the path. The first registered match wins.
+ *
+ * <p>Invariant: every exchange is ended exactly once, whatever the handler does: its
+ * response, an {@link HttpError}'s response, or the face's error envelope for a missing
+ * route (404), a wrong method (405), a body over the route's limit (413), a malformed body
+ * (400), a full queue (503) and anything unexpected (500, logged with the request id).
+ */
+public final class Router implements HttpHandler {
+    private static final Logger LOG = Logger.getLogger(Router.class.getName());
+
+    /** Handles one request; runs on a virtual thread per request. */
+    @FunctionalInterface
+    public interface Handler {
+        Response handle(Request req) throws Exception;
+    }
+
+    private record Route(String method, String[] parts, Face face, long maxBody, Handler handler) {}
+
+    private record Prefix(String prefix, Face face) {}
+
+    private final List<Route> routes = new ArrayList<>();
+    private final List<Prefix> prefixes = new ArrayList<>();
+    private final long defaultMaxBody;
+    private Face fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
+
+    public Router(long defaultMaxBody) {
+        this.defaultMaxBody = defaultMaxBody;
+    }
+
+    public Router route(String method, String pattern, Face face, Handler handler) {
+        return route(method, pattern, face, defaultMaxBody, handler);
+    }
+
+    public Router route(String method, String pattern, Face face, long maxBody, Handler handler) {
+        routes.add(new Route(method, split(pattern), face, maxBody, handler));
+        return this;
+    }
+
+    /** Paths under {@code prefix} that match no route get this face's 404. */
+    public Router face(String prefix, Face face) {
+        prefixes.add(new Prefix(prefix, face));
+        prefixes.sort((a, b) -> b.prefix.length() - a.prefix.length());
+        return this;
+    }
+
+    /** The face for paths no prefix claims. */
+    public Router fallback(Face face) {
+        this.fallback = face;
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) {
+        String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
+        if (rid == null || rid.isEmpty() || rid.length() > 64) rid = taskrunner.auth.Secrets.hex(16);
+        Face face = fallback;
+        Request req = null;
+        Response res;
+        try {
+            URI uri = ex.getRequestURI();
+            String path = uri.getPath();
+            if (path == null || path.contains("\0")) path = "/";
+            face = faceFor(path);
+            String[] parts = split(path);
+            Route match = null;
+            Map<String, String> params = null;
+            Set<String> allowed = new LinkedHashSet<>();
+            for (Route r : routes) {
+                Map<String, String> p = match(r.parts, parts);
+                if (p == null) continue;
+                if (r.method.equals(ex.getRequestMethod())) {
+                    match = r;
+                    params = p;
+                    break;
+                }
+                allowed.add(r.method);
+            }
+            long limit = match == null ? 0 : match.maxBody;
+            req = new Request(ex, path, rid, limit);
+            if (match == null) {
+                if (allowed.isEmpty()) {
+                    res = face.error(req, 404, "not found");
+                } else {
+                    res = face.error(req, 405, "method not allowed").header("Allow", String.join(", ", allowed));
+                }
+            } else {
+                face = match.face;
+                req.pathParams(params);
+                String cl = ex.getRequestHeaders().getFirst("Content-Length");
+                if (cl != null && parseLong(cl) > limit) {
+                    res = face.error(req, 413, "request body larger than " + limit + " bytes");
+                } else {
+                    res = match.handler.handle(req);
+                }
+            }
+        } catch (HttpError e) {
+            res = e.response();
+        } catch (BodyTooLarge e) {
+            res = face.error(req, 413, e.getMessage());
+        } catch (Request.MalformedBody e) {
+            res = face.error(req, 400, e.getMessage());
+        } catch (taskrunner.core.Runner.QueueFull e) {
+            res = face.error(req, 503, e.getMessage()).header("Retry-After", "5");
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "request " + rid + " " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " failed", e);
+            try {
+                res = face.error(req, 500, "internal error");
+            } catch (RuntimeException e2) {
+                res = Response.text(500, "text/plain", "internal error\n");
+            }
+        }
+        send(ex, res, rid);
+    }
+
+    private void send(HttpExchange ex, Response res, String rid) {
+        try (ex) {
+            var h = ex.getResponseHeaders();
+            for (Response.Header header : res.headers) h.add(header.name(), header.value());
+            if (!h.containsKey("X-Request-ID")) h.set("X-Request-ID", rid);
+            boolean head = "HEAD".equals(ex.getRequestMethod());
+            if (res.bytes != null) {
+                boolean noBody = head || res.status == 204 || res.status == 304 || res.bytes.length == 0;
+                ex.sendResponseHeaders(res.status, noBody ? -1 : res.bytes.length);
+                if (!noBody) {
+                    try (OutputStream out = ex.getResponseBody()) {
+                        out.write(res.bytes);
+                    }
+                }
+            } else {
+                ex.sendResponseHeaders(res.status, res.length < 0 ? 0 : (res.length == 0 ? -1 : res.length));
+                if (res.length != 0) {
+                    try (OutputStream out = ex.getResponseBody()) {
+                        res.stream.writeTo(out);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.fine("request " + rid + ": client went away: " + e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "request " + rid + ": writing the response failed", e);
+        }
+    }
+
+    private Face faceFor(String path) {
+        for (Prefix p : prefixes) if (path.equals(p.prefix) || path.startsWith(p.prefix + "/")) return p.face;
+        return fallback;
+    }
+
+    private static String[] split(String path) {
+        var out = new ArrayList<String>();
+        for (String s : path.split("/")) if (!s.isEmpty()) out.add(s);
+        return out.toArray(String[]::new);
+    }
+
+    private static Map<String, String> match(String[] pattern, String[] parts) {
+        Map<String, String> params = null;
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.startsWith("{") && p.endsWith("*}")) {
+                if (i >= parts.length) return null;
+                if (params == null) params = new HashMap<>();
+                params.put(p.substring(1, p.length() - 2), String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
+                return params;
+            }
+            if (i >= parts.length) return null;
+            if (p.startsWith("{") && p.endsWith("}")) {
+                if (params == null) params = new HashMap<>();
+                params.put(p.substring(1, p.length() - 1), parts[i]);
+            } else if (!p.equals(parts[i])) {
+                return null;
+            }
+        }
+        if (pattern.length != parts.length) return null;
+        return params == null ? Map.of() : params;
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

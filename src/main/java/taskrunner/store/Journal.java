@@ -1,0 +1,270 @@
+package taskrunner.store;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The append-only journal that makes every acknowledged write durable.
+ *
+ * <h2>File format</h2>
+ * Two files in the data directory, both UTF-8 JSON lines, each line ended by {@code '\n'}:
+ * <pre>
+ *   snapshot.jsonl   the state at the last compaction: one put line per live record
+ *   journal.jsonl    every event since that compaction, in the order it was applied
+ *
+ *   put:    {"k":"task","id":"3f…","v":{…the whole record…}}
+ *   delete: {"k":"task","id":"3f…","del":true}
+ * </pre>
+ * A put carries the whole record value, never a patch, so replaying an event twice gives
+ * the same state; that is what makes a crash between the snapshot's rename and the
+ * journal's truncation harmless. A line counts only once its {@code '\n'} is on disk: at
+ * open, a last line that is incomplete or does not parse (a torn write) is dropped and the
+ * file truncated back to the end of the last good line.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ * <li>Persist, then mutate memory: an event is handed to the apply callback only after
+ *     the write and {@code force} that carry it have returned, and callers of
+ *     {@link #append} are released only after that.</li>
+ * <li>Memory follows the file: one writer thread applies events in exactly the order they
+ *     stand in the file.</li>
+ * <li>Group commit: the writer drains every waiting event into one write and one
+ *     {@code force}, so durability costs one fsync per batch, not per request.</li>
+ * </ul>
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Journal.class.getName());
+    static final String JOURNAL = "journal.jsonl";
+    static final String SNAPSHOT = "snapshot.jsonl";
+    private static final int MAX_BATCH = 4096;
+
+    private record Pending(JournalEvent event, CompletableFuture<Void> done) {}
+
+    private final Path dir;
+    private final Consumer<JournalEvent> apply;
+    private final Supplier<List<JournalEvent>> liveState;
+    private final long compactAfterBytes;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private FileChannel channel;
+    private volatile boolean closed;
+    private volatile long compactions;
+
+    /**
+     * Opens the journal in {@code dir}, replaying snapshot and journal into {@code apply}
+     * before returning.
+     *
+     * @param liveState called on the writer thread at compaction time; returns one put
+     *                  event per live record (memory equals the file at that moment)
+     */
+    public Journal(Path dir, Consumer<JournalEvent> apply, Supplier<List<JournalEvent>> liveState,
+                   long compactAfterBytes) throws IOException {
+        this.dir = dir;
+        this.apply = apply;
+        this.liveState = liveState;
+        this.compactAfterBytes = compactAfterBytes;
+        Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve(SNAPSHOT + ".tmp"));
+        replay(dir.resolve(SNAPSHOT), false);
+        long good = replay(dir.resolve(JOURNAL), true);
+        channel = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.size() > good) {
+            LOG.warning("journal: dropping a torn last line (" + (channel.size() - good) + " bytes)");
+            channel.truncate(good);
+            channel.force(true);
+        }
+        channel.position(good);
+        writer = Thread.ofPlatform().name("journal-writer").daemon(true).start(this::writeLoop);
+    }
+
+    /** Appends one event and returns once it is fsynced and applied to memory. */
+    public void append(JournalEvent event) throws IOException {
+        if (closed) throw new IOException("journal is closed");
+        var done = new CompletableFuture<Void>();
+        queue.add(new Pending(event, done));
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            // The event may still be written; the caller must not report it as refused.
+            done.join();
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    /** Number of compactions done since open; for tests and benchmarks. */
+    public long compactions() {
+        return compactions;
+    }
+
+    /** Requests a compaction now (run by the writer thread before its next batch). */
+    public void compactNow() throws IOException {
+        append(null);
+    }
+
+    private void writeLoop() {
+        var batch = new ArrayList<Pending>();
+        var bytes = new ByteArrayOutputStream(1 << 16);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                bytes.reset();
+                boolean compact = false;
+                for (Pending p : batch) {
+                    if (p.event == null) compact = true;
+                    else bytes.writeBytes(encode(p.event));
+                }
+                IOException failure = null;
+                try {
+                    if (bytes.size() > 0) {
+                        ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
+                        while (buf.hasRemaining()) channel.write(buf);
+                        channel.force(false);
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                }
+                for (Pending p : batch) {
+                    if (failure != null) {
+                        p.done.completeExceptionally(failure);
+                        continue;
+                    }
+                    if (p.event != null) {
+                        try {
+                            apply.accept(p.event);
+                        } catch (RuntimeException e) {
+                            LOG.severe("journal: applying an event failed: " + e);
+                        }
+                    }
+                }
+                if (failure == null && (compact || channel.position() > compactAfterBytes)) {
+                    try {
+                        compact();
+                    } catch (IOException e) {
+                        LOG.severe("journal: compaction failed, journal kept: " + e);
+                    }
+                }
+                for (Pending p : batch) p.done.complete(null);
+                batch.clear();
+            } catch (InterruptedException e) {
+                if (closed) break;
+            } catch (Throwable t) {
+                LOG.severe("journal writer: " + t);
+                for (Pending p : batch) p.done.completeExceptionally(t);
+                batch.clear();
+            }
+        }
+    }
+
+    /** Writes the live state to a new snapshot (temp, fsync, rename) and empties the journal. */
+    private void compact() throws IOException {
+        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            var bytes = new ByteArrayOutputStream(1 << 20);
+            for (JournalEvent e : liveState.get()) {
+                bytes.writeBytes(encode(e));
+                if (bytes.size() > (1 << 20)) {
+                    out.write(ByteBuffer.wrap(bytes.toByteArray()));
+                    bytes.reset();
+                }
+            }
+            out.write(ByteBuffer.wrap(bytes.toByteArray()));
+            out.force(true);
+        }
+        Files.move(tmp, dir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Fsync.directory(dir);
+        channel.truncate(0);
+        channel.position(0);
+        channel.force(true);
+        compactions++;
+    }
+
+    static byte[] encode(JournalEvent e) {
+        var line = new LinkedHashMap<String, Object>();
+        line.put("k", e.kind());
+        line.put("id", e.id());
+        if (e.isDelete()) line.put("del", true);
+        else line.put("v", e.value());
+        try {
+            return (JSON.std.asString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Replays a file into apply; returns the byte length of its good prefix. */
+    @SuppressWarnings("unchecked")
+    private long replay(Path file, boolean tolerateTornTail) throws IOException {
+        if (!Files.exists(file)) return 0;
+        long good = 0;
+        try (var in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
+            var line = new StringBuilder();
+            int c;
+            while (true) {
+                line.setLength(0);
+                boolean ended = false;
+                while ((c = in.read()) != -1) {
+                    if (c == '\n') {
+                        ended = true;
+                        break;
+                    }
+                    line.append((char) c);
+                }
+                if (!ended) {
+                    if (line.length() > 0 && !tolerateTornTail) throw new IOException(file + ": incomplete last line");
+                    break;
+                }
+                Map<String, Object> obj;
+                try {
+                    obj = JSON.std.mapFrom(line.toString());
+                } catch (IOException e) {
+                    if (tolerateTornTail && in.read() == -1) break; // the torn last line
+                    throw new IOException(file + ": unreadable line after byte " + good + ": " + e.getMessage());
+                }
+                String kind = (String) obj.get("k");
+                String id = (String) obj.get("id");
+                Object v = obj.get("v");
+                apply.accept(new JournalEvent(kind, id, Boolean.TRUE.equals(obj.get("del")) ? null : (Map<String, Object>) v));
+                good += line.toString().getBytes(StandardCharsets.UTF_8).length + 1;
+            }
+        }
+        return good;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channel.close();
+    }
+}

@@ -1,0 +1,18 @@
+package taskrunner.store;
+
+import java.util.Map;
+
+/**
+ * A kind of record kept in the {@link Store}: its name in the journal and how its values
+ * turn into JSON objects and back. Codecs must be pure: {@code decode(encode(v))} equals
+ * {@code v}, so replaying the journal rebuilds exactly what was acknowledged.
+ */
+public record Kind<T>(String name, Codec<T> codec) {
+
+    /** Converts one record value to the JSON object stored in the journal, and back. */
+    public interface Codec<T> {
+        Map<String, Object> encode(T value);
+
+        T decode(Map<String, Object> json);
+    }
+}

@@ -1,0 +1,117 @@
+package taskrunner.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * Every record taskrunner keeps (tasks, accounts, users, tokens, entries, datasets), in
+ * memory, indexed by kind and id, and made durable by the {@link Journal}.
+ *
+ * <p>Invariant: memory holds exactly what the journal holds. Writers block in
+ * {@link #put}/{@link #delete} until the event is fsynced; only then does the journal's
+ * writer thread change the maps and call the listeners, in file order. Readers therefore
+ * never see a value that a crash could take back, and never see half an update (values
+ * are immutable records).
+ *
+ * <p>Listeners run on the journal writer thread: they must be quick and must not write to
+ * the store.
+ */
+public final class Store implements AutoCloseable {
+    private final Map<String, Kind<?>> kinds = new HashMap<>();
+    private final Map<String, ConcurrentHashMap<String, Object>> byKind = new ConcurrentHashMap<>();
+    private final Map<String, List<BiConsumer<Object, Object>>> listeners = new ConcurrentHashMap<>();
+    private Journal journal;
+
+    /** Opens the store in {@code dir}; every kind the journal may hold must be given here. */
+    public static Store open(Path dir, Collection<Kind<?>> kinds, long compactAfterBytes) throws IOException {
+        var store = new Store(kinds);
+        store.journal = new Journal(dir, store::apply, store::liveState, compactAfterBytes);
+        return store;
+    }
+
+    private Store(Collection<Kind<?>> kinds) {
+        for (Kind<?> k : kinds) {
+            this.kinds.put(k.name(), k);
+            byKind.put(k.name(), new ConcurrentHashMap<>());
+        }
+    }
+
+    /**
+     * Calls {@code listener(old, new)} after every change of a record of this kind (old or
+     * new is null for a create or a delete), including during replay at open.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> void listen(Kind<T> kind, BiConsumer<T, T> listener) {
+        listeners.computeIfAbsent(kind.name(), k -> new CopyOnWriteArrayList<>())
+                .add((a, b) -> listener.accept((T) a, (T) b));
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Kind<T> kind, String id) {
+        return id == null ? null : (T) byKind.get(kind.name()).get(id);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> Collection<T> all(Kind<T> kind) {
+        return (Collection<T>) byKind.get(kind.name()).values();
+    }
+
+    public int count(Kind<?> kind) {
+        return byKind.get(kind.name()).size();
+    }
+
+    /** Stores the whole value under id; returns once it is durable and visible. */
+    public <T> void put(Kind<T> kind, String id, T value) throws IOException {
+        journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value)));
+    }
+
+    /** Removes the record; returns once the removal is durable and visible. */
+    public void delete(Kind<?> kind, String id) throws IOException {
+        journal.append(new JournalEvent(kind.name(), id, null));
+    }
+
+    /** Writes a snapshot and starts an empty journal (also done by size automatically). */
+    public void compact() throws IOException {
+        journal.compactNow();
+    }
+
+    public long compactions() {
+        return journal.compactions();
+    }
+
+    private void apply(JournalEvent e) {
+        Kind<?> kind = kinds.get(e.kind());
+        if (kind == null) {
+            throw new IllegalStateException("journal holds records of unknown kind " + e.kind());
+        }
+        var map = byKind.get(e.kind());
+        Object old = e.isDelete() ? map.remove(e.id()) : map.put(e.id(), kind.codec().decode(e.value()));
+        Object now = e.isDelete() ? null : map.get(e.id());
+        for (var l : listeners.getOrDefault(e.kind(), List.of())) l.accept(old, now);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private List<JournalEvent> liveState() {
+        var events = new ArrayList<JournalEvent>();
+        for (var entry : byKind.entrySet()) {
+            Kind kind = kinds.get(entry.getKey());
+            for (var rec : entry.getValue().entrySet()) {
+                events.add(new JournalEvent(kind.name(), rec.getKey(), kind.codec().encode(rec.getValue())));
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public void close() throws IOException {
+        journal.close();
+    }
+}

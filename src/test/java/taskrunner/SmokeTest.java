@@ -1,2 +1,0 @@
-package taskrunner;
-class SmokeTest { @org.junit.jupiter.api.Test void t(){} }

@@ -1,0 +1,86 @@
+package taskrunner.support;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import taskrunner.TaskServer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A real server on port 0 with a temp data directory, plus an HTTP client: what every
+ * HTTP test starts from. The admin password is "adminpass".
+ */
+public final class ServerFixture implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "adminpass";
+    public final Path dataDir;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Consumer<TaskServer.Builder> customize;
+    public TaskServer server;
+
+    public ServerFixture() throws IOException {
+        this(b -> {});
+    }
+
+    public ServerFixture(Consumer<TaskServer.Builder> customize) throws IOException {
+        this.dataDir = Files.createTempDirectory("taskrunner-test");
+        this.customize = customize;
+        start();
+    }
+
+    /** Starts (again) on the same data directory. */
+    public void start() throws IOException {
+        var b = TaskServer.builder().port(0).dataDir(dataDir).adminPassword(ADMIN_PASSWORD);
+        customize.accept(b);
+        server = b.build().start();
+    }
+
+    public void restart() throws IOException {
+        server.close();
+        start();
+    }
+
+    public URI uri(String pathAndQuery) {
+        return server.uri().resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder req) throws IOException, InterruptedException {
+        return http.send(req.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(uri(pathAndQuery));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> json(String body) throws IOException {
+        return (Map<String, Object>) JSON.std.anyFrom(body);
+    }
+
+    /** Polls until the condition holds or the deadline passes; fails with the message then. */
+    public static void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (Boolean.TRUE.equals(condition.get())) return;
+            Thread.sleep(10);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (server != null) server.close();
+        try (var walk = Files.walk(dataDir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
