@@ -1,0 +1,78 @@
+package taskrunner.entryscape.entrystore;
+
+import taskrunner.store.Kind;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One version of an EntryStore entry: its kind, its local metadata graph (RDF/JSON) and,
+ * for a local file, the blob that holds the bytes. Stored under {@code <ctx>/<id>}.
+ *
+ * @param entryType    local, link, reference or linkreference
+ * @param graphType    none, context, list, ... (EntryStore's graph types, lower case)
+ * @param infoResource true for an information resource (a file); false for a named resource
+ * @param resource     the external resource URI of links and references; null for local entries
+ * @param blob         the file's bytes, or null; never changed in place (a new upload is a new blob)
+ * @param job          the Taskrunner job that created or last replaced it, if one did
+ */
+public record Entry(String context, String id, String entryType, String graphType, boolean infoResource,
+                    String resource, Map<String, Object> metadata, String blob, String mimetype, String filename,
+                    long size, String sha256, long created, long modified, String creator, String job) {
+    public static final Kind<Entry> KIND = new Kind<>("es_entry", new Kind.Codec<>() {
+        public Map<String, Object> encode(Entry e) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("ctx", e.context);
+            m.put("id", e.id);
+            m.put("et", e.entryType);
+            m.put("gt", e.graphType);
+            m.put("ir", e.infoResource);
+            if (e.resource != null) m.put("res", e.resource);
+            m.put("md", e.metadata);
+            if (e.blob != null) {
+                m.put("blob", e.blob);
+                m.put("mime", e.mimetype);
+                if (e.filename != null) m.put("name", e.filename);
+                m.put("size", e.size);
+                m.put("sha256", e.sha256);
+            }
+            m.put("created", e.created);
+            m.put("modified", e.modified);
+            if (e.creator != null) m.put("creator", e.creator);
+            if (e.job != null) m.put("job", e.job);
+            return m;
+        }
+
+        @SuppressWarnings("unchecked")
+        public Entry decode(Map<String, Object> m) {
+            return new Entry((String) m.get("ctx"), (String) m.get("id"), (String) m.get("et"), (String) m.get("gt"),
+                    Boolean.TRUE.equals(m.get("ir")), (String) m.get("res"), (Map<String, Object>) m.get("md"),
+                    (String) m.get("blob"), (String) m.get("mime"), (String) m.get("name"),
+                    m.get("size") == null ? 0 : ((Number) m.get("size")).longValue(), (String) m.get("sha256"),
+                    ((Number) m.get("created")).longValue(), ((Number) m.get("modified")).longValue(),
+                    (String) m.get("creator"), (String) m.get("job"));
+        }
+    });
+
+    public String key() {
+        return key(context, id);
+    }
+
+    public static String key(String ctx, String id) {
+        return ctx + "/" + id;
+    }
+
+    public boolean isLocal() {
+        return "local".equals(entryType);
+    }
+
+    public Entry withMetadata(Map<String, Object> md, long now) {
+        return new Entry(context, id, entryType, graphType, infoResource, resource, md, blob, mimetype, filename,
+                size, sha256, created, now, creator, job);
+    }
+
+    public Entry withFile(String blob, String mimetype, String filename, long size, String sha256, long now, String job) {
+        return new Entry(context, id, entryType, graphType, infoResource, resource, metadata, blob, mimetype, filename,
+                size, sha256, created, now, creator, job);
+    }
+}

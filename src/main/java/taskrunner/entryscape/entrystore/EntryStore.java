@@ -1,0 +1,189 @@
+package taskrunner.entryscape.entrystore;
+
+import taskrunner.auth.Identity;
+import taskrunner.auth.Principal;
+import taskrunner.entryscape.Rdf;
+import taskrunner.store.BlobStore;
+import taskrunner.store.Store;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The embedded EntryStore subset: contexts and their entries, the URIs EntryStore gives
+ * them, rights, and the lookups the Taskrunner needs (§2.6 of the reference: a
+ * distribution's files are its {@code dcat:downloadURL}s; its API distribution is the
+ * distribution whose {@code dcterms:source} is it).
+ *
+ * <p>Invariant: records are written only through {@link Store#put}/{@link Store#delete}
+ * (durable before visible); a file's blob is deleted only after no record points to it.
+ */
+public final class EntryStore {
+    /** EntryStore's rule for client-chosen ids. */
+    public static final Pattern ID = Pattern.compile("^[\\w\\-]{1,100}$");
+    private static final Set<String> RESERVED = Set.of("auth", "_contexts", "_principals", "search", "lookup", "echo",
+            "proxy", "sparql", "management", "validator", "message", "favicon.ico");
+
+    private final Store store;
+    private final BlobStore blobs;
+    private final Identity identity;
+    private final Supplier<URI> base;
+
+    public EntryStore(Store store, BlobStore blobs, Identity identity, Supplier<URI> base) {
+        this.store = store;
+        this.blobs = blobs;
+        this.identity = identity;
+        this.base = base;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public static boolean validContextId(String id) {
+        return id != null && ID.matcher(id).matches() && !RESERVED.contains(id);
+    }
+
+    /** {@code <base>store/}. */
+    public String storeUri() {
+        return base.get() + "store/";
+    }
+
+    public String entryUri(String ctx, String id) {
+        return storeUri() + ctx + "/entry/" + id;
+    }
+
+    public String metadataUri(String ctx, String id) {
+        return storeUri() + ctx + "/metadata/" + id;
+    }
+
+    public String localResourceUri(String ctx, String id) {
+        return storeUri() + ctx + "/resource/" + id;
+    }
+
+    public String resourceUri(Entry e) {
+        return e.isLocal() ? localResourceUri(e.context(), e.id()) : e.resource();
+    }
+
+    public String contextUri(String ctx) {
+        return storeUri() + ctx;
+    }
+
+    /**
+     * The (context, id) of a local resource URI, or null. Scheme and host are not compared
+     * (a proxy may show the server under another name); the path must be this server's
+     * {@code <base path>store/<ctx>/resource/<id>}.
+     */
+    public String[] parseResourceUri(String uri) {
+        if (uri == null) return null;
+        URI u;
+        try {
+            u = URI.create(uri.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        String path = u.getPath();
+        String prefix = base.get().getPath() + "store/";
+        if (path == null || !path.startsWith(prefix)) return null;
+        String[] parts = path.substring(prefix.length()).split("/");
+        if (parts.length != 3 || !parts[1].equals("resource") || !ID.matcher(parts[0]).matches() || !ID.matcher(parts[2]).matches()) {
+            return null;
+        }
+        return new String[]{parts[0], parts[2]};
+    }
+
+    /** A resource URI in this server's own spelling, for comparing links (hosts may differ). */
+    public String canonical(String uri) {
+        String[] p = parseResourceUri(uri);
+        return p == null ? uri : localResourceUri(p[0], p[1]);
+    }
+
+    public Context context(String id) {
+        return id == null ? null : store.get(Context.KIND, id);
+    }
+
+    public Entry entry(String ctx, String id) {
+        return store.get(Entry.KIND, Entry.key(ctx, id));
+    }
+
+    /** The entry of a local resource URI, or null. */
+    public Entry entryOf(String resourceUri) {
+        String[] p = parseResourceUri(resourceUri);
+        return p == null ? null : entry(p[0], p[1]);
+    }
+
+    public List<Entry> entries(String ctx) {
+        var out = new ArrayList<Entry>();
+        for (Entry e : store.all(Entry.KIND)) if (e.context().equals(ctx)) out.add(e);
+        out.sort((a, b) -> a.id().compareTo(b.id()));
+        return out;
+    }
+
+    /** Whether the principal may change the context (its owner account, an ancestor, or superduper). */
+    public boolean mayWrite(Principal p, Context c) {
+        return c != null && identity.mayAccess(p, c.owner());
+    }
+
+    /** Reads are private to the owning accounts too: one account never sees another's catalog. */
+    public boolean mayRead(Principal p, Context c) {
+        return mayWrite(p, c);
+    }
+
+    public void putContext(Context c) throws IOException {
+        store.put(Context.KIND, c.id(), c);
+    }
+
+    public void put(Entry e) throws IOException {
+        store.put(Entry.KIND, e.key(), e);
+    }
+
+    /** Deletes the entry, then its file. */
+    public void delete(Entry e) throws IOException {
+        store.delete(Entry.KIND, e.key());
+        blobs.delete(e.blob());
+    }
+
+    public boolean isDistribution(Entry e) {
+        return Rdf.values(e.metadata(), resourceUri(e), Rdf.RDF_TYPE).contains(Rdf.DISTRIBUTION);
+    }
+
+    /** The distribution (in the file's context) listing this file as a dcat:downloadURL, or null. */
+    public Entry distributionOfFile(Entry file) {
+        String uri = resourceUri(file);
+        for (Entry e : entries(file.context())) {
+            if (!isDistribution(e)) continue;
+            for (String v : Rdf.values(e.metadata(), resourceUri(e), Rdf.DOWNLOAD_URL)) {
+                if (canonical(v).equals(uri)) return e;
+            }
+        }
+        return null;
+    }
+
+    /** The API distribution of a file distribution: dcterms:source it, with a dcat:accessURL. */
+    public Entry apiDistributionOf(Entry dist) {
+        String uri = resourceUri(dist);
+        for (Entry e : entries(dist.context())) {
+            if (e == dist || !isDistribution(e)) continue;
+            String s = resourceUri(e);
+            boolean source = Rdf.values(e.metadata(), s, Rdf.SOURCE).stream().anyMatch(v -> canonical(v).equals(uri));
+            if (source && !Rdf.values(e.metadata(), s, Rdf.ACCESS_URL).isEmpty()) return e;
+        }
+        return null;
+    }
+
+    /** The file entries of a distribution, in the order of its dcat:downloadURL values. */
+    public List<String> fileUris(Entry dist) {
+        var out = new ArrayList<String>();
+        for (String v : Rdf.values(dist.metadata(), resourceUri(dist), Rdf.DOWNLOAD_URL)) out.add(canonical(v));
+        return out;
+    }
+}

@@ -1,0 +1,286 @@
+package taskrunner.entryscape.jobs;
+
+import taskrunner.core.Task;
+import taskrunner.core.TaskContext;
+import taskrunner.core.TaskService;
+import taskrunner.core.TaskState;
+import taskrunner.entryscape.Locks;
+import taskrunner.entryscape.Rdf;
+import taskrunner.entryscape.entrystore.Entry;
+import taskrunner.entryscape.entrystore.EntryStore;
+import taskrunner.entryscape.entrystore.ResourceRoutes;
+import taskrunner.entryscape.rowstore.Built;
+import taskrunner.entryscape.rowstore.Dataset;
+import taskrunner.entryscape.rowstore.DatasetBuilder;
+import taskrunner.entryscape.rowstore.DatasetError;
+import taskrunner.entryscape.rowstore.RowStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Logger;
+
+/**
+ * Runs addFile and replaceFile jobs: build, then switch.
+ *
+ * <p>A job has two phases. <b>Build</b>: with the distribution's (and dataset's) locks
+ * held, the new dataset version is written to a new blob (for addFile: the old rows plus
+ * the file's; for replaceFile: every file of the distribution, the replaced one with its
+ * new bytes). Nothing anyone can see changes; a failure drops the new blob and the upload
+ * and ends the job {@code Failed}; a crash leaves it to be built again after restart.
+ * <b>Commit</b>: the task is first journaled as {@code phase=commit} with what was built;
+ * then idempotent puts create or update the file entry, the distribution's metadata, the
+ * dataset's blob reference (one put: readers switch from old rows to new in one step) and
+ * the API distribution's modified date. After a crash in this phase the job is rolled
+ * forward, never half-applied: each step checks whether it was already done (the dataset
+ * records the job that last switched it, so rows are never added twice).
+ */
+public final class FileJob implements TaskService.Execution {
+    private static final Logger LOG = Logger.getLogger(FileJob.class.getName());
+    public static final String FACE = "entryscape";
+    public static final String ADD = "addFile", REPLACE = "replaceFile";
+    static final String RESOURCE_URI = "resourceURI", PROTOTYPE_URI = "prototypeURI", RESULTS = "results";
+    static final String DIST = "dist", FILE = "file", FILE_URI = "fileURI", UPLOAD = "upload", MIME = "mime",
+            SIZE = "size", SHA = "sha256", USER = "user", PHASE = "phase", BUILT = "built", BUILT_COLS = "builtColumns",
+            BUILT_ROWS = "builtRows", BUILT_ADDED = "builtAdded", BASE = "base", DATASET = "dataset",
+            OLD_BLOB = "oldFileBlob";
+
+    private final TaskService tasks;
+    private final EntryStore es;
+    private final RowStore rows;
+    private final Locks locks;
+    private final long rowDelayMs;
+
+    /** @param rowDelayMs pause after each new row while building (0 in production; tests slow jobs down with it) */
+    public FileJob(TaskService tasks, EntryStore es, RowStore rows, Locks locks, long rowDelayMs) {
+        this.tasks = tasks;
+        this.es = es;
+        this.rows = rows;
+        this.locks = locks;
+        this.rowDelayMs = rowDelayMs;
+    }
+
+    /** Runs (or, after a restart, resumes) the job on its own virtual thread. */
+    public void submit(String id) {
+        tasks.run(id, this);
+    }
+
+    /** What a restart does with a job that was queued or running: run it again, or roll its commit forward. */
+    public void recover(Task t) {
+        try {
+            tasks.update(t.id(), cur -> cur.withState(TaskState.QUEUED));
+        } catch (IOException e) {
+            LOG.warning("could not requeue job " + t.id() + ": " + e);
+        }
+        submit(t.id());
+    }
+
+    @Override
+    public void run(Task task, TaskContext ctx) throws Exception {
+        String id = task.id();
+        try {
+            Task t = tasks.update(id, cur -> cur.withState(TaskState.RUNNING).withStarted(tasks.now()));
+            String fileKey = (String) t.extra(FILE);
+            String distKey = (String) t.extra(DIST);
+            locks.with(distKey != null ? "dist:" + distKey : "none:" + id,
+                    () -> locks.with(ResourceRoutes.lockName(fileKey), () -> {
+                        runLocked(id, ctx);
+                        return null;
+                    }));
+        } catch (Exception e) {
+            if (tasks.runner().shuttingDown() && !ctx.cancelled()) throw e; // left as it is: resumed at the next start
+            Task cur = tasks.get(id);
+            boolean committing = cur != null && "commit".equals(cur.extra(PHASE));
+            if (!(e instanceof JobFailure || e instanceof DatasetError)) LOG.warning("job " + id + " failed: " + e);
+            String message = e instanceof TaskContext.StoppedException ? "stopped" : String.valueOf(e.getMessage());
+            if (cur != null && !committing) {
+                tasks.blobs().delete((String) cur.extra(UPLOAD));
+                tasks.blobs().delete((String) cur.extra(BUILT));
+            }
+            tasks.update(id, c -> c.state().finished() ? c
+                    : c.withState(TaskState.DONE).withFinished(tasks.now()).withError(message));
+        }
+    }
+
+    private void runLocked(String id, TaskContext ctx) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            Task t = tasks.get(id);
+            if (!"commit".equals(t.extra(PHASE))) t = build(t, ctx);
+            try {
+                commit(t);
+                return;
+            } catch (Conflict c) {
+                // The dataset moved on between our build and our commit (only possible across a
+                // restart): nothing of ours was switched in, so build again on top of it.
+                if (attempt >= 2) throw new JobFailure("the dataset kept changing while the job ran");
+                String built = (String) t.extra(BUILT);
+                tasks.update(id, cur -> cur.withExtra(PHASE, null).withExtra(BUILT, null));
+                tasks.blobs().delete(built);
+            }
+        }
+    }
+
+    /** Thrown by {@link #commit} when the dataset is no longer the version the build started from. */
+    private static final class Conflict extends Exception {
+        Conflict() {
+            super("conflict", null, false, false);
+        }
+    }
+
+    private record Targets(Entry dist, Entry file, Entry api, Dataset dataset) {}
+
+    private Targets targets(Task t) throws JobFailure {
+        String distKey = (String) t.extra(DIST);
+        Entry dist = distKey == null ? null : byKey(distKey);
+        if (distKey != null && dist == null) throw new JobFailure("the distribution was deleted");
+        Entry file = byKey((String) t.extra(FILE));
+        if (REPLACE.equals(t.type()) && file == null) throw new JobFailure("the file entry was deleted");
+        Entry api = dist == null ? null : es.apiDistributionOf(dist);
+        Dataset ds = null;
+        if (api != null) {
+            String url = Rdf.values(api.metadata(), es.resourceUri(api), Rdf.ACCESS_URL).get(0);
+            ds = rows.byUrl(url);
+            if (ds == null) throw new JobFailure("the API distribution's dataset " + url + " does not exist");
+        }
+        return new Targets(dist, file, api, ds);
+    }
+
+    private Entry byKey(String key) {
+        int slash = key.indexOf('/');
+        return es.entry(key.substring(0, slash), key.substring(slash + 1));
+    }
+
+    /** Builds the new dataset version, if there is an API; then journals the switch to commit. */
+    private Task build(Task t, TaskContext ctx) throws Exception {
+        Targets x = targets(t);
+        if (x.dataset == null) {
+            return tasks.update(t.id(), cur -> cur.withExtra(PHASE, "commit")
+                    .withExtra(OLD_BLOB, x.file == null ? null : x.file.blob()));
+        }
+        return locks.with(RowStore.lockName(x.dataset.id()), () -> {
+            Dataset ds = rows.get(x.dataset.id());
+            if (ds == null) throw new JobFailure("the API dataset was deleted");
+            TaskService.Progress progress = tasks.progress(t.id());
+            DatasetBuilder.RowHook hook = n -> {
+                if (progress != null) progress.succeeded = n;
+                if (rowDelayMs > 0) Thread.sleep(rowDelayMs);
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+                ctx.checkpoint();
+            };
+            Built b;
+            if (ADD.equals(t.type())) {
+                b = rows.builder().build(ds, List.of(upload(t)), hook);
+            } else {
+                var sources = new ArrayList<DatasetBuilder.Source>();
+                String replaced = es.resourceUri(x.file);
+                for (String uri : es.fileUris(x.dist)) {
+                    if (uri.equals(replaced)) {
+                        sources.add(upload(t));
+                        continue;
+                    }
+                    Entry f = es.entryOf(uri);
+                    if (f == null || f.blob() == null) throw new JobFailure("the distribution's file " + uri + " is not stored here");
+                    sources.add(blobSource(f.filename() != null ? f.filename() : uri, f.blob()));
+                }
+                b = rows.builder().build(null, sources, hook);
+            }
+            try {
+                Task marked = tasks.update(t.id(), cur -> cur.withExtra(PHASE, "commit").withExtra(BUILT, b.blob())
+                        .withExtra(BUILT_COLS, b.columns()).withExtra(BUILT_ROWS, b.rowCount())
+                        .withExtra(BUILT_ADDED, b.rowsAdded()).withExtra(BASE, ds.blob()).withExtra(DATASET, ds.id())
+                        .withExtra(OLD_BLOB, x.file == null ? null : x.file.blob()));
+                commit(marked); // still under the dataset's lock: nobody can move it between build and switch
+                return marked;
+            } catch (Exception e) {
+                Task cur = tasks.get(t.id());
+                if (cur == null || !"commit".equals(cur.extra(PHASE))) tasks.blobs().delete(b.blob());
+                throw e;
+            }
+        });
+    }
+
+    private DatasetBuilder.Source upload(Task t) {
+        return blobSource(t.fileName() != null ? t.fileName() : "the uploaded file", (String) t.extra(UPLOAD));
+    }
+
+    private DatasetBuilder.Source blobSource(String name, String blob) {
+        return new DatasetBuilder.Source() {
+            public String name() {
+                return name;
+            }
+
+            public InputStream open() throws IOException {
+                return tasks.blobs().open(blob);
+            }
+        };
+    }
+
+    /** Applies a built job; every step is skipped if already done, so it can be repeated. */
+    @SuppressWarnings("unchecked")
+    private void commit(Task t) throws Exception {
+        Task done = tasks.get(t.id());
+        if (done != null && done.state().finished()) return;
+        Targets x = targets(t);
+        long now = tasks.now();
+        String fileUri = (String) t.extra(FILE_URI);
+        String upload = (String) t.extra(UPLOAD);
+        String built = (String) t.extra(BUILT);
+        // 1. the dataset: one put switches readers from the old rows to the new
+        if (built != null) {
+            Dataset cur = rows.get((String) t.extra(DATASET));
+            if (cur == null) throw new JobFailure("the API dataset was deleted");
+            if (!t.id().equals(cur.lastJob())) {
+                if (!Objects.equals(cur.blob(), t.extra(BASE))) throw new Conflict();
+                rows.switchTo(cur, new Built(built, (List<String>) t.extra(BUILT_COLS),
+                        ((Number) t.extra(BUILT_ROWS)).longValue(), ((Number) t.extra(BUILT_ADDED)).longValue()), t.id());
+            }
+        }
+        // 2. the file entry
+        String[] fk = ((String) t.extra(FILE)).split("/", 2);
+        Entry file = es.entry(fk[0], fk[1]);
+        String name = t.fileName();
+        if (file == null) {
+            Map<String, Object> md = Rdf.set(Map.of(), fileUri, Rdf.RDF_TYPE, Rdf.uri(Rdf.FILE));
+            if (name != null) md = Rdf.set(md, fileUri, Rdf.TITLE, Rdf.literal(name));
+            es.put(new Entry(fk[0], fk[1], "local", "none", true, null, md, upload, (String) t.extra(MIME), name,
+                    ((Number) t.extra(SIZE)).longValue(), (String) t.extra(SHA), now, now, (String) t.extra(USER), t.id()));
+        } else if (!upload.equals(file.blob())) {
+            var md = name == null ? file.metadata() : Rdf.set(file.metadata(), fileUri, Rdf.TITLE, Rdf.literal(name));
+            es.put(file.withFile(upload, (String) t.extra(MIME), name, ((Number) t.extra(SIZE)).longValue(),
+                    (String) t.extra(SHA), now, t.id()).withMetadata(md, now));
+        }
+        String old = (String) t.extra(OLD_BLOB);
+        if (old != null && !old.equals(upload)) tasks.blobs().delete(old);
+        // 3. the distribution: the file listed, format and modified date current
+        if (x.dist != null) {
+            String d = es.resourceUri(x.dist);
+            var md = Rdf.add(x.dist.metadata(), d, Rdf.DOWNLOAD_URL, Rdf.uri(fileUri));
+            md = Rdf.add(md, d, Rdf.ACCESS_URL, Rdf.uri(fileUri));
+            String mime = (String) t.extra(MIME);
+            if (REPLACE.equals(t.type()) || Rdf.values(md, d, Rdf.FORMAT).isEmpty()) {
+                md = Rdf.set(md, d, Rdf.FORMAT, Rdf.literal(mime == null ? "application/octet-stream" : mime));
+            }
+            md = Rdf.set(md, d, Rdf.MODIFIED, Rdf.today(now));
+            es.put(x.dist.withMetadata(md, now));
+        }
+        // 4. the API distribution's modified date
+        if (x.api != null && built != null) {
+            es.put(x.api.withMetadata(Rdf.set(x.api.metadata(), es.resourceUri(x.api), Rdf.MODIFIED, Rdf.today(now)), now));
+        }
+        var results = new LinkedHashMap<String, Object>();
+        results.put(ADD.equals(t.type()) ? "fileURI" : "resourceURI", fileUri);
+        if (x.dist != null) results.put("distributionURI", es.resourceUri(x.dist));
+        if (x.api != null) {
+            results.put("apiDistributionURI", es.resourceUri(x.api));
+            results.put("apiURL", rows.url(x.dataset));
+            results.put("rowCount", t.extra(BUILT_ROWS));
+            results.put("rowsLoaded", t.extra(BUILT_ADDED));
+        }
+        tasks.update(t.id(), cur -> cur.withState(TaskState.DONE).withFinished(tasks.now()).withError(null)
+                .withExtra(RESULTS, results));
+    }
+}

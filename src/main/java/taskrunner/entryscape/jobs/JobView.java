@@ -1,0 +1,43 @@
+package taskrunner.entryscape.jobs;
+
+import taskrunner.core.Task;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The wire form of a Taskrunner job: {@code id}, {@code status} (exactly {@code Pending},
+ * {@code Running}, {@code Success} or {@code Failed}: production clients compare these
+ * strings), and once finished {@code results} or {@code error}.
+ */
+final class JobView {
+    private JobView() {}
+
+    static String status(Task t) {
+        return switch (t.state()) {
+            case PENDING, QUEUED -> "Pending";
+            case RUNNING -> "Running";
+            case DONE -> t.error() == null ? "Success" : "Failed";
+            case STOPPED -> "Failed";
+        };
+    }
+
+    static Map<String, Object> of(Task t) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("id", t.id());
+        m.put("status", status(t));
+        m.put("type", t.type());
+        m.put("resourceURI", t.extra(FileJob.RESOURCE_URI));
+        if (t.extra(FileJob.PROTOTYPE_URI) != null) m.put("prototypeURI", t.extra(FileJob.PROTOTYPE_URI));
+        m.put("created", Instant.ofEpochMilli(t.created()).toString());
+        if (t.started() != null) m.put("started", Instant.ofEpochMilli(t.started()).toString());
+        if (t.finished() != null) m.put("finished", Instant.ofEpochMilli(t.finished()).toString());
+        if (t.state() == taskrunner.core.TaskState.RUNNING && t.succeeded() != null) m.put("rowsLoaded", t.succeeded());
+        if (t.state().finished()) {
+            if (t.error() == null) m.put("results", t.extra(FileJob.RESULTS));
+            else m.put("error", t.error());
+        }
+        return m;
+    }
+}
