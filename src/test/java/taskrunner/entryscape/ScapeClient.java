@@ -1,0 +1,186 @@
+package taskrunner.entryscape;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import taskrunner.support.ServerFixture;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What the EntryScape tests do over real HTTP: log in, send multipart bodies built by
+ * hand, and set up a catalog with a distribution, its file and its API distribution the
+ * way the README's walkthrough does.
+ */
+final class ScapeClient {
+    static final String DCAT = "http://www.w3.org/ns/dcat#";
+    static final String DCT = "http://purl.org/dc/terms/";
+    static final String RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+
+    final ServerFixture fx;
+
+    ScapeClient(ServerFixture fx) {
+        this.fx = fx;
+    }
+
+    String base() {
+        return fx.server.uri().toString();
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return fx.send(b);
+    }
+
+    /** Logs in through /store/auth/cookie; returns the auth_token value. */
+    String login(String user, String password) throws Exception {
+        var res = send(fx.request("/store/auth/cookie").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("auth_username=" + enc(user) + "&auth_password=" + enc(password))));
+        assertEquals(200, res.statusCode(), res.body());
+        String setCookie = res.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring("auth_token=".length(), setCookie.indexOf(';'));
+    }
+
+    String admin() throws Exception {
+        return login("admin", ServerFixture.ADMIN_PASSWORD);
+    }
+
+    HttpResponse<String> get(String path, String token) throws Exception {
+        var b = fx.request(path).GET();
+        if (token != null) b.header("Cookie", "auth_token=" + token);
+        return send(b);
+    }
+
+    HttpResponse<String> getUri(String uri) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(uri)).GET());
+    }
+
+    HttpResponse<String> json(String method, String path, String token, Object body) throws Exception {
+        var b = fx.request(path).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : body instanceof String s ? s : JSON.std.asString(body)));
+        if (token != null) b.header("Cookie", "auth_token=" + token);
+        return send(b);
+    }
+
+    HttpResponse<String> csv(String method, String path, String token, String csv) throws Exception {
+        var b = fx.request(path).header("Content-Type", "text/csv").method(method, HttpRequest.BodyPublishers.ofString(csv));
+        if (token != null) b.header("Cookie", "auth_token=" + token);
+        return send(b);
+    }
+
+    /** A multipart/form-data body with one file part, as curl --form 'file=@name' sends it. */
+    static byte[] multipart(String boundary, String field, String filename, String contentType, byte[] content) {
+        var out = new ByteArrayOutputStream();
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename
+                + "\"\r\nContent-Type: " + contentType + "\r\n\r\n";
+        out.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(content);
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    HttpResponse<String> upload(String method, String path, String token, String field, String filename, String type, String content) throws Exception {
+        String boundary = "----scape" + System.nanoTime();
+        var b = fx.request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, field, filename, type, content.getBytes(StandardCharsets.UTF_8))));
+        if (token != null) b.header("Cookie", "auth_token=" + token);
+        return send(b);
+    }
+
+    HttpResponse<String> addFile(String token, String resourceUri, String filename, String csv) throws Exception {
+        return upload("POST", "/taskrunner/v1/distribution/addFile?resourceURI=" + enc(resourceUri), token, "file", filename, "text/csv", csv);
+    }
+
+    HttpResponse<String> replaceFile(String token, String resourceUri, String filename, String csv) throws Exception {
+        return upload("POST", "/taskrunner/v1/distribution/replaceFile?resourceURI=" + enc(resourceUri), token, "file", filename, "text/csv", csv);
+    }
+
+    Map<String, Object> job(String id) throws Exception {
+        var res = get("/taskrunner/v1/job/" + id, null);
+        assertEquals(200, res.statusCode(), res.body());
+        return ServerFixture.json(res.body());
+    }
+
+    /** Polls a job until it is Success or Failed; returns its last document. */
+    Map<String, Object> awaitJob(String id) throws Exception {
+        Map<String, Object>[] last = new Map[1];
+        ServerFixture.await("job " + id + " to finish", Duration.ofSeconds(30), () -> {
+            try {
+                last[0] = job(id);
+                return "Success".equals(last[0].get("status")) || "Failed".equals(last[0].get("status"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return last[0];
+    }
+
+    /** The rows of a RowStore query (path relative to the server), checking it answered 200. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> query(String pathAndQuery) throws Exception {
+        var res = get(pathAndQuery, null);
+        assertEquals(200, res.statusCode(), res.body());
+        return ServerFixture.json(res.body());
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static Map<String, Object> uri(String v) {
+        return Map.of("type", "uri", "value", v);
+    }
+
+    static Map<String, Object> lit(String v) {
+        return Map.of("type", "literal", "value", v);
+    }
+
+    /** A catalog as EntryScape models it: context, distribution with one file, API distribution over a dataset. */
+    record Catalog(String ctx, String distUri, String fileUri, String apiUri, String datasetId, String datasetUrl) {}
+
+    Catalog catalog(String token, String ctx, String csv) throws Exception {
+        var res = json("POST", "/store/_contexts?id=" + ctx + "&graphtype=context", token, null);
+        assertEquals(201, res.statusCode(), res.body());
+        String distUri = base() + "store/" + ctx + "/resource/dist";
+        res = json("POST", "/store/" + ctx + "?id=dist&informationresource=false", token, Map.of("metadata",
+                Map.of(base() + "store/" + ctx + "/resource/_newId", Map.of(RDF_TYPE, List.of(uri(DCAT + "Distribution")),
+                        DCT + "title", List.of(lit("Air quality"))))));
+        assertEquals(201, res.statusCode(), res.body());
+        res = json("POST", "/store/" + ctx + "?id=file1", token, Map.of("metadata", Map.of(base() + "store/" + ctx + "/resource/_newId",
+                Map.of(RDF_TYPE, List.of(uri("http://entryscape.com/terms/File")), DCT + "title", List.of(lit("first.csv"))))));
+        assertEquals(201, res.statusCode(), res.body());
+        String fileUri = base() + "store/" + ctx + "/resource/file1";
+        res = upload("PUT", "/store/" + ctx + "/resource/file1", token, "file", "first.csv", "text/csv", csv);
+        assertEquals(201, res.statusCode(), res.body());
+        res = json("PUT", "/store/" + ctx + "/metadata/dist", token, Map.of(distUri, Map.of(
+                RDF_TYPE, List.of(uri(DCAT + "Distribution")), DCT + "title", List.of(lit("Air quality")),
+                DCAT + "downloadURL", List.of(uri(fileUri)), DCAT + "accessURL", List.of(uri(fileUri)),
+                DCT + "format", List.of(lit("text/csv")))));
+        assertEquals(204, res.statusCode(), res.body());
+        res = csv("POST", "/rowstore/datasets", token, csv);
+        assertEquals(202, res.statusCode(), res.body());
+        var ds = ServerFixture.json(res.body());
+        String url = (String) ds.get("url");
+        res = json("POST", "/store/" + ctx + "?id=api&informationresource=false", token, Map.of("metadata",
+                Map.of(base() + "store/" + ctx + "/resource/_newId", Map.of(RDF_TYPE, List.of(uri(DCAT + "Distribution")),
+                        DCAT + "accessURL", List.of(uri(url)), DCT + "source", List.of(uri(distUri)),
+                        DCT + "conformsTo", List.of(uri(url + "/swagger")), DCT + "format", List.of(lit("application/json"))))));
+        assertEquals(201, res.statusCode(), res.body());
+        return new Catalog(ctx, distUri, fileUri, base() + "store/" + ctx + "/resource/api", (String) ds.get("id"), url);
+    }
+
+    /** A CSV with a header and rows {@code prefix-i}. */
+    static String rows(String header, String prefix, int from, int to) {
+        var sb = new StringBuilder(header).append('\n');
+        for (int i = from; i <= to; i++) sb.append(prefix).append(i).append(',').append(i * 10).append('\n');
+        return sb.toString();
+    }
+}
