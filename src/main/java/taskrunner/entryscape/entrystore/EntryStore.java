@@ -152,8 +152,25 @@ public final class EntryStore {
         blobs.delete(e.blob());
     }
 
+    /**
+     * The subject under which an entry's metadata describes it: the graph's key that names
+     * its resource, whatever host the client wrote it with (the server may have moved to
+     * another port or sit behind a proxy since), else its resource URI as served now.
+     */
+    public String subject(Entry e) {
+        String uri = resourceUri(e);
+        if (e.metadata() == null || e.metadata().containsKey(uri)) return uri;
+        for (String s : e.metadata().keySet()) if (canonical(s).equals(uri)) return s;
+        return uri;
+    }
+
+    /** Values of one property of the entry's own resource. */
+    public List<String> values(Entry e, String predicate) {
+        return Rdf.values(e.metadata(), subject(e), predicate);
+    }
+
     public boolean isDistribution(Entry e) {
-        return Rdf.values(e.metadata(), resourceUri(e), Rdf.RDF_TYPE).contains(Rdf.DISTRIBUTION);
+        return values(e, Rdf.RDF_TYPE).contains(Rdf.DISTRIBUTION);
     }
 
     /** The distribution (in the file's context) listing this file as a dcat:downloadURL, or null. */
@@ -161,7 +178,7 @@ public final class EntryStore {
         String uri = resourceUri(file);
         for (Entry e : entries(file.context())) {
             if (!isDistribution(e)) continue;
-            for (String v : Rdf.values(e.metadata(), resourceUri(e), Rdf.DOWNLOAD_URL)) {
+            for (String v : values(e, Rdf.DOWNLOAD_URL)) {
                 if (canonical(v).equals(uri)) return e;
             }
         }
@@ -173,9 +190,8 @@ public final class EntryStore {
         String uri = resourceUri(dist);
         for (Entry e : entries(dist.context())) {
             if (e == dist || !isDistribution(e)) continue;
-            String s = resourceUri(e);
-            boolean source = Rdf.values(e.metadata(), s, Rdf.SOURCE).stream().anyMatch(v -> canonical(v).equals(uri));
-            if (source && !Rdf.values(e.metadata(), s, Rdf.ACCESS_URL).isEmpty()) return e;
+            boolean source = values(e, Rdf.SOURCE).stream().anyMatch(v -> canonical(v).equals(uri));
+            if (source && !values(e, Rdf.ACCESS_URL).isEmpty()) return e;
         }
         return null;
     }
@@ -183,7 +199,7 @@ public final class EntryStore {
     /** The file entries of a distribution, in the order of its dcat:downloadURL values. */
     public List<String> fileUris(Entry dist) {
         var out = new ArrayList<String>();
-        for (String v : Rdf.values(dist.metadata(), resourceUri(dist), Rdf.DOWNLOAD_URL)) out.add(canonical(v));
+        for (String v : values(dist, Rdf.DOWNLOAD_URL)) out.add(canonical(v));
         return out;
     }
 }

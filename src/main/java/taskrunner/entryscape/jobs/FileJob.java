@@ -142,7 +142,7 @@ public final class FileJob implements TaskService.Execution {
         Entry api = dist == null ? null : es.apiDistributionOf(dist);
         Dataset ds = null;
         if (api != null) {
-            String url = Rdf.values(api.metadata(), es.resourceUri(api), Rdf.ACCESS_URL).get(0);
+            String url = es.values(api, Rdf.ACCESS_URL).get(0);
             ds = rows.byUrl(url);
             if (ds == null) throw new JobFailure("the API distribution's dataset " + url + " does not exist");
         }
@@ -249,7 +249,7 @@ public final class FileJob implements TaskService.Execution {
             es.put(new Entry(fk[0], fk[1], "local", "none", true, null, md, upload, (String) t.extra(MIME), name,
                     ((Number) t.extra(SIZE)).longValue(), (String) t.extra(SHA), now, now, (String) t.extra(USER), t.id()));
         } else if (!upload.equals(file.blob())) {
-            var md = name == null ? file.metadata() : Rdf.set(file.metadata(), fileUri, Rdf.TITLE, Rdf.literal(name));
+            var md = name == null ? file.metadata() : Rdf.set(file.metadata(), es.subject(file), Rdf.TITLE, Rdf.literal(name));
             es.put(file.withFile(upload, (String) t.extra(MIME), name, ((Number) t.extra(SIZE)).longValue(),
                     (String) t.extra(SHA), now, t.id()).withMetadata(md, now));
         }
@@ -257,7 +257,7 @@ public final class FileJob implements TaskService.Execution {
         if (old != null && !old.equals(upload)) tasks.blobs().delete(old);
         // 3. the distribution: the file listed, format and modified date current
         if (x.dist != null) {
-            String d = es.resourceUri(x.dist);
+            String d = es.subject(x.dist);
             var md = Rdf.add(x.dist.metadata(), d, Rdf.DOWNLOAD_URL, Rdf.uri(fileUri));
             md = Rdf.add(md, d, Rdf.ACCESS_URL, Rdf.uri(fileUri));
             String mime = (String) t.extra(MIME);
@@ -269,7 +269,7 @@ public final class FileJob implements TaskService.Execution {
         }
         // 4. the API distribution's modified date
         if (x.api != null && built != null) {
-            es.put(x.api.withMetadata(Rdf.set(x.api.metadata(), es.resourceUri(x.api), Rdf.MODIFIED, Rdf.today(now)), now));
+            es.put(x.api.withMetadata(Rdf.set(x.api.metadata(), es.subject(x.api), Rdf.MODIFIED, Rdf.today(now)), now));
         }
         var results = new LinkedHashMap<String, Object>();
         results.put(ADD.equals(t.type()) ? "fileURI" : "resourceURI", fileUri);

@@ -87,7 +87,7 @@ public final class JobRoutes {
             dist = es.distributionOfFile(file);
         }
         Entry api = dist == null ? null : es.apiDistributionOf(dist);
-        if (api != null && rows.byUrl(Rdf.values(api.metadata(), es.resourceUri(api), Rdf.ACCESS_URL).get(0)) == null) {
+        if (api != null && rows.byUrl(es.values(api, Rdf.ACCESS_URL).get(0)) == null) {
             throw EsFace.fail(409, "The API distribution " + es.resourceUri(api) + " points to a dataset that does not exist");
         }
         Upload u = uploads.receive(req, "file", true);
@@ -127,6 +127,6 @@ public final class JobRoutes {
 
     /** An API distribution: one with dcterms:source (EntryScape's isAPIDistribution). */
     private boolean isApi(Entry e) {
-        return !Rdf.values(e.metadata(), es.resourceUri(e), Rdf.SOURCE).isEmpty();
+        return !es.values(e, Rdf.SOURCE).isEmpty();
     }
 }

@@ -1,0 +1,156 @@
+package taskrunner.entryscape;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import taskrunner.support.ServerFixture;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Taskrunner's promise with jobs slowed down (a pause after each loaded row): the API
+ * answers with the old rows while a job runs, with the new ones after success, unchanged
+ * after a failure half way, and a restart in the middle neither loses nor doubles rows.
+ */
+class EsSlowJobTest {
+    static final long DELAY_MS = 15;
+    static ServerFixture fx;
+    static ScapeClient c;
+    static String admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty(EntryScapeFace.ROW_DELAY_PROPERTY, Long.toString(DELAY_MS));
+        fx = new ServerFixture();
+        c = new ScapeClient(fx);
+        admin = c.admin();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        System.clearProperty(EntryScapeFace.ROW_DELAY_PROPERTY);
+        fx.close();
+    }
+
+    /** Committed blobs (not temp or work files). */
+    static long blobs(Path dataDir) throws Exception {
+        try (var l = Files.list(dataDir.resolve("blobs"))) {
+            return l.filter(Files::isRegularFile).count();
+        }
+    }
+
+    static Map<String, Object> awaitRunning(String jobId, long rows) throws Exception {
+        Map<String, Object>[] last = new Map[1];
+        ServerFixture.await("job to be running", Duration.ofSeconds(20), () -> {
+            try {
+                last[0] = c.job(jobId);
+                return "Running".equals(last[0].get("status")) && last[0].get("rowsLoaded") instanceof Number n && n.longValue() >= rows;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return last[0];
+    }
+
+    @Test
+    void whileAnAddFileJobRunsTheApiAnswersWithTheOldRows() throws Exception {
+        String old = ScapeClient.rows("station,value", "old", 1, 4);
+        var cat = c.catalog(admin, "slow1", old);
+        String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
+        var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "new.csv", ScapeClient.rows("station,value", "new", 1, 120)).body());
+        String jobId = (String) sub.get("jobId");
+        awaitRunning(jobId, 5);
+        int queries = 0;
+        while ("Running".equals(c.job(jobId).get("status"))) {
+            var q = c.query(api);
+            assertEquals(4, q.get("resultCount"), "old rows while the job runs");
+            assertEquals(Map.of("station", "old1", "value", "10"), ((List<?>) q.get("results")).get(0));
+            assertEquals(1, c.query(api + "?station=old3").get("resultCount"));
+            assertEquals(4L, ((Number) c.query(api.replace("/json", "/info")).get("rowcount")).longValue());
+            queries++;
+            if (queries >= 10) break;
+        }
+        assertTrue(queries >= 3, "the job should still have been running for a few queries, ran for " + queries);
+        assertEquals("Success", c.awaitJob(jobId).get("status"));
+        var q = c.query(api + "?_offset=100&_limit=100");
+        assertEquals(124, q.get("resultCount"));
+        assertEquals(Map.of("station", "new120", "value", "1200"), ((List<?>) q.get("results")).get(23));
+    }
+
+    @Test
+    void whileAReplaceFileJobRunsTheApiAnswersWithTheOldRowsThenSwitchesInOneStep() throws Exception {
+        var cat = c.catalog(admin, "slow2", ScapeClient.rows("station,value", "old", 1, 4));
+        String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
+        var sub = ServerFixture.json(c.replaceFile(admin, cat.fileUri(), "v2.csv", ScapeClient.rows("station,value", "v2-", 1, 80)).body());
+        String jobId = (String) sub.get("jobId");
+        awaitRunning(jobId, 5);
+        for (int i = 0; i < 5; i++) {
+            var q = c.query(api + "?station=old2");
+            assertEquals(1, q.get("resultCount"), "filters on the old columns keep working");
+            assertEquals(4, c.query(api).get("resultCount"));
+            assertEquals(ScapeClient.rows("station,value", "old", 1, 4), c.get(cat.fileUri().replace(c.base(), "/"), admin).body());
+        }
+        assertEquals("Success", c.awaitJob(jobId).get("status"));
+        assertEquals(80, c.query(api).get("resultCount"));
+        assertEquals(0, c.query(api + "?station=old2").get("resultCount"));
+    }
+
+    @Test
+    void aJobThatFailsHalfWayChangesNothing() throws Exception {
+        var cat = c.catalog(admin, "half1", ScapeClient.rows("station,value", "old", 1, 4));
+        String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
+        long blobsBefore = blobs(fx.dataDir);
+        String distBefore = c.get("/store/half1/metadata/dist", admin).body();
+        String entriesBefore = c.get("/store/half1", admin).body();
+        // row 60 of 100 has one cell too many: the job gets half way, then must leave no trace
+        String csv = ScapeClient.rows("station,value", "new", 1, 59) + "bad,1,extra\n" + ScapeClient.rows("", "late", 61, 100).substring(1);
+        var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "broken.csv", csv).body());
+        String jobId = (String) sub.get("jobId");
+        awaitRunning(jobId, 20);
+        assertEquals(4, c.query(api).get("resultCount"));
+        var job = c.awaitJob(jobId);
+        assertEquals("Failed", job.get("status"));
+        assertTrue(((String) job.get("error")).contains("row 60"), job.toString());
+        assertEquals(4, c.query(api).get("resultCount"));
+        assertEquals(4L, ((Number) c.query(api.replace("/json", "/info")).get("rowcount")).longValue());
+        assertEquals(3, c.query(api.replace("/json", "/info")).get("status"));
+        assertEquals(distBefore, c.get("/store/half1/metadata/dist", admin).body());
+        assertEquals(entriesBefore, c.get("/store/half1", admin).body());
+        assertEquals(404, c.get(((String) sub.get("prototypeURI")).replace(c.base(), "/"), admin).statusCode());
+        assertEquals(blobsBefore, blobs(fx.dataDir), "no upload or half-built dataset left behind");
+    }
+
+    @Test
+    void aRestartInTheMiddleOfAJobFinishesItOnceAfterwards() throws Exception {
+        var cat = c.catalog(admin, "restart1", ScapeClient.rows("station,value", "old", 1, 4));
+        String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
+        long blobsBefore = blobs(fx.dataDir);
+        var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "new.csv", ScapeClient.rows("station,value", "new", 1, 150)).body());
+        String jobId = (String) sub.get("jobId");
+        String proto = (String) sub.get("prototypeURI");
+        awaitRunning(jobId, 10);
+
+        fx.restart();
+        c = new ScapeClient(fx);
+        admin = c.admin();
+        String newProto = proto.replaceFirst("http://127\\.0\\.0\\.1:\\d+/", c.base());
+        assertEquals(4, c.query(api).get("resultCount"), "nothing half-done is visible after the restart");
+        var job = c.awaitJob(jobId);
+        assertEquals("Success", job.get("status"), job.toString());
+        assertEquals(154, c.query(api).get("resultCount"), "every new row exactly once: " + job);
+        assertEquals(1, c.query(api + "?station=new150").get("resultCount"));
+        assertEquals(200, c.get(newProto.replace(c.base(), "/"), admin).statusCode());
+        @SuppressWarnings("unchecked")
+        var dist = (Map<String, Map<String, List<Map<String, Object>>>>) (Map<?, ?>) ServerFixture.json(c.get("/store/restart1/metadata/dist", admin).body());
+        var urls = dist.values().iterator().next().get(ScapeClient.DCAT + "downloadURL");
+        assertEquals(2, urls.size(), urls.toString());
+        assertEquals(blobsBefore + 1, blobs(fx.dataDir), "the upload became the file; the old dataset version was dropped");
+    }
+}
