@@ -26,23 +26,33 @@ final class ScapeClient {
     static final String DCT = "http://purl.org/dc/terms/";
     static final String RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
-    final ServerFixture fx;
+    private final java.util.function.Supplier<URI> base;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ScapeClient(ServerFixture fx) {
-        this.fx = fx;
+        this(() -> fx.server.uri());
+    }
+
+    /** For a server in another process: its address as it printed it. */
+    ScapeClient(java.util.function.Supplier<URI> base) {
+        this.base = base;
     }
 
     String base() {
-        return fx.server.uri().toString();
+        return base.get().toString();
+    }
+
+    HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(base.get().resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery));
     }
 
     HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        return fx.send(b);
+        return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Logs in through /store/auth/cookie; returns the auth_token value. */
     String login(String user, String password) throws Exception {
-        var res = send(fx.request("/store/auth/cookie").header("Content-Type", "application/x-www-form-urlencoded")
+        var res = send(request("/store/auth/cookie").header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("auth_username=" + enc(user) + "&auth_password=" + enc(password))));
         assertEquals(200, res.statusCode(), res.body());
         String setCookie = res.headers().firstValue("Set-Cookie").orElseThrow();
@@ -54,7 +64,7 @@ final class ScapeClient {
     }
 
     HttpResponse<String> get(String path, String token) throws Exception {
-        var b = fx.request(path).GET();
+        var b = request(path).GET();
         if (token != null) b.header("Cookie", "auth_token=" + token);
         return send(b);
     }
@@ -64,14 +74,14 @@ final class ScapeClient {
     }
 
     HttpResponse<String> json(String method, String path, String token, Object body) throws Exception {
-        var b = fx.request(path).header("Content-Type", "application/json")
+        var b = request(path).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : body instanceof String s ? s : JSON.std.asString(body)));
         if (token != null) b.header("Cookie", "auth_token=" + token);
         return send(b);
     }
 
     HttpResponse<String> csv(String method, String path, String token, String csv) throws Exception {
-        var b = fx.request(path).header("Content-Type", "text/csv").method(method, HttpRequest.BodyPublishers.ofString(csv));
+        var b = request(path).header("Content-Type", "text/csv").method(method, HttpRequest.BodyPublishers.ofString(csv));
         if (token != null) b.header("Cookie", "auth_token=" + token);
         return send(b);
     }
@@ -89,7 +99,7 @@ final class ScapeClient {
 
     HttpResponse<String> upload(String method, String path, String token, String field, String filename, String type, String content) throws Exception {
         String boundary = "----scape" + System.nanoTime();
-        var b = fx.request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        var b = request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, field, filename, type, content.getBytes(StandardCharsets.UTF_8))));
         if (token != null) b.header("Cookie", "auth_token=" + token);
         return send(b);

@@ -1,0 +1,113 @@
+package taskrunner.entryscape;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import taskrunner.support.ServerFixture;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kill -9 in the middle of an addFile job: a server in a child JVM is killed while the job
+ * loads rows; the next start on the same data directory runs the job again, and the API
+ * ends with every new row exactly once (never half of them, never twice).
+ */
+class EsCrashTest {
+    private final List<Process> children = new ArrayList<>();
+    private Path data;
+
+    @AfterEach
+    void cleanup() throws Exception {
+        for (Process p : children) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (data != null) {
+            try (var walk = Files.walk(data)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Starts {@code taskrunner.Main} in a child JVM; returns the address it prints. */
+    private URI startChild() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var pb = new ProcessBuilder(java, "-D" + EntryScapeFace.ROW_DELAY_PROPERTY + "=15",
+                "-cp", System.getProperty("java.class.path"), "taskrunner.Main",
+                "--port", "0", "--bind", "127.0.0.1", "--data", data.toString(), "--admin-password", ServerFixture.ADMIN_PASSWORD);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        children.add(p);
+        var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        var found = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("taskrunner listening on ")) {
+                        // keep draining so the child never blocks on a full pipe
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                while (out.readLine() != null) { /* discard */ }
+                            } catch (Exception ignored) {
+                                // the child is gone
+                            }
+                        });
+                        return URI.create(line.substring("taskrunner listening on ".length()).trim());
+                    }
+                }
+                return null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        URI uri = found.get(30, TimeUnit.SECONDS);
+        assertTrue(uri != null, "the child server did not start");
+        return uri;
+    }
+
+    @Test
+    void killDashNineInTheMiddleOfAJobLeavesNothingHalfDoneAfterRestart() throws Exception {
+        data = Files.createTempDirectory("taskrunner-crash");
+        URI[] base = {startChild()};
+        var c = new ScapeClient(() -> base[0]);
+        String admin = c.admin();
+        var cat = c.catalog(admin, "crash1", ScapeClient.rows("station,value", "old", 1, 4));
+        String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
+        var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "new.csv", ScapeClient.rows("station,value", "new", 1, 150)).body());
+        String jobId = (String) sub.get("jobId");
+        ServerFixture.await("the job to load rows", Duration.ofSeconds(20), () -> {
+            try {
+                var j = c.job(jobId);
+                return "Running".equals(j.get("status")) && j.get("rowsLoaded") instanceof Number n && n.longValue() >= 10;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Process first = children.get(0);
+        first.destroyForcibly();
+        assertTrue(first.waitFor(10, TimeUnit.SECONDS));
+
+        base[0] = startChild();
+        admin = c.admin();
+        var job = c.awaitJob(jobId);
+        assertEquals("Success", job.get("status"), job.toString());
+        assertEquals(154, c.query(api).get("resultCount"));
+        assertEquals(1, c.query(api + "?station=new150").get("resultCount"));
+        assertEquals(1, c.query(api + "?station=old4").get("resultCount"));
+        @SuppressWarnings("unchecked")
+        var dist = (Map<String, Map<String, List<Map<String, Object>>>>) (Map<?, ?>) ServerFixture.json(c.get("/store/crash1/metadata/dist", admin).body());
+        assertEquals(2, dist.values().iterator().next().get(ScapeClient.DCAT + "downloadURL").size());
+        String proto = ((String) sub.get("prototypeURI")).replaceFirst("http://127\\.0\\.0\\.1:\\d+/", "/");
+        assertEquals(ScapeClient.rows("station,value", "new", 1, 150), c.get(proto, admin).body());
+    }
+}
