@@ -9,6 +9,7 @@ import taskrunner.entryscape.entrystore.EntryRoutes;
 import taskrunner.entryscape.entrystore.EntryStore;
 import taskrunner.entryscape.entrystore.ResourceRoutes;
 import taskrunner.entryscape.jobs.FileJob;
+import taskrunner.entryscape.jobs.JobHooks;
 import taskrunner.entryscape.jobs.JobRoutes;
 import taskrunner.entryscape.rowstore.Dataset;
 import taskrunner.entryscape.rowstore.RowStore;
@@ -22,12 +23,11 @@ import java.util.List;
  * The EntryScape face: the Taskrunner API ({@code /taskrunner/v1/...}) over embedded
  * subsets of EntryStore ({@code /store/...}) and RowStore ({@code /rowstore/...}).
  *
- * <p>Test hook: the system property {@value #ROW_DELAY_PROPERTY} (milliseconds, read when
- * a server starts) pauses jobs after each row they load, so tests can query an API while
- * a job runs. Unset in production.
+ * <p>Test hooks ({@link JobHooks}, system properties read when a server starts, unset in
+ * production): a pause after each row a job loads, and a crash point inside a job's commit.
  */
 public final class EntryScapeFace implements FaceModule {
-    public static final String ROW_DELAY_PROPERTY = "taskrunner.entryscape.jobRowDelayMs";
+    public static final String ROW_DELAY_PROPERTY = JobHooks.ROW_DELAY_PROPERTY;
 
     @Override
     public List<Kind<?>> kinds() {
@@ -42,7 +42,7 @@ public final class EntryScapeFace implements FaceModule {
         var es = new EntryStore(s.store(), s.blobs(), s.identity(), s.baseUri());
         var rows = new RowStore(s.store(), s.blobs(), s.baseUri(), locks, clock);
         var uploads = new Uploads(s.blobs(), s.config().maxUploadBytes());
-        var job = new FileJob(s.tasks(), es, rows, locks, Long.getLong(ROW_DELAY_PROPERTY, 0L));
+        var job = new FileJob(s.tasks(), es, rows, locks, JobHooks.fromSystemProperties());
 
         new AuthRoutes(auth, s.store(), es, s.config().tokenTtlMs()).install(router);
         var entries = new EntryRoutes(es, auth, clock);

@@ -2,6 +2,7 @@ package taskrunner.entryscape;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import taskrunner.entryscape.jobs.JobHooks;
 import taskrunner.support.ServerFixture;
 
 import java.io.BufferedReader;
@@ -41,11 +42,13 @@ class EsCrashTest {
     }
 
     /** Starts {@code taskrunner.Main} in a child JVM; returns the address it prints. */
-    private URI startChild() throws Exception {
+    private URI startChild(String... systemProperties) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var pb = new ProcessBuilder(java, "-D" + EntryScapeFace.ROW_DELAY_PROPERTY + "=15",
-                "-cp", System.getProperty("java.class.path"), "taskrunner.Main",
-                "--port", "0", "--bind", "127.0.0.1", "--data", data.toString(), "--admin-password", ServerFixture.ADMIN_PASSWORD);
+        var cmd = new ArrayList<String>(List.of(java));
+        for (String p : systemProperties) cmd.add("-D" + p);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "taskrunner.Main",
+                "--port", "0", "--bind", "127.0.0.1", "--data", data.toString(), "--admin-password", ServerFixture.ADMIN_PASSWORD));
+        var pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         children.add(p);
@@ -78,7 +81,7 @@ class EsCrashTest {
     @Test
     void killDashNineInTheMiddleOfAJobLeavesNothingHalfDoneAfterRestart() throws Exception {
         data = Files.createTempDirectory("taskrunner-crash");
-        URI[] base = {startChild()};
+        URI[] base = {startChild(JobHooks.ROW_DELAY_PROPERTY + "=15")};
         var c = new ScapeClient(() -> base[0]);
         String admin = c.admin();
         var cat = c.catalog(admin, "crash1", ScapeClient.rows("station,value", "old", 1, 4));
@@ -97,7 +100,7 @@ class EsCrashTest {
         first.destroyForcibly();
         assertTrue(first.waitFor(10, TimeUnit.SECONDS));
 
-        base[0] = startChild();
+        base[0] = startChild(JobHooks.ROW_DELAY_PROPERTY + "=15");
         admin = c.admin();
         var job = c.awaitJob(jobId);
         assertEquals("Success", job.get("status"), job.toString());
@@ -109,5 +112,31 @@ class EsCrashTest {
         assertEquals(2, dist.values().iterator().next().get(ScapeClient.DCAT + "downloadURL").size());
         String proto = ((String) sub.get("prototypeURI")).replaceFirst("http://127\\.0\\.0\\.1:\\d+/", "/");
         assertEquals(ScapeClient.rows("station,value", "new", 1, 150), c.get(proto, admin).body());
+    }
+
+    @Test
+    void aCrashBetweenTheDatasetSwitchAndTheRestOfTheCommitIsRolledForwardOnce() throws Exception {
+        data = Files.createTempDirectory("taskrunner-crash");
+        URI[] base = {startChild(JobHooks.HALT_PROPERTY + "=true")};
+        var c = new ScapeClient(() -> base[0]);
+        String admin = c.admin();
+        var cat = c.catalog(admin, "crash2", ScapeClient.rows("station,value", "old", 1, 4));
+        String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
+        var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "new.csv", ScapeClient.rows("station,value", "new", 1, 30)).body());
+        String jobId = (String) sub.get("jobId");
+        Process first = children.get(0);
+        assertTrue(first.waitFor(20, TimeUnit.SECONDS), "the server halts right after switching the dataset");
+        assertEquals(99, first.exitValue());
+
+        base[0] = startChild();
+        admin = c.admin();
+        var job = c.awaitJob(jobId);
+        assertEquals("Success", job.get("status"), job.toString());
+        assertEquals(34, c.query(api).get("resultCount"), "the switched rows are there once, not appended again");
+        String proto = ((String) sub.get("prototypeURI")).replaceFirst("http://127\\.0\\.0\\.1:\\d+/", "/");
+        assertEquals(ScapeClient.rows("station,value", "new", 1, 30), c.get(proto, admin).body());
+        @SuppressWarnings("unchecked")
+        var dist = (Map<String, Map<String, List<Map<String, Object>>>>) (Map<?, ?>) ServerFixture.json(c.get("/store/crash2/metadata/dist", admin).body());
+        assertEquals(2, dist.values().iterator().next().get(ScapeClient.DCAT + "downloadURL").size());
     }
 }

@@ -185,4 +185,25 @@ class EsTaskrunnerTest {
         assertEquals(ScapeClient.rows("station,value", "a", 1, 2), c.get(cat.fileUri().replace(c.base(), "/"), admin).body());
         assertNotEquals(0, c.query("/rowstore/dataset/" + cat.datasetId() + "/json").get("resultCount"));
     }
+
+    @Test
+    void concurrentJobsOnOneDistributionAreSerializedAndLoseNoRows() throws Exception {
+        var cat = c.catalog(admin, "conc1", ScapeClient.rows("station,value", "old", 1, 2));
+        var ids = new java.util.ArrayList<String>();
+        var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        var futures = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            futures.add(pool.submit(() -> (String) ServerFixture.json(c.addFile(admin, cat.distUri(), "p" + n + ".csv",
+                    ScapeClient.rows("station,value", "p" + n + "-", 1, 10)).body()).get("jobId")));
+        }
+        for (var f : futures) ids.add(f.get());
+        pool.shutdown();
+        for (String id : ids) assertEquals("Success", c.awaitJob(id).get("status"));
+        assertEquals(62, c.query("/rowstore/dataset/" + cat.datasetId() + "/json").get("resultCount"));
+        for (int i = 0; i < 6; i++) {
+            assertEquals(1, c.query("/rowstore/dataset/" + cat.datasetId() + "/json?station=p" + i + "-10").get("resultCount"));
+        }
+        assertEquals(7, values(metadata(cat.distUri()), cat.distUri(), ScapeClient.DCAT + "downloadURL").size());
+    }
 }

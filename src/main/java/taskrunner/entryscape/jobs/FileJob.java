@@ -53,15 +53,14 @@ public final class FileJob implements TaskService.Execution {
     private final EntryStore es;
     private final RowStore rows;
     private final Locks locks;
-    private final long rowDelayMs;
+    private final JobHooks hooks;
 
-    /** @param rowDelayMs pause after each new row while building (0 in production; tests slow jobs down with it) */
-    public FileJob(TaskService tasks, EntryStore es, RowStore rows, Locks locks, long rowDelayMs) {
+    public FileJob(TaskService tasks, EntryStore es, RowStore rows, Locks locks, JobHooks hooks) {
         this.tasks = tasks;
         this.es = es;
         this.rows = rows;
         this.locks = locks;
-        this.rowDelayMs = rowDelayMs;
+        this.hooks = hooks;
     }
 
     /** Runs (or, after a restart, resumes) the job on its own virtual thread. */
@@ -167,7 +166,7 @@ public final class FileJob implements TaskService.Execution {
             TaskService.Progress progress = tasks.progress(t.id());
             DatasetBuilder.RowHook hook = n -> {
                 if (progress != null) progress.succeeded = n;
-                if (rowDelayMs > 0) Thread.sleep(rowDelayMs);
+                if (hooks.rowDelayMs() > 0) Thread.sleep(hooks.rowDelayMs());
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
                 ctx.checkpoint();
             };
@@ -237,6 +236,7 @@ public final class FileJob implements TaskService.Execution {
                 if (!Objects.equals(cur.blob(), t.extra(BASE))) throw new Conflict();
                 rows.switchTo(cur, new Built(built, (List<String>) t.extra(BUILT_COLS),
                         ((Number) t.extra(BUILT_ROWS)).longValue(), ((Number) t.extra(BUILT_ADDED)).longValue()), t.id());
+                if (hooks.haltAfterSwitch()) Runtime.getRuntime().halt(99);
             }
         }
         // 2. the file entry
