@@ -47,16 +47,16 @@ class EsSlowJobTest {
     }
 
     static Map<String, Object> awaitRunning(String jobId, long rows) throws Exception {
-        Map<String, Object>[] last = new Map[1];
+        var last = new java.util.concurrent.atomic.AtomicReference<Map<String, Object>>();
         ServerFixture.await("job to be running", Duration.ofSeconds(20), () -> {
             try {
-                last[0] = c.job(jobId);
-                return "Running".equals(last[0].get("status")) && last[0].get("rowsLoaded") instanceof Number n && n.longValue() >= rows;
+                last.set(c.job(jobId));
+                return "Running".equals(last.get().get("status")) && last.get().get("rowsLoaded") instanceof Number n && n.longValue() >= rows;
             } catch (Exception e) {
                 return false;
             }
         });
-        return last[0];
+        return last.get();
     }
 
     @Test
@@ -152,5 +152,18 @@ class EsSlowJobTest {
         var urls = dist.values().iterator().next().get(ScapeClient.DCAT + "downloadURL");
         assertEquals(2, urls.size(), urls.toString());
         assertEquals(blobsBefore + 1, blobs(fx.dataDir), "the upload became the file; the old dataset version was dropped");
+    }
+
+    @Test
+    void aSecondJobOnTheSameDistributionIsPendingUntilTheFirstEnds() throws Exception {
+        var cat = c.catalog(admin, "queue1", ScapeClient.rows("station,value", "old", 1, 2));
+        String first = (String) ServerFixture.json(c.addFile(admin, cat.distUri(), "a.csv", ScapeClient.rows("station,value", "a", 1, 60)).body()).get("jobId");
+        awaitRunning(first, 3);
+        String second = (String) ServerFixture.json(c.addFile(admin, cat.distUri(), "b.csv", ScapeClient.rows("station,value", "b", 1, 5)).body()).get("jobId");
+        assertEquals("Pending", c.job(second).get("status"));
+        assertEquals("Running", c.job(first).get("status"));
+        assertEquals("Success", c.awaitJob(first).get("status"));
+        assertEquals("Success", c.awaitJob(second).get("status"));
+        assertEquals(67, c.query("/rowstore/dataset/" + cat.datasetId() + "/json").get("resultCount"));
     }
 }

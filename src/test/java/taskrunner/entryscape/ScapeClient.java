@@ -121,16 +121,16 @@ final class ScapeClient {
 
     /** Polls a job until it is Success or Failed; returns its last document. */
     Map<String, Object> awaitJob(String id) throws Exception {
-        Map<String, Object>[] last = new Map[1];
+        var last = new java.util.concurrent.atomic.AtomicReference<Map<String, Object>>();
         ServerFixture.await("job " + id + " to finish", Duration.ofSeconds(30), () -> {
             try {
-                last[0] = job(id);
-                return "Success".equals(last[0].get("status")) || "Failed".equals(last[0].get("status"));
+                last.set(job(id));
+                return "Success".equals(last.get().get("status")) || "Failed".equals(last.get().get("status"));
             } catch (Exception e) {
                 return false;
             }
         });
-        return last[0];
+        return last.get();
     }
 
     /** The rows of a RowStore query (path relative to the server), checking it answered 200. */

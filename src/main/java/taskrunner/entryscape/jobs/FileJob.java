@@ -81,28 +81,34 @@ public final class FileJob implements TaskService.Execution {
     @Override
     public void run(Task task, TaskContext ctx) throws Exception {
         String id = task.id();
+        String distKey = (String) task.extra(DIST);
         try {
-            Task t = tasks.update(id, cur -> cur.withState(TaskState.RUNNING).withStarted(tasks.now()));
-            String fileKey = (String) t.extra(FILE);
-            String distKey = (String) t.extra(DIST);
+            // Pending until this job holds the distribution: jobs on one distribution run one at a time.
             locks.with(distKey != null ? "dist:" + distKey : "none:" + id,
-                    () -> locks.with(ResourceRoutes.lockName(fileKey), () -> {
+                    () -> locks.with(ResourceRoutes.lockName((String) task.extra(FILE)), () -> {
+                        tasks.update(id, cur -> cur.withState(TaskState.RUNNING).withStarted(tasks.now()));
                         runLocked(id, ctx);
                         return null;
                     }));
         } catch (Exception e) {
             if (tasks.runner().shuttingDown() && !ctx.cancelled()) throw e; // left as it is: resumed at the next start
-            Task cur = tasks.get(id);
-            boolean committing = cur != null && "commit".equals(cur.extra(PHASE));
             if (!(e instanceof JobFailure || e instanceof DatasetError)) LOG.warning("job " + id + " failed: " + e);
             String message = e instanceof TaskContext.StoppedException ? "stopped" : String.valueOf(e.getMessage());
-            if (cur != null && !committing) {
-                tasks.blobs().delete((String) cur.extra(UPLOAD));
-                tasks.blobs().delete((String) cur.extra(BUILT));
-            }
+            Task cur = tasks.get(id);
+            if (cur != null) dropUnreferencedBlobs(cur);
             tasks.update(id, c -> c.state().finished() ? c
                     : c.withState(TaskState.DONE).withFinished(tasks.now()).withError(message));
         }
+    }
+
+    /** After a failure: the upload and the built version go unless a record already points at them. */
+    private void dropUnreferencedBlobs(Task t) {
+        String upload = (String) t.extra(UPLOAD);
+        Entry file = byKey((String) t.extra(FILE));
+        if (upload != null && (file == null || !upload.equals(file.blob()))) tasks.blobs().delete(upload);
+        String built = (String) t.extra(BUILT);
+        Dataset ds = t.extra(DATASET) == null ? null : rows.get((String) t.extra(DATASET));
+        if (built != null && (ds == null || !built.equals(ds.blob()))) tasks.blobs().delete(built);
     }
 
     private void runLocked(String id, TaskContext ctx) throws Exception {
