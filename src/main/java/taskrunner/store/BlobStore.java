@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
-import java.util.HexFormat;
-import java.security.SecureRandom;
 
 /**
  * Large payloads (CSV input and output, uploaded files, dataset rows) kept as files beside
@@ -34,7 +32,6 @@ public final class BlobStore {
     /** Payloads up to this size live in their id (and so in the journal), not in a file. */
     public static final int INLINE_MAX = 4096;
     private static final String INLINE = "=";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final Path dir;
     private final Path tmp;
     private final Path work;
@@ -238,9 +235,7 @@ public final class BlobStore {
     }
 
     private static String newId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return taskrunner.auth.Secrets.hex(16);
     }
 
     /** For OutputStream wrappers that must not close the blob on close(). */

@@ -65,7 +65,8 @@ public final class Journal implements AutoCloseable {
     private static final int MAX_BATCH = 4096;
     static final long PREALLOCATE = 8L << 20;
 
-    private record Pending(JournalEvent event, CompletableFuture<Void> done) {}
+    /** An event waiting for the writer, already encoded by its caller (null line: compact). */
+    private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done) {}
 
     private final Path dir;
     private final Consumer<JournalEvent> apply;
@@ -109,7 +110,8 @@ public final class Journal implements AutoCloseable {
     public void append(JournalEvent event) throws IOException {
         if (closed) throw new IOException("journal is closed");
         var done = new CompletableFuture<Void>();
-        queue.add(new Pending(event, done));
+        // encoding on the caller's thread keeps the single writer thread for I/O only
+        queue.add(new Pending(event, event == null ? null : encode(event), done));
         try {
             done.get();
         } catch (InterruptedException e) {
@@ -144,7 +146,7 @@ public final class Journal implements AutoCloseable {
                 boolean compact = false;
                 for (Pending p : batch) {
                     if (p.event == null) compact = true;
-                    else bytes.writeBytes(encode(p.event));
+                    else bytes.writeBytes(p.line);
                 }
                 IOException failure = null;
                 try {
