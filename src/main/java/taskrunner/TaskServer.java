@@ -11,6 +11,7 @@ import taskrunner.core.RowTaskType;
 import taskrunner.core.Runner;
 import taskrunner.core.TaskCodec;
 import taskrunner.core.TaskService;
+import taskrunner.http.Response;
 import taskrunner.http.Router;
 import taskrunner.store.BlobStore;
 import taskrunner.store.Kind;
@@ -64,7 +65,7 @@ public final class TaskServer implements AutoCloseable {
     private URI uri;
 
     private TaskServer(Builder b) {
-        this.config = b.config;
+        this.config = b.config();
         this.registry = b.registry;
         this.faces = List.copyOf(b.faces);
         this.clock = b.clock;
@@ -87,6 +88,9 @@ public final class TaskServer implements AutoCloseable {
             var tasks = new TaskService(store, blobs, registry, runner, clock);
             services = new Services(config, store, blobs, tasks, identity, registry, () -> uri);
             var router = new Router(config.maxBodyBytes());
+            // For load balancers and start-up checks; answers before any face is involved.
+            router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
+                    req -> Response.text(200, "text/plain", "ok\n"));
             for (FaceModule f : faces) f.install(router, services);
             http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 1024);
             executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -143,44 +147,37 @@ public final class TaskServer implements AutoCloseable {
     /** Builds a server; every setting has the default of {@link Config#defaults()}. */
     public static final class Builder {
         private Config config = Config.defaults();
+        private Integer port;
+        private String bind;
+        private Path dataDir;
+        private String adminPassword;
         private final Registry registry = new Registry();
         private final List<FaceModule> faces = new ArrayList<>(Faces.standard());
         private Clock clock = Clock.systemUTC();
 
+        /** All settings at once; the single-setting methods below win over it. */
         public Builder config(Config c) {
             this.config = c;
             return this;
         }
 
         public Builder port(int port) {
-            var c = config;
-            config = new Config(port, c.bind(), c.dataDir(), c.tasksFile(), c.adminPassword(), c.maxRunning(), c.maxQueued(),
-                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
-                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            this.port = port;
             return this;
         }
 
         public Builder bind(String bind) {
-            var c = config;
-            config = new Config(c.port(), bind, c.dataDir(), c.tasksFile(), c.adminPassword(), c.maxRunning(), c.maxQueued(),
-                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
-                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            this.bind = bind;
             return this;
         }
 
         public Builder dataDir(Path dir) {
-            var c = config;
-            config = new Config(c.port(), c.bind(), dir, c.tasksFile(), c.adminPassword(), c.maxRunning(), c.maxQueued(),
-                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
-                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            this.dataDir = dir;
             return this;
         }
 
         public Builder adminPassword(String password) {
-            var c = config;
-            config = new Config(c.port(), c.bind(), c.dataDir(), c.tasksFile(), password, c.maxRunning(), c.maxQueued(),
-                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
-                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            this.adminPassword = password;
             return this;
         }
 
@@ -211,8 +208,14 @@ public final class TaskServer implements AutoCloseable {
             return registry;
         }
 
+        /** The settings as they stand. */
         public Config config() {
-            return config;
+            var c = config;
+            return new Config(port != null ? port : c.port(), bind != null ? bind : c.bind(),
+                    dataDir != null ? dataDir : c.dataDir(), c.tasksFile(),
+                    adminPassword != null ? adminPassword : c.adminPassword(), c.maxRunning(), c.maxQueued(),
+                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
+                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
         }
 
         public TaskServer build() {

@@ -9,7 +9,21 @@ import java.util.HexFormat;
 
 /** Random secrets, digests and constant-time comparison: the only ways secrets are handled. */
 public final class Secrets {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = strong();
+
+    /** DRBG: as strong as the default, without NativePRNG's lock and read of /dev/urandom per call. */
+    private static SecureRandom strong() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
+    /** 16 random hex digits of 64 bits, for ids that are not secrets (request ids). */
+    public static String weakHex16() {
+        return HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
 
     private Secrets() {}
 

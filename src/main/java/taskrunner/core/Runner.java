@@ -69,7 +69,10 @@ public final class Runner {
                 if (!acquired) waiting.decrementAndGet();
                 if (!acquired && cancelled.get()) {
                     try {
-                        body.run(cancelled); // lets the body record the stop
+                        // stopped while waiting: the body runs only to record the stop, and any
+                        // blocking call in it ends at once
+                        Thread.currentThread().interrupt();
+                        body.run(cancelled);
                     } catch (Exception ex) {
                         LOG.log(Level.WARNING, "task " + id + " after stop", ex);
                     }

@@ -4,11 +4,9 @@ import taskrunner.store.BlobStore;
 import taskrunner.store.Store;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +29,6 @@ import java.util.logging.Logger;
  */
 public final class TaskService {
     private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The code that runs one task, on its own virtual thread. */
     @FunctionalInterface
@@ -101,9 +98,7 @@ public final class TaskService {
 
     /** A fresh random id of {@code bytes} bytes, as lowercase hex. */
     public static String newId(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return taskrunner.auth.Secrets.hex(bytes);
     }
 
     /** The task with live counters merged in, or null. */

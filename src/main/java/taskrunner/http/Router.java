@@ -72,7 +72,7 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange ex) {
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
-        if (rid == null || rid.isEmpty() || rid.length() > 64) rid = taskrunner.auth.Secrets.hex(16);
+        if (rid == null || rid.isEmpty() || rid.length() > 64) rid = taskrunner.auth.Secrets.weakHex16() + taskrunner.auth.Secrets.weakHex16();
         Face face = fallback;
         Request req = null;
         Response res;

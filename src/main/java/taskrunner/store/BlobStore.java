@@ -11,8 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.HexFormat;
-import java.security.SecureRandom;
+import java.util.Base64;
 
 /**
  * Large payloads (CSV input and output, uploaded files, dataset rows) kept as files beside
@@ -20,12 +19,19 @@ import java.security.SecureRandom;
  *
  * <p>Layout: {@code blobs/<id>} for committed blobs, {@code blobs/tmp/} for blobs being
  * written, {@code blobs/work/} for outputs of running tasks that must survive a crash.
- * Invariant: a blob id is handed out only after its bytes were fsynced and the file
- * renamed into place (and the directory fsynced), so a journal line never refers to a
- * blob that a crash could lose. Blob files are never modified after commit.
+ * A payload of at most {@link #INLINE_MAX} bytes gets no file: its id is the payload
+ * itself ({@code "="} + base64url), so it becomes durable with the journal line that holds
+ * the id, and a small request costs no fsync of its own.
+ *
+ * <p>Invariant: a blob id is handed out only after its bytes were fsynced and the file
+ * renamed into place (and the directory fsynced), or when the id carries the bytes; so a
+ * journal line never refers to a blob that a crash could lose. Blob files are never
+ * modified after commit.
  */
 public final class BlobStore {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Payloads up to this size live in their id (and so in the journal), not in a file. */
+    public static final int INLINE_MAX = 4096;
+    private static final String INLINE = "=";
     private final Path dir;
     private final Path tmp;
     private final Path work;
@@ -41,48 +47,75 @@ public final class BlobStore {
         }
     }
 
-    /** A blob being written; {@link #commit()} makes it durable and returns its id. */
-    public final class Writer extends FilterOutputStream {
+    /**
+     * A blob being written; {@link #commit()} makes it durable and returns its id. Bytes
+     * stay in memory until they pass {@link #INLINE_MAX}, then go to a file.
+     */
+    public final class Writer extends OutputStream {
         private final Path file;
-        private final FileChannel channel;
+        private final boolean append;
+        private java.io.ByteArrayOutputStream memory = new java.io.ByteArrayOutputStream();
+        private FileChannel channel;
+        private OutputStream out;
         private long size;
         private boolean done;
 
-        private Writer(Path file, boolean append) throws IOException {
-            super(null);
+        private Writer(Path file, boolean append, boolean toFileNow) throws IOException {
             this.file = file;
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            this.append = append;
+            if (toFileNow) spill();
+        }
+
+        private void spill() throws IOException {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
-            this.size = channel.size();
-            this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            size = channel.size();
+            out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            memory.writeTo(out);
+            size += memory.size();
+            memory = null;
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            size++;
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            if (memory != null) {
+                if (memory.size() + len <= INLINE_MAX) {
+                    memory.write(b, off, len);
+                    return;
+                }
+                spill();
+            }
             out.write(b, off, len);
             size += len;
         }
 
         /** Bytes written so far, including those still buffered. */
         public long size() {
-            return size;
+            return memory != null ? memory.size() : size;
         }
 
         /** Flushes and fsyncs what was written so far; returns the durable length. */
         public long sync() throws IOException {
+            if (memory != null) spill();
             out.flush();
             channel.force(false);
             return size;
         }
 
-        /** Makes the bytes durable under a fresh blob id; the writer is closed after. */
+        /** Makes the bytes durable under a blob id; the writer is closed after. */
         public String commit() throws IOException {
+            if (memory != null || size <= INLINE_MAX) {
+                byte[] bytes = memory != null ? memory.toByteArray() : null;
+                close();
+                if (bytes == null) bytes = Files.readAllBytes(file);
+                Files.deleteIfExists(file);
+                return INLINE + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            }
             sync();
             close();
             String id = newId();
@@ -102,9 +135,15 @@ public final class BlobStore {
         }
 
         @Override
+        public void flush() throws IOException {
+            if (out != null) out.flush();
+        }
+
+        @Override
         public void close() throws IOException {
             if (done) return;
             done = true;
+            if (channel == null) return;
             try {
                 out.flush();
             } finally {
@@ -115,7 +154,7 @@ public final class BlobStore {
 
     /** Starts a new blob in tmp/ (emptied at the next start if never committed). */
     public Writer create() throws IOException {
-        return new Writer(tmp.resolve(newId()), false);
+        return new Writer(tmp.resolve(newId()), false, false);
     }
 
     /**
@@ -131,9 +170,9 @@ public final class BlobStore {
                 ch.truncate(keepBytes);
                 ch.force(true);
             }
-            return new Writer(file, true);
+            return new Writer(file, true, true);
         }
-        return new Writer(file, false);
+        return new Writer(file, false, true);
     }
 
     public boolean workExists(String name) {
@@ -153,11 +192,21 @@ public final class BlobStore {
     }
 
     public InputStream open(String id) throws IOException {
+        if (isInline(id)) return new java.io.ByteArrayInputStream(inline(id));
         return Files.newInputStream(path(id));
     }
 
     public long size(String id) throws IOException {
+        if (isInline(id)) return inline(id).length;
         return Files.size(path(id));
+    }
+
+    private static boolean isInline(String id) {
+        return id.startsWith(INLINE);
+    }
+
+    private static byte[] inline(String id) {
+        return Base64.getUrlDecoder().decode(id.substring(INLINE.length()));
     }
 
     public Path path(String id) {
@@ -165,12 +214,12 @@ public final class BlobStore {
     }
 
     public boolean exists(String id) {
-        return id != null && Files.exists(path(id));
+        return id != null && (isInline(id) || Files.exists(path(id)));
     }
 
     /** Removes a blob once nothing in the journal refers to it any more. */
     public void delete(String id) {
-        if (id == null) return;
+        if (id == null || isInline(id)) return;
         try {
             Files.deleteIfExists(path(id));
         } catch (IOException ignored) {
@@ -186,9 +235,7 @@ public final class BlobStore {
     }
 
     private static String newId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return taskrunner.auth.Secrets.hex(16);
     }
 
     /** For OutputStream wrappers that must not close the blob on close(). */

@@ -42,6 +42,11 @@ import java.util.logging.Logger;
  * open, a last line that is incomplete or does not parse (a torn write) is dropped and the
  * file truncated back to the end of the last good line.
  *
+ * <p>The journal file is kept preallocated with zero bytes {@link #PREALLOCATE} ahead of
+ * its last line, so an append does not change the file's size and its fsync need not
+ * commit file-system metadata (measured here: about half the cost). The data ends at the
+ * first NUL byte.
+ *
  * <h2>Invariants</h2>
  * <ul>
  * <li>Persist, then mutate memory: an event is handed to the apply callback only after
@@ -58,8 +63,10 @@ public final class Journal implements AutoCloseable {
     static final String JOURNAL = "journal.jsonl";
     static final String SNAPSHOT = "snapshot.jsonl";
     private static final int MAX_BATCH = 4096;
+    static final long PREALLOCATE = 8L << 20;
 
-    private record Pending(JournalEvent event, CompletableFuture<Void> done) {}
+    /** An event waiting for the writer, already encoded by its caller (null line: compact). */
+    private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done) {}
 
     private final Path dir;
     private final Consumer<JournalEvent> apply;
@@ -68,6 +75,7 @@ public final class Journal implements AutoCloseable {
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private FileChannel channel;
+    private long allocated;
     private volatile boolean closed;
     private volatile long compactions;
 
@@ -88,13 +96,13 @@ public final class Journal implements AutoCloseable {
         Files.deleteIfExists(dir.resolve(SNAPSHOT + ".tmp"));
         replay(dir.resolve(SNAPSHOT), false);
         long good = replay(dir.resolve(JOURNAL), true);
-        channel = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        if (channel.size() > good) {
-            LOG.warning("journal: dropping a torn last line (" + (channel.size() - good) + " bytes)");
-            channel.truncate(good);
-            channel.force(true);
+        channel = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (channel.size() > good && hasData(channel, good)) {
+            LOG.warning("journal: dropping a torn last line");
         }
+        channel.truncate(good);
         channel.position(good);
+        preallocate();
         writer = Thread.ofPlatform().name("journal-writer").daemon(true).start(this::writeLoop);
     }
 
@@ -102,7 +110,8 @@ public final class Journal implements AutoCloseable {
     public void append(JournalEvent event) throws IOException {
         if (closed) throw new IOException("journal is closed");
         var done = new CompletableFuture<Void>();
-        queue.add(new Pending(event, done));
+        // encoding on the caller's thread keeps the single writer thread for I/O only
+        queue.add(new Pending(event, event == null ? null : encode(event), done));
         try {
             done.get();
         } catch (InterruptedException e) {
@@ -137,11 +146,12 @@ public final class Journal implements AutoCloseable {
                 boolean compact = false;
                 for (Pending p : batch) {
                     if (p.event == null) compact = true;
-                    else bytes.writeBytes(encode(p.event));
+                    else bytes.writeBytes(p.line);
                 }
                 IOException failure = null;
                 try {
                     if (bytes.size() > 0) {
+                        if (channel.position() + bytes.size() > allocated) preallocate(bytes.size());
                         ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
                         while (buf.hasRemaining()) channel.write(buf);
                         channel.force(false);
@@ -201,8 +211,31 @@ public final class Journal implements AutoCloseable {
         Fsync.directory(dir);
         channel.truncate(0);
         channel.position(0);
-        channel.force(true);
+        preallocate();
         compactions++;
+    }
+
+    private void preallocate() throws IOException {
+        preallocate(0);
+    }
+
+    /** Writes real zero blocks (not a sparse hole) ahead of the data, then fsyncs size and blocks once. */
+    private void preallocate(long atLeast) throws IOException {
+        long pos = channel.position();
+        long target = pos + Math.max(atLeast, 0) + PREALLOCATE;
+        ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+        for (long at = Math.max(pos, channel.size()); at < target; at += zeros.capacity()) {
+            zeros.clear();
+            zeros.limit((int) Math.min(zeros.capacity(), target - at));
+            while (zeros.hasRemaining()) channel.write(zeros, at + zeros.position());
+        }
+        channel.force(true);
+        allocated = Math.max(target, channel.size());
+    }
+
+    private static boolean hasData(FileChannel ch, long from) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1);
+        return ch.read(b, from) == 1 && b.get(0) != 0;
     }
 
     static byte[] encode(JournalEvent e) {
@@ -229,14 +262,20 @@ public final class Journal implements AutoCloseable {
             while (true) {
                 line.setLength(0);
                 boolean ended = false;
+                boolean nul = false;
                 while ((c = in.read()) != -1) {
                     if (c == '\n') {
                         ended = true;
                         break;
                     }
+                    if (c == 0) {
+                        nul = true; // the preallocated zeros after the data
+                        break;
+                    }
                     line.append((char) c);
                 }
-                if (!ended) {
+                if (!ended || nul) {
+                    if (nul && line.length() == 0) break;
                     if (line.length() > 0 && !tolerateTornTail) throw new IOException(file + ": incomplete last line");
                     break;
                 }
@@ -244,7 +283,8 @@ public final class Journal implements AutoCloseable {
                 try {
                     obj = JSON.std.mapFrom(line.toString());
                 } catch (IOException e) {
-                    if (tolerateTornTail && in.read() == -1) break; // the torn last line
+                    int next = in.read();
+                    if (tolerateTornTail && (next == -1 || next == 0)) break; // the torn last line
                     throw new IOException(file + ": unreadable line after byte " + good + ": " + e.getMessage());
                 }
                 String kind = (String) obj.get("k");

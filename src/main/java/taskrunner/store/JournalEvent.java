@@ -2,8 +2,16 @@ package taskrunner.store;
 
 import java.util.Map;
 
-/** One line of the journal: a put of a whole record value, or a delete (value null). */
-record JournalEvent(String kind, String id, Map<String, Object> value) {
+/**
+ * One line of the journal: a put of a whole record value, or a delete (value null).
+ * {@code decoded} is the record the value was encoded from, when the writer has it, so
+ * applying a fresh write does not decode what was just encoded.
+ */
+record JournalEvent(String kind, String id, Map<String, Object> value, Object decoded) {
+
+    JournalEvent(String kind, String id, Map<String, Object> value) {
+        this(kind, id, value, null);
+    }
 
     boolean isDelete() {
         return value == null;

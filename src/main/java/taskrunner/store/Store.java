@@ -70,7 +70,7 @@ public final class Store implements AutoCloseable {
 
     /** Stores the whole value under id; returns once it is durable and visible. */
     public <T> void put(Kind<T> kind, String id, T value) throws IOException {
-        journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value)));
+        journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value), value));
     }
 
     /** Removes the record; returns once the removal is durable and visible. */
@@ -93,7 +93,8 @@ public final class Store implements AutoCloseable {
             throw new IllegalStateException("journal holds records of unknown kind " + e.kind());
         }
         var map = byKind.get(e.kind());
-        Object old = e.isDelete() ? map.remove(e.id()) : map.put(e.id(), kind.codec().decode(e.value()));
+        Object value = e.isDelete() ? null : e.decoded() != null ? e.decoded() : kind.codec().decode(e.value());
+        Object old = e.isDelete() ? map.remove(e.id()) : map.put(e.id(), value);
         Object now = e.isDelete() ? null : map.get(e.id());
         for (var l : listeners.getOrDefault(e.kind(), List.of())) l.accept(old, now);
     }

@@ -1,0 +1,249 @@
+package taskrunner.bench;
+
+import taskrunner.TaskServer;
+import taskrunner.core.Task;
+import taskrunner.core.TaskState;
+import taskrunner.core.TaskService;
+import taskrunner.support.ChildServer;
+import taskrunner.support.ServerFixture;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ./build.sh bench [http|rows|startup|restart|ckan ...]}: prints the figures the
+ * project tracks (all of them without arguments). Every server is real
+ * (HTTP on loopback, fsynced journal); load is bounded in count and time.
+ */
+public final class Bench {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        out.println("taskrunner benchmarks on " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        var only = java.util.Set.of(args);
+        if (only.isEmpty() || only.contains("http")) creationsVersusTrivial(out, 32, Duration.ofSeconds(5));
+        if (only.isEmpty() || only.contains("rows")) millionRows(out);
+        if (only.isEmpty() || only.contains("startup")) startup(out);
+        if (only.isEmpty() || only.contains("restart")) restartWith(out, 100_000);
+        if (only.isEmpty() || only.contains("ckan")) try {
+            Class.forName("taskrunner.bench.CkanBench").getMethod("run", PrintStream.class).invoke(null, out);
+        } catch (ClassNotFoundException e) {
+            out.println("ckan: no CKAN benchmark in this build");
+        }
+    }
+
+    private static String login(URI base) throws Exception {
+        var r = HTTP.send(HttpRequest.newBuilder(base.resolve("v2/user_auth")).PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"data\":{\"username\":\"admin\",\"password\":\"" + ServerFixture.ADMIN_PASSWORD + "\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return (String) ServerFixture.json(r.body()).get("auth_token");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String account(URI base, String token) throws Exception {
+        var r = HTTP.send(HttpRequest.newBuilder(base.resolve("v2/user_auth")).PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"data\":{\"username\":\"admin\",\"password\":\"" + ServerFixture.ADMIN_PASSWORD + "\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return (String) ((Map<String, Object>) ServerFixture.json(r.body()).get("data")).get("account_id");
+    }
+
+    /** One request of a load loop: method, path, extra header lines, body (or null). */
+    private record Call(String method, String path, String headers, byte[] body) {}
+
+    /** Runs {@code clients} keep-alive connections for {@code time}; returns requests/s answered with {@code ok}. */
+    private static double load(URI base, int clients, Duration time, int ok, java.util.function.LongFunction<Call> call) throws Exception {
+        var done = new AtomicLong();
+        var bad = new AtomicLong();
+        var seq = new AtomicLong();
+        long end = System.nanoTime() + time.toNanos();
+        long t0 = System.nanoTime();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    try (var client = new KeepAliveClient(base)) {
+                        while (System.nanoTime() < end) {
+                            Call k = call.apply(seq.incrementAndGet());
+                            if (client.send(k.method(), k.path(), k.headers(), k.body()) == ok) done.incrementAndGet();
+                            else bad.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        bad.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+        }
+        if (bad.get() > 0) System.out.println("  (" + bad.get() + " requests failed)");
+        return done.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    static void creationsVersusTrivial(PrintStream out, int clients, Duration time) throws Exception {
+        try (var fx = new ServerFixture()) {
+            URI base = fx.server.uri();
+            String token = login(base);
+            String account = account(base, token);
+            String create = "/v2/accounts/" + account + "/tasks?category=examples&action=echo";
+            String headers = "X-Auth-Token: " + token + "\r\nContent-Type: application/json\r\n";
+            java.util.function.LongFunction<Call> trivialCall = n -> new Call("GET", "/healthz", "", null);
+            java.util.function.LongFunction<Call> createCall = n -> new Call("PUT", create, headers,
+                    ("{\"data\":{\"records\":[{\"n\":\"" + n + "\",\"v\":\"x\"}]}}").getBytes(StandardCharsets.UTF_8));
+            load(base, clients, Duration.ofSeconds(2), 200, trivialCall); // warm-up
+            load(base, clients, Duration.ofSeconds(2), 201, createCall);
+            double trivial = load(base, clients, time, 200, trivialCall);
+            double creates = load(base, clients, time, 201, createCall);
+            out.printf("http: trivial handler (GET /healthz): %.0f req/s; durable task creations (PUT JSON records, fsynced): %.0f /s "
+                    + "= %.0f%% of trivial (%d keep-alive clients, %ds each)%n", trivial, creates, 100 * creates / trivial,
+                    clients, time.toSeconds());
+        }
+    }
+
+    static void millionRows(PrintStream out) throws Exception {
+        Path data = Files.createTempDirectory("bench-rows");
+        int rows = 1_000_000;
+        try (var s = ChildServer.start(data, List.of("-Xmx64m"))) {
+            String token = login(s.uri);
+            String account = account(s.uri, token);
+            long t0 = System.nanoTime();
+            var r = HTTP.send(HttpRequest.newBuilder(s.uri.resolve("v2/accounts/" + account + "/tasks?category=examples&action=echo"))
+                    .header("X-Auth-Token", token).header("Content-Type", "text/csv")
+                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> csv(rows))).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) throw new IllegalStateException("create failed: " + r.body());
+            long uploaded = System.nanoTime();
+            @SuppressWarnings("unchecked")
+            String id = (String) ((Map<String, Object>) ((Map<String, Object>) ServerFixture.json(r.body()).get("data")).get("_read_only")).get("id");
+            URI task = s.uri.resolve("v2/accounts/" + account + "/tasks/" + id);
+            HTTP.send(HttpRequest.newBuilder(task).header("X-Auth-Token", token).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long started = System.nanoTime();
+            String status;
+            Map<?, ?> t;
+            do {
+                Thread.sleep(50);
+                var g = HTTP.send(HttpRequest.newBuilder(task).header("X-Auth-Token", token).build(), HttpResponse.BodyHandlers.ofString());
+                t = (Map<?, ?>) ((Map<?, ?>) ServerFixture.json(g.body()).get("data")).get("_read_only");
+                status = (String) t.get("status");
+            } while ("executing".equals(status) && s.process.isAlive());
+            long finished = System.nanoTime();
+            out.printf("rows: %d-row CSV through examples/echo, server heap -Xmx64m: upload+validate %.1f s, "
+                            + "run %.1f s = %.0f rows/s; status %s, success_count %s, server alive: %s%n",
+                    rows, (uploaded - t0) / 1e9, (finished - started) / 1e9, rows / ((finished - started) / 1e9),
+                    status, t.get("success_count"), s.process.isAlive());
+        } finally {
+            deleteTree(data);
+        }
+    }
+
+    private static InputStream csv(int rows) {
+        return new InputStream() {
+            int row = -1;
+            byte[] line = new byte[0];
+            int pos;
+
+            @Override
+            public int read() {
+                byte[] b = new byte[1];
+                return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos == line.length) {
+                    if (row >= rows) return -1;
+                    line = (row < 0 ? "id,name,email\n" : row + ",name " + row + ",user" + row + "@example.com\n")
+                            .getBytes(StandardCharsets.UTF_8);
+                    row++;
+                    pos = 0;
+                }
+                int n = Math.min(len, line.length - pos);
+                System.arraycopy(line, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
+
+    static void startup(PrintStream out) throws Exception {
+        Path data = Files.createTempDirectory("bench-start");
+        try {
+            out.printf("startup: process start to first answered request (fresh data dir): %d ms%n", timeToFirstAnswer(data));
+        } finally {
+            deleteTree(data);
+        }
+    }
+
+    /** Starts the server process and polls /healthz until it answers; returns the milliseconds. */
+    private static long timeToFirstAnswer(Path data) throws Exception {
+        long t0 = System.nanoTime();
+        int port;
+        try (var sock = new java.net.ServerSocket(0)) {
+            port = sock.getLocalPort();
+        }
+        var cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", ChildServer.classpath(),
+                "taskrunner.Main", "--port", String.valueOf(port), "--data", data.toString(), "--admin-password", "x");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            URI health = URI.create("http://127.0.0.1:" + port + "/healthz");
+            while (true) {
+                try {
+                    if (HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return (System.nanoTime() - t0) / 1_000_000;
+                    }
+                } catch (java.io.IOException notYet) {
+                    if (!p.isAlive()) throw new IllegalStateException("server exited");
+                    if (System.nanoTime() - t0 > 120_000_000_000L) throw new IllegalStateException("no answer in 120 s");
+                    Thread.sleep(2);
+                }
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    static void restartWith(PrintStream out, int count) throws Exception {
+        Path data = Files.createTempDirectory("bench-restart");
+        try {
+            try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").build().start();
+                 var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                TaskService tasks = server.services().tasks();
+                String account = server.services().identity().root().id();
+                var futures = new ArrayList<java.util.concurrent.Future<?>>();
+                for (int i = 0; i < count; i++) {
+                    futures.add(pool.submit(() -> tasks.create(new Task(TaskService.newId(15), "kazoo", "examples/echo", account,
+                            account, TaskState.PENDING, System.currentTimeMillis(), null, null, 1L, null, null, "in.csv",
+                            null, null, null, null, null))));
+                }
+                for (var f : futures) f.get();
+            }
+            long bytes = Files.size(data.resolve("journal.jsonl"));
+            out.printf("restart: %d tasks in the journal (%.1f MB): process start to first answered request: %d ms%n",
+                    count, bytes / 1e6, timeToFirstAnswer(data));
+        } finally {
+            deleteTree(data);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
