@@ -3,12 +3,10 @@ package taskrunner.entryscape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import taskrunner.entryscape.jobs.JobHooks;
+import taskrunner.support.ChildServer;
 import taskrunner.support.ServerFixture;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,41 +38,13 @@ class EsCrashTest {
         }
     }
 
-    /** Starts {@code taskrunner.Main} in a child JVM; returns the address it prints. */
+    /** Starts {@code taskrunner.Main} in a child JVM with these system properties; returns the address it prints. */
     private URI startChild(String... systemProperties) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var cmd = new ArrayList<String>(List.of(java));
-        for (String p : systemProperties) cmd.add("-D" + p);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "taskrunner.Main",
-                "--port", "0", "--bind", "127.0.0.1", "--data", data.toString(), "--admin-password", ServerFixture.ADMIN_PASSWORD));
-        var pb = new ProcessBuilder(cmd);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        children.add(p);
-        var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        var found = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("taskrunner listening on ")) {
-                        // keep draining so the child never blocks on a full pipe
-                        Thread.ofVirtual().start(() -> {
-                            try {
-                                while (out.readLine() != null) { /* discard */ }
-                            } catch (Exception ignored) {
-                                // the child is gone
-                            }
-                        });
-                        return URI.create(line.substring("taskrunner listening on ".length()).trim());
-                    }
-                }
-                return null;
-            } catch (Exception e) {
-                return null;
-            }
-        });
-        URI uri = found.get(30, TimeUnit.SECONDS);
-        assertTrue(uri != null, "the child server did not start");
-        return uri;
+        var jvm = new ArrayList<String>();
+        for (String p : systemProperties) jvm.add("-D" + p);
+        ChildServer child = ChildServer.start(data, jvm);
+        children.add(child.process);
+        return child.uri;
     }
 
     @Test

@@ -39,8 +39,14 @@ class EsSlowJobTest {
         fx.close();
     }
 
-    /** Committed blobs (not temp or work files). */
+    /** A station name long enough that a few rows pass BlobStore's inline limit and get a file. */
+    static final String LONG = "station-name-padded-beyond-the-inline-limit-of-the-blob-store-";
+
+    /** Committed blob files (small blobs live inline in the journal and have none); temp files must be gone. */
     static long blobs(Path dataDir) throws Exception {
+        try (var tmp = Files.list(dataDir.resolve("blobs").resolve("tmp"))) {
+            assertEquals(0, tmp.count(), "no temp blob left behind");
+        }
         try (var l = Files.list(dataDir.resolve("blobs"))) {
             return l.filter(Files::isRegularFile).count();
         }
@@ -104,22 +110,22 @@ class EsSlowJobTest {
 
     @Test
     void aJobThatFailsHalfWayChangesNothing() throws Exception {
-        var cat = c.catalog(admin, "half1", ScapeClient.rows("station,value", "old", 1, 4));
+        var cat = c.catalog(admin, "half1", ScapeClient.rows("station,value", LONG, 1, 80));
         String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
         long blobsBefore = blobs(fx.dataDir);
         String distBefore = c.get("/store/half1/metadata/dist", admin).body();
         String entriesBefore = c.get("/store/half1", admin).body();
         // row 60 of 100 has one cell too many: the job gets half way, then must leave no trace
-        String csv = ScapeClient.rows("station,value", "new", 1, 59) + "bad,1,extra\n" + ScapeClient.rows("", "late", 61, 100).substring(1);
+        String csv = ScapeClient.rows("station,value", LONG + "new", 1, 59) + "bad,1,extra\n" + ScapeClient.rows("", LONG + "late", 61, 100).substring(1);
         var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "broken.csv", csv).body());
         String jobId = (String) sub.get("jobId");
         awaitRunning(jobId, 20);
-        assertEquals(4, c.query(api).get("resultCount"));
+        assertEquals(80, c.query(api).get("resultCount"));
         var job = c.awaitJob(jobId);
         assertEquals("Failed", job.get("status"));
         assertTrue(((String) job.get("error")).contains("row 60"), job.toString());
-        assertEquals(4, c.query(api).get("resultCount"));
-        assertEquals(4L, ((Number) c.query(api.replace("/json", "/info")).get("rowcount")).longValue());
+        assertEquals(80, c.query(api).get("resultCount"));
+        assertEquals(80L, ((Number) c.query(api.replace("/json", "/info")).get("rowcount")).longValue());
         assertEquals(3, c.query(api.replace("/json", "/info")).get("status"));
         assertEquals(distBefore, c.get("/store/half1/metadata/dist", admin).body());
         assertEquals(entriesBefore, c.get("/store/half1", admin).body());
@@ -129,10 +135,10 @@ class EsSlowJobTest {
 
     @Test
     void aRestartInTheMiddleOfAJobFinishesItOnceAfterwards() throws Exception {
-        var cat = c.catalog(admin, "restart1", ScapeClient.rows("station,value", "old", 1, 4));
+        var cat = c.catalog(admin, "restart1", ScapeClient.rows("station,value", LONG, 1, 80));
         String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
         long blobsBefore = blobs(fx.dataDir);
-        var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "new.csv", ScapeClient.rows("station,value", "new", 1, 150)).body());
+        var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "new.csv", ScapeClient.rows("station,value", LONG + "new", 1, 150)).body());
         String jobId = (String) sub.get("jobId");
         String proto = (String) sub.get("prototypeURI");
         awaitRunning(jobId, 10);
@@ -141,11 +147,11 @@ class EsSlowJobTest {
         c = new ScapeClient(fx);
         admin = c.admin();
         String newProto = proto.replaceFirst("http://127\\.0\\.0\\.1:\\d+/", c.base());
-        assertEquals(4, c.query(api).get("resultCount"), "nothing half-done is visible after the restart");
+        assertEquals(80, c.query(api).get("resultCount"), "nothing half-done is visible after the restart");
         var job = c.awaitJob(jobId);
         assertEquals("Success", job.get("status"), job.toString());
-        assertEquals(154, c.query(api).get("resultCount"), "every new row exactly once: " + job);
-        assertEquals(1, c.query(api + "?station=new150").get("resultCount"));
+        assertEquals(230, c.query(api).get("resultCount"), "every new row exactly once: " + job);
+        assertEquals(1, c.query(api + "?station=" + LONG + "new150").get("resultCount"));
         assertEquals(200, c.get(newProto.replace(c.base(), "/"), admin).statusCode());
         @SuppressWarnings("unchecked")
         var dist = (Map<String, Map<String, List<Map<String, Object>>>>) (Map<?, ?>) ServerFixture.json(c.get("/store/restart1/metadata/dist", admin).body());
