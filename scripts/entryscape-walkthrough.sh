@@ -2,12 +2,12 @@
 # The EntryScape walkthrough of docs/entryscape.md, against a running server:
 #   scripts/entryscape-walkthrough.sh [BASE_URL] [ADMIN_PASSWORD]
 # BASE_URL defaults to $TASKRUNNER_URL or http://127.0.0.1:8000/, the password to
-# $TASKRUNNER_ADMIN_PASSWORD. CTX (default 1) names the context it creates; use another
+# $TASKRUNNER_ADMIN_PASSWORD (or $ADMIN_PASSWORD). CTX (default 1) names the context it creates; use another
 # one to run it again on the same data directory. Needs only curl, sed and grep.
 set -euo pipefail
 BASE="${1:-${TASKRUNNER_URL:-http://127.0.0.1:8000/}}"
 BASE="${BASE%/}/"
-PW="${2:-${TASKRUNNER_ADMIN_PASSWORD:-}}"
+PW="${2:-${TASKRUNNER_ADMIN_PASSWORD:-${ADMIN_PASSWORD:-}}}"
 [ -n "$PW" ] || { echo "usage: $0 BASE_URL ADMIN_PASSWORD (or set TASKRUNNER_ADMIN_PASSWORD)" >&2; exit 2; }
 CTX="${CTX:-1}"
 work="$(mktemp -d)"
