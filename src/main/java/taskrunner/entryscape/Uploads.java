@@ -64,6 +64,8 @@ public final class Uploads {
     }
 
     private Upload save(InputStream in, String filename, String type) throws IOException {
+        // Both are echoed in response headers later: keep them to printable, header-safe text.
+        if (type == null || !type.matches("[\\x21-\\x7e][\\x20-\\x7e]{0,200}")) type = "application/octet-stream";
         BlobStore.Writer w = blobs.create();
         boolean ok = false;
         try {
@@ -96,8 +98,9 @@ public final class Uploads {
 
     /** Drops any path a client put in a file name. */
     static String baseName(String name) {
-        String n = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).trim();
-        return n.isEmpty() ? null : n;
+        String n = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
+                .replaceAll("[\\p{Cntrl}\"]", "").trim();
+        return n.isEmpty() ? null : n.length() > 255 ? n.substring(0, 255) : n;
     }
 
     /** Whether a file can feed a RowStore dataset: CSV by type or name. */

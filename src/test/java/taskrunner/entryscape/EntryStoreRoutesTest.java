@@ -137,6 +137,19 @@ class EntryStoreRoutesTest {
     }
 
     @Test
+    void typesAndNamesThatWouldBreakHeadersAreNeutralized() throws Exception {
+        c.json("POST", "/store/_contexts?id=h1&graphtype=context", admin, null);
+        c.json("POST", "/store/h1?id=file", admin, null);
+        var put = c.send(fx.request("/store/h1/resource/file?mimeType=text/plain%0d%0aX-Evil:%201").header("Cookie", "auth_token=" + admin)
+                .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("x")));
+        assertEquals(201, put.statusCode());
+        var get = c.get("/store/h1/resource/file", admin);
+        assertEquals(200, get.statusCode());
+        assertEquals("application/octet-stream", get.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(get.headers().firstValue("X-Evil").isEmpty());
+    }
+
+    @Test
     void namedResourcesRedirectToTheirMetadata() throws Exception {
         c.json("POST", "/store/_contexts?id=n1&graphtype=context", admin, null);
         c.json("POST", "/store/n1?id=dist&informationresource=false", admin, null);
