@@ -149,6 +149,10 @@ class RowStoreRoutesTest {
         assertEquals("[\"air\",\"luft\"]", c.get(ds + "/aliases", null).body());
         assertEquals(List.of(Map.of("k", "1")), c.query("/rowstore/dataset/air/json").get("results"));
         assertEquals(d.get("id"), c.query("/rowstore/dataset/luft/info").get("identifier"));
+        var swagger = c.query("/rowstore/dataset/air/swagger");
+        assertEquals("2.0", swagger.get("swagger"));
+        assertEquals("/rowstore", swagger.get("basePath"));
+        assertTrue(swagger.get("paths").toString().contains("/dataset/" + d.get("id")) && swagger.toString().contains("name=k"), swagger.toString());
         assertEquals(List.of("air", "luft"), c.query(ds + "/info").get("aliases"));
         assertEquals(400, c.json("PUT", "/rowstore/dataset/" + other.get("id") + "/aliases", admin, List.of("air")).statusCode());
         assertEquals(400, c.json("POST", ds + "/aliases", admin, List.of("no-dash")).statusCode());

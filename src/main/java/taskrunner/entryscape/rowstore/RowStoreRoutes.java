@@ -56,6 +56,10 @@ public final class RowStoreRoutes {
         r.route("POST", "/rowstore/dataset/{id}", f, maxUpload, req -> load(req, true));
         r.route("DELETE", "/rowstore/dataset/{id}", f, this::delete);
         r.route("GET", "/rowstore/dataset/{id}/info", f, req -> Response.json(200, info(find(req))));
+        r.route("GET", "/rowstore/dataset/{id}/swagger", f, req -> {
+            Dataset d = find(req);
+            return Response.json(200, DatasetSwagger.of(d, rows.url(d), MAX_LIMIT));
+        });
         r.route("GET", "/rowstore/dataset/{id}/aliases", f, req -> Response.json(200, find(req).aliases()));
         r.route("PUT", "/rowstore/dataset/{id}/aliases", f, req -> aliases(req, false));
         r.route("POST", "/rowstore/dataset/{id}/aliases", f, req -> aliases(req, true));
