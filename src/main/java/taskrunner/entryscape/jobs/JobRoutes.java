@@ -18,7 +18,6 @@ import taskrunner.http.Response;
 import taskrunner.http.Router;
 
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The Taskrunner API: {@code POST /taskrunner/v1/distribution/addFile|replaceFile} with the
