@@ -54,6 +54,7 @@ public final class FileJob implements TaskService.Execution {
     private final RowStore rows;
     private final Locks locks;
     private final JobHooks hooks;
+    private final JobLanes lanes;
 
     public FileJob(TaskService tasks, EntryStore es, RowStore rows, Locks locks, JobHooks hooks) {
         this.tasks = tasks;
@@ -61,11 +62,18 @@ public final class FileJob implements TaskService.Execution {
         this.rows = rows;
         this.locks = locks;
         this.hooks = hooks;
+        this.lanes = new JobLanes(tasks, this);
     }
 
-    /** Runs (or, after a restart, resumes) the job on its own virtual thread. */
-    public void submit(String id) {
-        tasks.run(id, this);
+    /**
+     * Runs (or, after a restart, resumes) the job on its own virtual thread, after the jobs
+     * submitted before it on the same distribution.
+     *
+     * @throws taskrunner.core.Runner.QueueFull if the runner's queue is full
+     */
+    public void submit(Task t) {
+        String dist = (String) t.extra(DIST);
+        lanes.submit(dist != null ? "dist:" + dist : "file:" + t.extra(FILE), t.id());
     }
 
     /** What a restart does with a job that was queued or running: run it again, or roll its commit forward. */
@@ -75,7 +83,7 @@ public final class FileJob implements TaskService.Execution {
         } catch (IOException e) {
             LOG.warning("could not requeue job " + t.id() + ": " + e);
         }
-        submit(t.id());
+        submit(t);
     }
 
     @Override

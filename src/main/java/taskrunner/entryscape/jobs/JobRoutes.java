@@ -117,7 +117,14 @@ public final class JobRoutes {
             es.blobs().delete(u.blob());
             throw e;
         }
-        job.submit(id);
+        try {
+            job.submit(t);
+        } catch (taskrunner.core.Runner.QueueFull full) {
+            // answered 503: the job must not run later behind the client's back
+            tasks.delete(id);
+            es.blobs().delete(u.blob());
+            throw full;
+        }
         var m = new LinkedHashMap<String, Object>();
         m.put("jobId", id);
         if (file == null) m.put("prototypeURI", fileUri);
