@@ -206,4 +206,26 @@ class EsTaskrunnerTest {
         }
         assertEquals(7, values(metadata(cat.distUri()), cat.distUri(), ScapeClient.DCAT + "downloadURL").size());
     }
+
+    @Test
+    void aLargeFileStreamsThroughUploadBuildAndQuery() throws Exception {
+        // over this class's small upload limit, so a server with the default limit
+        try (var big = new ServerFixture()) {
+            var bc = new ScapeClient(big);
+            String token = bc.admin();
+            var bcat = bc.catalog(token, "big1", ScapeClient.rows("station,value", "old", 1, 3));
+            String csv = ScapeClient.rows("station,value", "station-number-", 1, 60_000);
+            var res = bc.addFile(token, bcat.distUri(), "big.csv", csv);
+            assertEquals(200, res.statusCode(), res.body());
+            var job = bc.awaitJob((String) ServerFixture.json(res.body()).get("jobId"));
+            assertEquals("Success", job.get("status"), job.toString());
+            String api = "/rowstore/dataset/" + bcat.datasetId();
+            assertEquals(60_003L, ((Number) bc.query(api + "/info").get("rowcount")).longValue());
+            var last = bc.query(api + "/json?station=station-number-60000");
+            assertEquals(List.of(Map.of("station", "station-number-60000", "value", "600000")), last.get("results"));
+            var page = bc.query(api + "/json?_offset=60000&_limit=10");
+            assertEquals(3, ((List<?>) page.get("results")).size());
+            assertEquals(60_003, page.get("resultCount"));
+        }
+    }
 }
