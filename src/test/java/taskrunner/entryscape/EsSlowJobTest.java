@@ -80,6 +80,8 @@ class EsSlowJobTest {
             assertEquals(Map.of("station", "old1", "value", "10"), ((List<?>) q.get("results")).get(0));
             assertEquals(1, c.query(api + "?station=old3").get("resultCount"));
             assertEquals(4L, ((Number) c.query(api.replace("/json", "/info")).get("rowcount")).longValue());
+            assertEquals(404, c.get(((String) sub.get("prototypeURI")).replace(c.base(), "/"), admin).statusCode(),
+                    "the new file appears only when the job succeeds");
             queries++;
             if (queries >= 10) break;
         }

@@ -55,7 +55,6 @@ class EsTaskrunnerTest {
         assertTrue(jobId.matches("[0-9a-f]{32}"), jobId);
         String proto = (String) sub.get("prototypeURI");
         assertTrue(proto.startsWith(c.base() + "store/add1/resource/"), proto);
-        assertEquals(404, c.get(proto.replace(c.base(), "/"), admin).statusCode(), "the file appears only when the job succeeds");
 
         var job = c.awaitJob(jobId);
         assertEquals("Success", job.get("status"), job.toString());
