@@ -96,7 +96,7 @@ class EsSlowJobTest {
     void whileAReplaceFileJobRunsTheApiAnswersWithTheOldRowsThenSwitchesInOneStep() throws Exception {
         var cat = c.catalog(admin, "slow2", ScapeClient.rows("station,value", "old", 1, 4));
         String api = "/rowstore/dataset/" + cat.datasetId() + "/json";
-        var sub = ServerFixture.json(c.replaceFile(admin, cat.fileUri(), "v2.csv", ScapeClient.rows("station,value", "v2-", 1, 80)).body());
+        var sub = ServerFixture.json(c.replaceFile(admin, cat.fileUri(), "v2.csv", ScapeClient.rows("station,value", "v2-", 1, 120)).body());
         String jobId = (String) sub.get("jobId");
         awaitRunning(jobId, 5);
         for (int i = 0; i < 5; i++) {
@@ -106,7 +106,7 @@ class EsSlowJobTest {
             assertEquals(ScapeClient.rows("station,value", "old", 1, 4), c.get(cat.fileUri().replace(c.base(), "/"), admin).body());
         }
         assertEquals("Success", c.awaitJob(jobId).get("status"));
-        assertEquals(80, c.query(api).get("resultCount"));
+        assertEquals(120, c.query(api).get("resultCount"));
         assertEquals(0, c.query(api + "?station=old2").get("resultCount"));
     }
 
@@ -165,13 +165,13 @@ class EsSlowJobTest {
     @Test
     void aSecondJobOnTheSameDistributionIsPendingUntilTheFirstEnds() throws Exception {
         var cat = c.catalog(admin, "queue1", ScapeClient.rows("station,value", "old", 1, 2));
-        String first = (String) ServerFixture.json(c.addFile(admin, cat.distUri(), "a.csv", ScapeClient.rows("station,value", "a", 1, 60)).body()).get("jobId");
+        String first = (String) ServerFixture.json(c.addFile(admin, cat.distUri(), "a.csv", ScapeClient.rows("station,value", "a", 1, 120)).body()).get("jobId");
         awaitRunning(first, 3);
         String second = (String) ServerFixture.json(c.addFile(admin, cat.distUri(), "b.csv", ScapeClient.rows("station,value", "b", 1, 5)).body()).get("jobId");
         assertEquals("Pending", c.job(second).get("status"));
         assertEquals("Running", c.job(first).get("status"));
         assertEquals("Success", c.awaitJob(first).get("status"));
         assertEquals("Success", c.awaitJob(second).get("status"));
-        assertEquals(67, c.query("/rowstore/dataset/" + cat.datasetId() + "/json").get("resultCount"));
+        assertEquals(127, c.query("/rowstore/dataset/" + cat.datasetId() + "/json").get("resultCount"));
     }
 }
