@@ -38,6 +38,11 @@ import java.util.logging.Logger;
  * the API distribution's modified date. After a crash in this phase the job is rolled
  * forward, never half-applied: each step checks whether it was already done (the dataset
  * records the job that last switched it, so rows are never added twice).
+ *
+ * <p>Threading: each job runs on its own virtual thread; jobs on one distribution are
+ * started one after another ({@link JobLanes}) and also hold the distribution's, the
+ * file's and the dataset's locks, so nothing else writes what a job reads between its
+ * build and its switch.
  */
 public final class FileJob implements TaskService.Execution {
     private static final Logger LOG = Logger.getLogger(FileJob.class.getName());
