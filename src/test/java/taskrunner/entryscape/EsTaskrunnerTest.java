@@ -80,6 +80,9 @@ class EsTaskrunnerTest {
         assertEquals(Map.of("station", "new2", "value", "20"), ((List<?>) api.get("results")).get(4));
         assertEquals(1, c.query("/rowstore/dataset/" + cat.datasetId() + "/json?station=new1").get("resultCount"));
         assertTrue(values(metadata(cat.apiUri()), cat.apiUri(), ScapeClient.DCT + "modified").size() == 1);
+        // EntryStore's inverse relations lead from the new file to its distribution
+        var rel = ServerFixture.json(c.get(proto.replace(c.base(), "/").replace("/resource/", "/relations/"), admin).body());
+        assertEquals(List.of(proto), values(rel, cat.distUri(), ScapeClient.DCAT + "downloadURL"));
     }
 
     @Test

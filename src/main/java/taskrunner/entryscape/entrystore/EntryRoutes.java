@@ -52,6 +52,29 @@ public final class EntryRoutes {
         r.route("DELETE", "/store/{ctx}/entry/{id}", f, this::deleteEntry);
         r.route("GET", "/store/{ctx}/metadata/{id}", f, this::getMetadata);
         r.route("PUT", "/store/{ctx}/metadata/{id}", f, maxBody, this::putMetadata);
+        r.route("GET", "/store/{ctx}/relations/{id}", f, this::relations);
+    }
+
+    /** The triples in the context's other entries that point at this entry's resource (e.g. file → distribution). */
+    @SuppressWarnings("unchecked")
+    private Response relations(Request req) {
+        Entry target = readableEntry(req);
+        String uri = es.resourceUri(target);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Entry e : es.entries(target.context())) {
+            if (e.id().equals(target.id())) continue;
+            for (var s : e.metadata().entrySet()) {
+                for (var p : ((Map<String, Object>) s.getValue()).entrySet()) {
+                    for (Object o : (List<Object>) p.getValue()) {
+                        var obj = (Map<String, Object>) o;
+                        if ("uri".equals(obj.get("type")) && es.canonical((String) obj.get("value")).equals(uri)) {
+                            out = Rdf.add(out, s.getKey(), p.getKey(), obj);
+                        }
+                    }
+                }
+            }
+        }
+        return Response.json(200, out);
     }
 
     /** The context, if the caller may read it: 404 unknown, 401 guest, 403 another account's. */
