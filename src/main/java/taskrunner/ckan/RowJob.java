@@ -13,7 +13,7 @@ import java.util.Map;
  * Runs a row task type (an operator-declared command, or a built-in row example) as an
  * asynchronous CKAN job named {@code <category>/<action>}: {@code data} is the one row (an
  * object of field to value; non-string values become their JSON text), the result is the
- * row of output columns. A no-input type's generated rows become a list of rows.
+ * input row with the handler's output columns set. A no-input type's generated rows become a list of rows.
  * Not rerun after a crash: a command may have side effects.
  */
 final class RowJob {
@@ -29,7 +29,9 @@ final class RowJob {
             Map<String, String> row = row(type, data);
             try {
                 Map<String, String> out = type.handler().apply(row, ctx);
-                return out == null ? new LinkedHashMap<>() : new LinkedHashMap<>(out);
+                var result = new LinkedHashMap<String, String>(row);
+                if (out != null) result.putAll(out);
+                return result;
             } catch (RowTaskType.RowFailure f) {
                 throw new JobError(f.getMessage());
             }
