@@ -1,1 +1,134 @@
-package taskrunner; public class Main { public static void main(String[] a){} }
+package taskrunner;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar taskrunner.jar [--port N] [--bind ADDR] [--data DIR] [--tasks FILE] ...}
+ *
+ * <p>Every flag has an environment variable ({@code --max-running} ↔
+ * {@code TASKRUNNER_MAX_RUNNING}); a flag wins over the variable. Prints the address it
+ * listens on, and on the first start the generated admin password, once.
+ */
+public final class Main {
+    private static final String USAGE = """
+            usage: java -jar taskrunner.jar [options]
+              --port N              TASKRUNNER_PORT              port (default 8000; 0 = any free port)
+              --bind ADDR           TASKRUNNER_BIND              address (default 127.0.0.1)
+              --data DIR            TASKRUNNER_DATA              data directory (default ./data)
+              --tasks FILE          TASKRUNNER_TASKS             JSON file of command tasks
+              --admin-password PW   TASKRUNNER_ADMIN_PASSWORD    password of 'admin' at first start (else generated, printed once)
+              --ckan-secret-key K   TASKRUNNER_CKAN_SECRET_KEY   CKAN secure key (else generated at first start, printed once)
+              --max-running N       TASKRUNNER_MAX_RUNNING       tasks running at once (default 4 x cores)
+              --max-queued N        TASKRUNNER_MAX_QUEUED        tasks waiting for a slot before 503 (default 10000)
+              --row-delay-ms N      TASKRUNNER_ROW_DELAY_MS      pause after each row of a row task (default 0; Kazoo: 500)
+              --max-body-bytes N    TASKRUNNER_MAX_BODY_BYTES    JSON/form body limit (default 1 MiB)
+              --max-upload-bytes N  TASKRUNNER_MAX_UPLOAD_BYTES  CSV/file upload limit (default 1 GiB)
+              --token-ttl-s N       TASKRUNNER_TOKEN_TTL_S       sliding token lifetime (default 3600)
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts;
+        try {
+            opts = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("taskrunner: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (opts.containsKey("help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Config d = Config.defaults();
+        Config config;
+        try {
+            config = new Config(
+                    intOpt(opts, "port", d.port()),
+                    opts.getOrDefault("bind", d.bind()),
+                    Path.of(opts.getOrDefault("data", d.dataDir().toString())),
+                    opts.containsKey("tasks") ? Path.of(opts.get("tasks")) : null,
+                    opts.get("admin-password"),
+                    intOpt(opts, "max-running", d.maxRunning()),
+                    intOpt(opts, "max-queued", d.maxQueued()),
+                    longOpt(opts, "row-delay-ms", d.rowDelayMs()),
+                    d.checkpointRows(), d.checkpointMs(),
+                    longOpt(opts, "max-body-bytes", d.maxBodyBytes()),
+                    longOpt(opts, "max-upload-bytes", d.maxUploadBytes()),
+                    longOpt(opts, "token-ttl-s", d.tokenTtlMs() / 1000) * 1000,
+                    d.compactAfterBytes(),
+                    opts.get("ckan-secret-key"));
+        } catch (NumberFormatException e) {
+            System.err.println("taskrunner: not a number: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        var builder = TaskServer.builder().config(config);
+        if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
+        TaskServer server = builder.build().start();
+        var boot = server.bootstrap();
+        if (boot != null) {
+            System.out.println("first start: created account 'root' (" + boot.root().id() + ") and user 'admin'");
+            if (boot.passwordGenerated()) {
+                System.out.println("admin password (shown once): " + boot.adminPassword());
+            }
+            System.out.println("root account api_key (shown once): " + boot.apiKey());
+        }
+        System.out.println("taskrunner listening on " + server.uri());
+        System.out.flush();
+        var done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            done.countDown();
+        }, "shutdown"));
+        done.await();
+    }
+
+    /** Flags first, then TASKRUNNER_* variables for the flags not given. */
+    static Map<String, String> parse(String[] args) {
+        var m = new HashMap<String, String>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                m.put("help", "");
+                continue;
+            }
+            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + a);
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+                value = args[++i];
+            }
+            if (!USAGE.contains("--" + key + " ")) throw new IllegalArgumentException("unknown option --" + key);
+            m.put(key, value);
+        }
+        for (String line : USAGE.split("\n")) {
+            String t = line.trim();
+            if (!t.startsWith("--")) continue;
+            String key = t.substring(2, t.indexOf(' '));
+            String env = "TASKRUNNER_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+            String v = System.getenv(env);
+            if (v != null && !v.isEmpty()) m.putIfAbsent(key, v);
+        }
+        return m;
+    }
+
+    private static int intOpt(Map<String, String> m, String k, int def) {
+        return m.containsKey(k) ? Integer.parseInt(m.get(k).trim()) : def;
+    }
+
+    private static long longOpt(Map<String, String> m, String k, long def) {
+        return m.containsKey(k) ? Long.parseLong(m.get(k).trim()) : def;
+    }
+}

@@ -4,7 +4,6 @@ import taskrunner.csv.CsvRowReader;
 import taskrunner.csv.CsvRowWriter;
 import taskrunner.store.BlobStore;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +23,13 @@ public final class RowExecution implements TaskService.Execution {
     private final TaskService tasks;
     private final int checkpointRows;
     private final long checkpointMs;
+    private final long rowDelayMs;
 
-    public RowExecution(TaskService tasks, int checkpointRows, long checkpointMs) {
+    public RowExecution(TaskService tasks, int checkpointRows, long checkpointMs, long rowDelayMs) {
         this.tasks = tasks;
         this.checkpointRows = checkpointRows;
         this.checkpointMs = checkpointMs;
+        this.rowDelayMs = rowDelayMs;
     }
 
     @Override
@@ -73,7 +74,7 @@ public final class RowExecution implements TaskService.Execution {
                                 result = type.handler().apply(row, ctx);
                             } catch (RowTaskType.RowFailure f) {
                                 failure = f.getMessage();
-                                result = null;
+                                result = f.output();
                             } catch (InterruptedException | TaskContext.StoppedException e) {
                                 if (ctx.cancelled()) {
                                     stopped = true;
@@ -106,6 +107,15 @@ public final class RowExecution implements TaskService.Execution {
                             progress.failed = bad;
                         }
                         if (crashed) break;
+                        if (rowDelayMs > 0) {
+                            try {
+                                Thread.sleep(rowDelayMs);
+                            } catch (InterruptedException e) {
+                                if (!ctx.cancelled()) throw e;
+                                stopped = true;
+                                break;
+                            }
+                        }
                         if (rows % checkpointRows == 0 || System.nanoTime() - lastCheckpoint > checkpointMs * 1_000_000) {
                             writer.flush();
                             long len = out.sync();
@@ -176,6 +186,4 @@ public final class RowExecution implements TaskService.Execution {
         return v == null ? 0 : v;
     }
 
-    static void ignore(IOException e) {
-    }
 }

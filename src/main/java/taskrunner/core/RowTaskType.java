@@ -86,9 +86,21 @@ public record RowTaskType(
     }
 
     /** A row that failed for a reason worth writing into its output row. */
-    public static final class RowFailure extends Exception {
+    public static class RowFailure extends Exception {
+        private final transient Map<String, String> output;
+
         public RowFailure(String reason) {
+            this(reason, Map.of());
+        }
+
+        /** A failure that still fills other output columns (e.g. a command's exit code). */
+        public RowFailure(String reason, Map<String, String> output) {
             super(reason, null, false, false);
+            this.output = Map.copyOf(output);
+        }
+
+        public Map<String, String> output() {
+            return output;
         }
     }
 }

@@ -2,11 +2,87 @@ package taskrunner.kazoo;
 
 import taskrunner.FaceModule;
 import taskrunner.Services;
+import taskrunner.core.RowExecution;
+import taskrunner.core.Task;
+import taskrunner.core.TaskState;
+import taskrunner.http.Face;
+import taskrunner.http.Request;
+import taskrunner.http.Response;
 import taskrunner.http.Router;
 
-/** The Kazoo Tasks face: {@code /v2/...}. */
-public final class KazooFace implements FaceModule {
+import java.io.IOException;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The Kazoo Tasks face: {@code /v2/...}, answering in Crossbar's envelope. Tasks are row
+ * tasks; a task that was executing when the process died resumes after its last
+ * checkpoint at the next start ({@code resumed_after_row} in its JSON says so).
+ */
+public final class KazooFace implements FaceModule, Face {
+    private static final Logger LOG = Logger.getLogger(KazooFace.class.getName());
+    public static final String FACE = "kazoo";
+
     @Override
-    public void install(Router router, Services services) {
+    public Response error(Request req, int status, String message) {
+        return switch (status) {
+            case 404 -> KazooEnvelope.error(req, 404, "not_found", Map.of("message", "bad identifier"));
+            case 500 -> KazooEnvelope.invalidRequest(req, null);
+            default -> KazooEnvelope.error(req, status, message, Map.of("message", message));
+        };
+    }
+
+    @Override
+    public void install(Router router, Services s) {
+        var tasks = s.tasks();
+        var auth = new KazooAuth(s.identity());
+        var execution = new RowExecution(tasks, s.config().checkpointRows(), s.config().checkpointMs(), s.config().rowDelayMs());
+        var intake = new KazooTaskIntake(tasks, Math.max(s.config().maxBodyBytes(), 64L << 20));
+        var t = new KazooTaskRoutes(tasks, auth, intake, execution);
+        var help = new KazooHelp(s.registry());
+        var accounts = new KazooAccountRoutes(s.identity(), auth);
+        long upload = s.config().maxUploadBytes();
+
+        router.face("/v2", this);
+        router.route("PUT", "/v2/user_auth", this, accounts::userAuth);
+        router.route("PUT", "/v2/api_auth", this, accounts::apiAuth);
+        router.route("PUT", "/v2/accounts", this, accounts::createAccount);
+        router.route("PUT", "/v2/accounts/{account}", this, accounts::createAccount);
+        router.route("GET", "/v2/accounts/{account}", this, accounts::getAccount);
+        router.route("PUT", "/v2/accounts/{account}/users", this, accounts::createUser);
+        router.route("GET", "/v2/accounts/{account}/users", this, accounts::listUsers);
+
+        router.route("GET", "/v2/tasks", this, help::help);
+        router.route("PUT", "/v2/tasks", this, upload, t::create);
+        router.route("GET", "/v2/accounts/{account}/tasks", this, t::list);
+        router.route("PUT", "/v2/accounts/{account}/tasks", this, upload, t::create);
+        for (String prefix : new String[] {"/v2/accounts/{account}/tasks/{task}", "/v2/tasks/{task}"}) {
+            router.route("GET", prefix, this, t::get);
+            router.route("PATCH", prefix, this, t::start);
+            router.route("DELETE", prefix, this, t::delete);
+            router.route("PATCH", prefix + "/stop", this, t::stop);
+            router.route("GET", prefix + "/input", this, t::input);
+            router.route("GET", prefix + "/output", this, t::output);
+        }
+
+        tasks.onRecover(FACE, task -> recover(s, execution, task));
+    }
+
+    /** A task left executing by the previous process: resume it after its last checkpoint. */
+    private static void recover(Services s, RowExecution execution, Task task) {
+        var tasks = s.tasks();
+        try {
+            if (s.registry().row(task.type()) == null) {
+                tasks.update(task.id(), t -> t.withState(TaskState.DONE).withFinished(tasks.now())
+                        .withError("task type " + t.type() + " is no longer registered").withCounters(t.succeeded(), null));
+                return;
+            }
+            long after = task.checkpoint() == null ? 0 : task.checkpoint().rowsDone();
+            tasks.update(task.id(), t -> t.withState(TaskState.RUNNING).withExtra("resumed_after_row", after));
+            tasks.run(task.id(), execution);
+            LOG.info("resumed task " + task.id() + " after row " + after);
+        } catch (IOException e) {
+            LOG.severe("could not resume task " + task.id() + ": " + e);
+        }
     }
 }

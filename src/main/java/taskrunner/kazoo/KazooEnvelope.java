@@ -1,0 +1,112 @@
+package taskrunner.kazoo;
+
+import taskrunner.auth.Secrets;
+import taskrunner.http.Request;
+import taskrunner.http.Response;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Crossbar's response envelope (reference §2): {@code auth_token, data, [error, message,]
+ * node, [page_size,] request_id, [revision,] status, timestamp, version}. {@code revision}
+ * is the md5 of the data on success and absent on errors, as in Crossbar.
+ */
+final class KazooEnvelope {
+    static final String VERSION = "4.3.0-taskrunner";
+    static final String NODE = Base64.getUrlEncoder().withoutPadding()
+            .encodeToString(java.util.HexFormat.of().parseHex(Secrets.md5("taskrunner@" + hostName())));
+
+    private KazooEnvelope() {}
+
+    static Response success(Request req, int status, Object data) {
+        return success(req, status, data, null);
+    }
+
+    /** A success answer; {@code paging} (page_size, start_key, next_start_key) is merged in. */
+    static Response success(Request req, int status, Object data, Map<String, Object> paging) {
+        var m = new LinkedHashMap<String, Object>();
+        String token = token(req);
+        if (token != null) m.put("auth_token", token);
+        m.put("data", data);
+        m.put("node", NODE);
+        if (paging != null) m.putAll(paging);
+        m.put("request_id", req.requestId());
+        m.put("revision", revision(data));
+        m.put("status", "success");
+        m.put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        m.put("version", VERSION);
+        Response r = Response.json(status, m);
+        if ("GET".equals(req.method())) r.header("ETag", "\"" + m.get("revision") + "\"");
+        return r;
+    }
+
+    static Response error(Request req, int status, String message, Object data) {
+        var m = new LinkedHashMap<String, Object>();
+        String token = req == null ? null : token(req);
+        if (token != null) m.put("auth_token", token);
+        m.put("data", data);
+        m.put("error", String.valueOf(status));
+        m.put("message", message);
+        m.put("node", NODE);
+        if (req != null) m.put("request_id", req.requestId());
+        m.put("status", "error");
+        m.put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        m.put("version", VERSION);
+        return Response.json(status, m);
+    }
+
+    /** 404 "bad identifier" with data [id]: an unknown task, category or action. */
+    static Response badIdentifier(Request req, String id) {
+        return error(req, 404, "bad identifier", List.of(id));
+    }
+
+    /** 404 "bad_identifier" with data {cause, message[, reason]}: an action refused on a task. */
+    static Response badIdentifierAction(Request req, String taskId, String reason) {
+        var d = new LinkedHashMap<String, Object>();
+        d.put("cause", taskId);
+        d.put("message", "bad identifier");
+        if (reason != null) d.put("reason", reason);
+        return error(req, 404, "bad_identifier", d);
+    }
+
+    static Response invalidRequest(Request req, Object data) {
+        return error(req, 500, "invalid request", data == null ? Map.of("message", "invalid request") : data);
+    }
+
+    static Response unauthorized(Request req) {
+        return error(req, 401, "invalid_credentials", Map.of("message", "invalid credentials"));
+    }
+
+    static Response forbidden(Request req) {
+        return error(req, 403, "forbidden", Map.of("message", "forbidden"));
+    }
+
+    static String token(Request req) {
+        String t = req.header("X-Auth-Token");
+        if (t == null || t.isEmpty()) t = req.query("auth_token");
+        return t == null || t.isEmpty() ? null : t;
+    }
+
+    private static String revision(Object data) {
+        try {
+            return Secrets.md5(com.fasterxml.jackson.jr.ob.JSON.std.asString(data));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package taskrunner.kazoo;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import taskrunner.auth.Principal;
+import taskrunner.core.RowTaskType;
+import taskrunner.core.Task;
+import taskrunner.core.TaskService;
+import taskrunner.core.TaskState;
+import taskrunner.csv.CsvCheck;
+import taskrunner.csv.CsvCheckResult;
+import taskrunner.csv.FieldProblems;
+import taskrunner.csv.FormatProblem;
+import taskrunner.csv.JsonRecordsToCsv;
+import taskrunner.http.BodyTooLarge;
+import taskrunner.http.HttpError;
+import taskrunner.http.Request;
+import taskrunner.http.Response;
+import taskrunner.store.BlobStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Creating a task ({@code PUT .../tasks?category=C&action=A}): picks CSV, JSON records or
+ * no input from the Content-Type, stores the input as a blob (JSON records converted to
+ * CSV), validates it in one streaming pass, and only then journals the task. Refusals use
+ * the seed's shapes: 500 "invalid request" with {@code csv.format} or
+ * {@code attachment.type.*}, 404 "bad identifier" with [CATEGORY] or [ACTION].
+ *
+ * <p>Invariant: a refused request leaves nothing behind (its blob is deleted); an
+ * accepted one is journaled (fsynced) before the 201.
+ */
+final class KazooTaskIntake {
+    private static final Set<String> CSV_TYPES = Set.of("text/csv", "text/comma-separated-values", "application/octet-stream");
+    // curl -d sends a form type; Crossbar reads such a body as JSON too, so the seed's curl commands work.
+    private static final Set<String> JSON_TYPES = Set.of("application/json", "application/x-json", "application/x-www-form-urlencoded");
+
+    private final TaskService tasks;
+    private final long maxJsonBytes;
+
+    KazooTaskIntake(TaskService tasks, long maxJsonBytes) {
+        this.tasks = tasks;
+        this.maxJsonBytes = maxJsonBytes;
+    }
+
+    Response create(Request req, Principal p, String accountId) throws IOException {
+        String category = req.query("category");
+        String action = req.query("action");
+        if (category == null || category.isEmpty() || action == null || action.isEmpty()) {
+            return KazooEnvelope.invalidRequest(req, null);
+        }
+        RowTaskType type = tasks.registry().row(category + "/" + action);
+        if (type == null) {
+            boolean knownCategory = tasks.registry().rowTypes().stream().anyMatch(t -> t.category().equals(category));
+            return KazooEnvelope.badIdentifier(req, knownCategory ? action : category);
+        }
+        String ct = req.header("Content-Type");
+        String mime = ct == null ? null : ct.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String fileName = req.query("file_name");
+        String blob = null;
+        try {
+            if (mime != null && CSV_TYPES.contains(mime)) {
+                blob = tasks.blobs().write(req.body());
+            } else if (mime == null || mime.isEmpty() || JSON_TYPES.contains(mime)) {
+                var records = records(req);
+                if (records != null) {
+                    if (records.fileName != null) fileName = records.fileName;
+                    if (!records.rows.isEmpty()) blob = writeRecords(records.rows);
+                }
+            } else {
+                return KazooEnvelope.error(req, 415, "invalid_content_type",
+                        Map.of("message", "unsupported content type " + mime + "; send text/csv or application/json"));
+            }
+            Long total = null;
+            if (blob == null) {
+                if (type.expectsInput()) {
+                    var problems = new LinkedHashMap<String, Object>();
+                    problems.put("expected_content", "text/csv");
+                    if (!type.mandatory().isEmpty()) problems.put("missing_mandatory_fields", type.mandatory());
+                    return attachmentProblem(req, problems);
+                }
+            } else {
+                if (!type.expectsInput()) {
+                    return attachmentProblem(req, Map.of("expected_content", "none"));
+                }
+                CsvCheckResult check;
+                try (InputStream in = tasks.blobs().open(blob)) {
+                    check = CsvCheck.check(in, type.mandatory(), type.optional(), type.acceptsAnyColumns());
+                }
+                if (check.problem().isPresent()) return problem(req, check);
+                total = check.rowCount();
+            }
+            var t = new Task(TaskService.newId(15), KazooFace.FACE, type.key(), accountId, p.account().id(),
+                    TaskState.PENDING, tasks.now(), null, null, total, null, null, fileName, blob, null, null, null, null);
+            tasks.create(t);
+            blob = null; // the task owns it now
+            return KazooEnvelope.success(req, 201, Map.of("_read_only", KazooTaskJson.created(t)));
+        } finally {
+            if (blob != null) tasks.blobs().delete(blob);
+        }
+    }
+
+    private record Records(List<Map<String, Object>> rows, String fileName) {}
+
+    /** The {@code data.records} of a JSON body, or null for a body without data. */
+    @SuppressWarnings("unchecked")
+    private Records records(Request req) throws IOException {
+        byte[] body = req.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxJsonBytes + 1));
+        if (body.length > maxJsonBytes) throw new BodyTooLarge(maxJsonBytes);
+        if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
+        Object parsed;
+        try {
+            parsed = JSON.std.anyFrom(body);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            var invalid = new LinkedHashMap<String, Object>();
+            invalid.put("message", String.valueOf(e.getOriginalMessage()));
+            invalid.put("target", "body");
+            throw new HttpError(KazooEnvelope.error(req, 400, "validation error", Map.of("json", Map.of("invalid", invalid))));
+        }
+        if (!(parsed instanceof Map<?, ?> top) || !(top.get("data") instanceof Map<?, ?> data)) return null;
+        Object fileName = data.get("file_name");
+        if (fileName != null && !(fileName instanceof String)) {
+            throw new HttpError(validation(req, "file_name", "type", "Value is not of type string"));
+        }
+        Object recs = data.get("records");
+        if (!(recs instanceof List<?> list)) return new Records(List.of(), (String) fileName);
+        var rows = new ArrayList<Map<String, Object>>(list.size());
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> m)) throw new HttpError(validation(req, "records", "type", "Value is not of type object"));
+            rows.add((Map<String, Object>) m);
+        }
+        return new Records(rows, (String) fileName);
+    }
+
+    private String writeRecords(List<Map<String, Object>> rows) throws IOException {
+        BlobStore.Writer w = tasks.blobs().create();
+        try {
+            JsonRecordsToCsv.write(rows, w);
+            return w.commit();
+        } catch (IOException | RuntimeException e) {
+            w.abort();
+            throw e;
+        }
+    }
+
+    private static Response validation(Request req, String field, String code, String message) {
+        return KazooEnvelope.error(req, 400, "validation error", Map.of(field, Map.of(code, Map.of("message", message))));
+    }
+
+    private static Response problem(Request req, CsvCheckResult check) {
+        var problem = check.problem().orElseThrow();
+        if (problem instanceof FormatProblem f) {
+            return KazooEnvelope.invalidRequest(req, Map.of("csv", Map.of("format", Map.of("message", f.message()))));
+        }
+        var fp = (FieldProblems) problem;
+        var type = new LinkedHashMap<String, Object>();
+        if (!fp.unknownFields().isEmpty()) type.put("unknown_fields", fp.unknownFields());
+        if (!fp.missingMandatoryFields().isEmpty()) type.put("missing_mandatory_fields", fp.missingMandatoryFields());
+        if (!fp.missingMandatoryValues().isEmpty()) type.put("missing_mandatory_values", fp.missingMandatoryValues());
+        return attachmentProblem(req, type);
+    }
+
+    private static Response attachmentProblem(Request req, Map<String, Object> type) {
+        return KazooEnvelope.invalidRequest(req, Map.of("attachment", Map.of("type", type)));
+    }
+}

@@ -1,0 +1,123 @@
+package taskrunner.tasks;
+
+import taskrunner.core.RowTaskType;
+import taskrunner.core.TaskContext;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one row through a {@link CommandSpec}: fills the argv template from the row,
+ * starts the program without a shell (row values become whole arguments, so quoting
+ * tricks cannot inject commands), passes every field also as {@code TASK_<FIELD>}
+ * environment variable, and collects exit code and trimmed stdout/stderr (each capped).
+ * A stop or a timeout kills the process.
+ */
+final class CommandRunner {
+    static final int MAX_CAPTURE = 64 * 1024;
+    private static final Pattern FIELD = Pattern.compile("\\{([A-Za-z0-9_.-]+)}");
+
+    private CommandRunner() {}
+
+    static Map<String, String> run(CommandSpec spec, Map<String, String> row, TaskContext ctx)
+            throws RowTaskType.RowFailure, InterruptedException {
+        var argv = new ArrayList<String>(spec.argv().size());
+        for (String a : spec.argv()) argv.add(fill(a, row));
+        var pb = new ProcessBuilder(argv);
+        var env = pb.environment();
+        for (var e : row.entrySet()) {
+            if (e.getValue() != null) env.put("TASK_" + e.getKey().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"), e.getValue());
+        }
+        for (var e : spec.env().entrySet()) env.put(e.getKey(), fill(e.getValue(), row));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new RowTaskType.RowFailure("cannot start " + argv.get(0) + ": " + e.getMessage());
+        }
+        try {
+            p.getOutputStream().close();
+            var out = capture(p.getInputStream());
+            var err = capture(p.getErrorStream());
+            if (!p.waitFor(spec.timeoutMs(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new RowTaskType.RowFailure("timed out after " + spec.timeoutMs() + " ms");
+            }
+            out.join();
+            err.join();
+            int code = p.exitValue();
+            var result = new LinkedHashMap<String, String>();
+            result.put("exit_code", String.valueOf(code));
+            result.put("stdout", out.text().strip());
+            result.put("stderr", err.text().strip());
+            if (code != 0) result.put("error", "exit code " + code);
+            return result;
+        } catch (IOException e) {
+            throw new RowTaskType.RowFailure("command failed: " + e.getMessage());
+        } finally {
+            if (p.isAlive()) p.destroyForcibly();
+            if (ctx.cancelled()) Thread.currentThread().interrupt();
+        }
+    }
+
+    static String fill(String template, Map<String, String> row) {
+        Matcher m = FIELD.matcher(template);
+        var sb = new StringBuilder();
+        while (m.find()) {
+            String v = row.get(m.group(1));
+            m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? "" : v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** Drains a stream on its own virtual thread, keeping at most MAX_CAPTURE bytes. */
+    private static final class Capture {
+        private final Thread thread;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Capture(InputStream in) {
+            thread = Thread.ofVirtual().start(() -> {
+                byte[] buf = new byte[8192];
+                try (in) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        synchronized (bytes) {
+                            int room = MAX_CAPTURE - bytes.size();
+                            if (room > 0) bytes.write(buf, 0, Math.min(room, n));
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process was killed; what was read is kept
+                }
+            });
+        }
+
+        void join() throws InterruptedException {
+            thread.join(java.time.Duration.ofSeconds(5));
+        }
+
+        String text() {
+            synchronized (bytes) {
+                return bytes.toString(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    private static Capture capture(InputStream in) {
+        return new Capture(in);
+    }
+
+    static List<String> outputColumns() {
+        return List.of("exit_code", "stdout", "stderr", "error");
+    }
+}

@@ -1,0 +1,100 @@
+package taskrunner.support;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server in its own JVM ({@code taskrunner.Main}), so a test can kill it with
+ * {@code destroyForcibly} as a crash would, then start another on the same data.
+ */
+public final class ChildServer implements AutoCloseable {
+    public final Process process;
+    public final URI uri;
+    private final StringBuilder output = new StringBuilder();
+
+    private ChildServer(Process process, URI uri) {
+        this.process = process;
+        this.uri = uri;
+    }
+
+    public static ChildServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        return start(dataDir, List.of(), extraArgs);
+    }
+
+    public static ChildServer start(Path dataDir, List<String> jvmArgs, String... extraArgs) throws IOException, InterruptedException {
+        var cmd = new ArrayList<String>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(classpath());
+        cmd.add("taskrunner.Main");
+        cmd.addAll(List.of("--port", "0", "--data", dataDir.toString(), "--admin-password", ServerFixture.ADMIN_PASSWORD));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        var found = new CompletableFuture<URI>();
+        var log = new StringBuilder();
+        Thread.ofVirtual().start(() -> {
+            try {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (log) {
+                        log.append(line).append('\n');
+                    }
+                    int at = line.indexOf("listening on ");
+                    if (at >= 0) found.complete(URI.create(line.substring(at + "listening on ".length()).trim()));
+                }
+            } catch (IOException ignored) {
+                // the process died; the wait below reports it
+            }
+            found.complete(null);
+        });
+        URI uri;
+        try {
+            uri = found.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IOException("server did not start: " + log, e);
+        }
+        if (uri == null) throw new IOException("server exited: " + log);
+        var child = new ChildServer(p, uri);
+        return child;
+    }
+
+    /** Kills the JVM at once, as a crash or power loss of the process would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    /** target/classes plus the runtime libraries, whatever way the test JVM was started. */
+    public static String classpath() {
+        var parts = new LinkedHashSet<String>();
+        // surefire's java.class.path may be a manifest-only jar; its Class-Path still works for a child JVM
+        parts.addAll(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        for (Class<?> c : new Class<?>[] {taskrunner.TaskServer.class, com.fasterxml.jackson.jr.ob.JSON.class,
+                org.apache.commons.csv.CSVFormat.class, com.fasterxml.jackson.core.JsonFactory.class}) {
+            try {
+                parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return String.join(File.pathSeparator, parts);
+    }
+}
