@@ -33,7 +33,7 @@ final class RowJob {
                 if (out != null) result.putAll(out);
                 return result;
             } catch (RowTaskType.RowFailure f) {
-                throw new JobError(f.getMessage());
+                throw new JobError(f.getMessage(), new LinkedHashMap<String, Object>(f.output()));
             }
         });
     }
