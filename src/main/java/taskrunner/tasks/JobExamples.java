@@ -40,7 +40,6 @@ public final class JobExamples {
             }
             long ms = Math.round(time.doubleValue() * 1000);
             if (ms < 0) throw new JobError("time must not be negative");
-            ctx.log("INFO", "Sleeping for " + time + " seconds");
             Thread.sleep(ms);
             return "Slept for " + time + " seconds.";
         });
