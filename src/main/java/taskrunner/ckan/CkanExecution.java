@@ -33,6 +33,14 @@ final class CkanExecution implements TaskService.Execution {
 
     @Override
     public void run(Task task, TaskContext ctx) throws Exception {
+        try {
+            execute(task, ctx);
+        } finally {
+            jobs.releaseWaiter(task.id()); // whatever happened, a synchronous submitter is not left hanging
+        }
+    }
+
+    private void execute(Task task, TaskContext ctx) throws Exception {
         TaskService tasks = jobs.tasks();
         String id = task.id();
         CkanJob job = CkanJob.of(task);

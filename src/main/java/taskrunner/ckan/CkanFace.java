@@ -57,8 +57,17 @@ public final class CkanFace implements FaceModule, Face {
         get(router, "/job/{id}", jobRoutes::get);
         router.route("DELETE", "/job/{id}", this, strict(jobRoutes::delete));
         get(router, "/job/{id}/data", jobRoutes::data);
-        for (String p : List.of("/", "/status", "/login", "/logout", "/user", "/job", "/job/{id}", "/job/{id}/data")) {
-            router.route("OPTIONS", p, this, strict(req -> Response.empty(200)));
+        var allow = new LinkedHashMap<String, String>();
+        allow.put("/", "GET, HEAD, OPTIONS");
+        allow.put("/status", "GET, HEAD, OPTIONS");
+        allow.put("/login", "POST, GET, HEAD, OPTIONS");
+        allow.put("/logout", "GET, HEAD, OPTIONS");
+        allow.put("/user", "GET, HEAD, OPTIONS");
+        allow.put("/job", "POST, GET, HEAD, OPTIONS, DELETE");
+        allow.put("/job/{id}", "POST, GET, HEAD, OPTIONS, DELETE");
+        allow.put("/job/{id}/data", "GET, HEAD, OPTIONS");
+        for (var a : allow.entrySet()) {
+            router.route("OPTIONS", a.getKey(), this, strict(req -> Response.empty(200).header("Allow", a.getValue())));
         }
         router.fallback(this);
 

@@ -157,6 +157,12 @@ final class CkanJobs {
         if (waiter != null) sent.whenComplete((v, e) -> waiter.complete(Optional.ofNullable(raw)));
     }
 
+    /** Releases a synchronous submitter still waiting (an outcome that could not be recorded). */
+    void releaseWaiter(String id) {
+        var waiter = waiters.remove(id);
+        if (waiter != null) waiter.complete(Optional.empty());
+    }
+
     void forgetKey(String id) {
         rawKeys.remove(id);
     }

@@ -85,6 +85,7 @@ class CkanInfoRoutesTest {
         assertEquals("", head.body());
         var options = fx.send(fx.request("/job/x").method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertEquals(200, options.statusCode());
+        assertEquals("POST, GET, HEAD, OPTIONS, DELETE", options.headers().firstValue("Allow").orElseThrow());
     }
 
     @Test
