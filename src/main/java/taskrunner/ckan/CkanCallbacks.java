@@ -100,7 +100,8 @@ final class CkanCallbacks {
             }
             request = b.build();
         } catch (IllegalArgumentException e) {
-            LOG.info("callback of job " + job.id() + ": not a usable request: " + e.getMessage());
+            // not e's message: it may quote the api_key's header name or value
+            LOG.info("callback of job " + job.id() + ": the result_url or the api_key header is not usable");
             return false;
         }
         Duration backoff = settings.backoff();

@@ -98,8 +98,11 @@ record CkanJob(Task task) {
         return task.extra(REQUESTED) instanceof Number n ? n.longValue() : task.created() * 1000;
     }
 
+    /** When it finished, or null; a crash the core recorded has only its millisecond time. */
     Object finishedMicros() {
-        return task.extra(FINISHED);
+        Object f = task.extra(FINISHED);
+        if (f == null && task.state().finished() && task.finished() != null) return task.finished() * 1000;
+        return f;
     }
 
     String callbackState() {

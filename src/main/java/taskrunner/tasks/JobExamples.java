@@ -27,7 +27,7 @@ public final class JobExamples {
             if (!(data instanceof String s)) throw new IllegalArgumentException("data has to be a string");
             if (s.startsWith(">")) throw new JobError("Do not start message with >");
             if (s.startsWith("#")) throw new IllegalStateException("serious exception");
-            if (s.startsWith("&")) ctx.log("WARNING", "Just a warning");
+            if (s.startsWith("&")) ctx.log("WARNING", "just a warning");
             return ">" + s;
         });
     }

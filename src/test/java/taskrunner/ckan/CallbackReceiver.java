@@ -31,6 +31,8 @@ final class CallbackReceiver implements AutoCloseable {
     final AtomicInteger status = new AtomicInteger(200);
     volatile IntSupplier statuses;
     volatile boolean hang;
+    /** This many first requests hang (until close), the rest answer. */
+    final AtomicInteger hangFirst = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
     private final HttpServer server;
 
@@ -41,7 +43,7 @@ final class CallbackReceiver implements AutoCloseable {
             try (ex) {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body));
-                if (hang) {
+                if (hang || hangFirst.getAndDecrement() > 0) {
                     try {
                         release.await();
                     } catch (InterruptedException e) {

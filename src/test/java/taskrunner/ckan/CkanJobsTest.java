@@ -89,7 +89,8 @@ class CkanJobsTest {
         var log = (Map<?, ?>) logs.get(0);
         assertEquals(List.of("timestamp", "message", "level", "module", "funcName", "lineno"), List.copyOf(log.keySet()));
         assertEquals("WARNING", log.get("level"));
-        assertEquals("Just a warning", log.get("message"));
+        assertEquals("just a warning", log.get("message"));
+        assertEquals("JobExamples", log.get("module"), "the calling class");
         parseCkan((String) log.get("timestamp"));
     }
 

@@ -60,4 +60,29 @@ class CkanRestartTest {
             assertEquals(0L + 0, ((Number) ((Map<?, ?>) ServerFixture.json(c.get("/status").body()).get("stats")).get("pending")).longValue());
         }
     }
+
+    @Test
+    void aCallbackOwedWhenTheServerStoppedIsSentAtTheNextStart() throws Exception {
+        System.setProperty("taskrunner.ckan.callbackTimeoutMs", "3000");
+        System.setProperty("taskrunner.ckan.callbackAttempts", "1");
+        try (var rx = new CallbackReceiver(); var fx = new ServerFixture()) {
+            rx.hangFirst.set(1);
+            var c = new CkanClient(fx);
+            var j = c.submit("/job/owed", Map.of("job_type", "sleep", "api_key", "k", "data", Map.of("time", 0),
+                    "result_url", rx.url("/hook")));
+            ServerFixture.await("the first callback attempt", Duration.ofSeconds(10), () -> rx.received.size() == 1);
+            fx.restart();
+            ServerFixture.await("the callback to be sent again", Duration.ofSeconds(10), () -> rx.received.size() == 2);
+            ServerFixture.await("it to be recorded", Duration.ofSeconds(10),
+                    () -> "done".equals(CkanJob.of(fx.server.services().tasks().get("owed")).callbackState()));
+            var body = ServerFixture.json(rx.received.get(1).body());
+            assertEquals("complete", body.get("status"));
+            assertTrue(body.containsKey("job_key"));
+            assertNull(body.get("job_key"), "the raw key lived only in the old process");
+            assertNull(c.job("owed", (String) j.get("job_key")).get("error"));
+        } finally {
+            System.clearProperty("taskrunner.ckan.callbackTimeoutMs");
+            System.clearProperty("taskrunner.ckan.callbackAttempts");
+        }
+    }
 }
