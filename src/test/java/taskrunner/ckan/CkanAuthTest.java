@@ -58,6 +58,7 @@ class CkanAuthTest {
         assertEquals(403, c.get("/job/a1", "Authorization", "Bearer " + key).statusCode(), "no scheme, raw value only");
         assertEquals(403, c.get("/job/a1/data", "Authorization", other).statusCode());
         assertEquals(403, c.delete("/job/a1", "Authorization", other).statusCode());
+        assertFalse(readAll(fx.dataDir).contains(key), "only the job key's hash is stored");
     }
 
     @Test
