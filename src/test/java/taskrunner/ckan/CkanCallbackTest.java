@@ -40,13 +40,11 @@ class CkanCallbackTest {
     }
 
     private static Map<String, Object> awaitCallbackRecorded(String id, String key) throws Exception {
-        Map<String, Object>[] last = new Map[1];
         ServerFixture.await("callback of " + id + " to be recorded", Duration.ofSeconds(20), () -> {
             var j = CkanJob.of(fx.server.services().tasks().get(id));
             return j != null && !"pending".equals(j.callbackState()) && j.task().state().finished();
         });
-        last[0] = c.job(id, key);
-        return last[0];
+        return c.job(id, key);
     }
 
     @Test

@@ -53,16 +53,16 @@ final class CkanClient {
 
     /** Polls until the job is no longer pending, and returns it. */
     Map<String, Object> awaitDone(String id, String key) throws Exception {
-        Map<String, Object>[] last = new Map[1];
+        var last = new java.util.concurrent.atomic.AtomicReference<Map<String, Object>>();
         ServerFixture.await("job " + id + " to finish", Duration.ofSeconds(20), () -> {
             try {
-                last[0] = job(id, key);
-                return !"pending".equals(last[0].get("status"));
+                last.set(job(id, key));
+                return !"pending".equals(last.get().get("status"));
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         });
-        return last[0];
+        return last.get();
     }
 
     /** Logs in with the form and returns the session cookie ("session=..."). */

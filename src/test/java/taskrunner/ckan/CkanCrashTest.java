@@ -45,7 +45,8 @@ class CkanCrashTest {
             } finally {
                 first.kill();
             }
-            try (var second = ChildServer.start(dir, "--max-running", "2")) {
+            var second = ChildServer.start(dir, "--max-running", "2");
+            try {
                 for (var e : keys.entrySet()) {
                     ServerFixture.await(e.getKey() + " to finish after the restart", Duration.ofSeconds(30), () -> {
                         try {
@@ -58,6 +59,8 @@ class CkanCrashTest {
                     assertEquals("complete", j.get("status"), "sleep is safe to run again: " + j);
                     assertEquals("Slept for 0.3 seconds.", j.get("data"));
                 }
+            } finally {
+                second.kill();
             }
         } finally {
             try (var walk = Files.walk(dir)) {

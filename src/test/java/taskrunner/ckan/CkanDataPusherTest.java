@@ -65,20 +65,20 @@ class CkanDataPusherTest {
             assertNotNull(jobKey);
 
             // datapusher_status: GET job/<id> with Authorization: <job_key>
-            Map<String, Object>[] status = new Map[1];
+            var status = new java.util.concurrent.atomic.AtomicReference<Map<String, Object>>();
             ServerFixture.await("the push to finish", Duration.ofSeconds(20), () -> {
                 try {
                     var r = fx.send(HttpRequest.newBuilder(URI.create(fx.server.uri() + "job/" + jobId))
                             .header("Authorization", jobKey).header("Content-Type", "application/json").GET());
                     assertEquals(200, r.statusCode());
-                    status[0] = ServerFixture.json(r.body());
-                    return !"pending".equals(status[0].get("status"));
+                    status.set(ServerFixture.json(r.body()));
+                    return !"pending".equals(status.get().get("status"));
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
             });
-            assertEquals("complete", status[0].get("status"));
-            var logs = (List<?>) status[0].get("logs");
+            assertEquals("complete", status.get().get("status"));
+            var logs = (List<?>) status.get().get("logs");
             assertEquals(4, logs.size());
             var ckanFormat = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS"); // %Y-%m-%dT%H:%M:%S.%f
             for (Object o : logs) {
