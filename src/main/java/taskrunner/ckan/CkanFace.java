@@ -44,31 +44,28 @@ public final class CkanFace implements FaceModule, Face {
         var jobRoutes = new CkanJobRoutes(jobs, auth);
         var session = new CkanSessionRoutes(services.identity(), auth);
 
+        // per path in Flask's order, so a 405's Allow header lists the methods as the original does
         get(router, "/", req -> CkanReplies.jsonify(Map.of("help", HELP)));
+        options(router, "/", "GET, HEAD, OPTIONS");
         get(router, "/status", req -> status(jobs));
+        options(router, "/status", "GET, HEAD, OPTIONS");
         router.route("POST", "/login", this, strict(session::login));
         get(router, "/login", session::login);
+        options(router, "/login", "POST, GET, HEAD, OPTIONS");
         get(router, "/logout", session::logout);
+        options(router, "/logout", "GET, HEAD, OPTIONS");
         get(router, "/user", session::user);
+        options(router, "/user", "GET, HEAD, OPTIONS");
         router.route("POST", "/job", this, strict(req -> submit.handle(req, null)));
         get(router, "/job", jobRoutes::list);
+        options(router, "/job", "POST, GET, HEAD, OPTIONS, DELETE");
         router.route("DELETE", "/job", this, strict(jobRoutes::purge));
         router.route("POST", "/job/{id}", this, strict(req -> submit.handle(req, req.param("id"))));
         get(router, "/job/{id}", jobRoutes::get);
+        options(router, "/job/{id}", "POST, GET, HEAD, OPTIONS, DELETE");
         router.route("DELETE", "/job/{id}", this, strict(jobRoutes::delete));
         get(router, "/job/{id}/data", jobRoutes::data);
-        var allow = new LinkedHashMap<String, String>();
-        allow.put("/", "GET, HEAD, OPTIONS");
-        allow.put("/status", "GET, HEAD, OPTIONS");
-        allow.put("/login", "POST, GET, HEAD, OPTIONS");
-        allow.put("/logout", "GET, HEAD, OPTIONS");
-        allow.put("/user", "GET, HEAD, OPTIONS");
-        allow.put("/job", "POST, GET, HEAD, OPTIONS, DELETE");
-        allow.put("/job/{id}", "POST, GET, HEAD, OPTIONS, DELETE");
-        allow.put("/job/{id}/data", "GET, HEAD, OPTIONS");
-        for (var a : allow.entrySet()) {
-            router.route("OPTIONS", a.getKey(), this, strict(req -> Response.empty(200).header("Allow", a.getValue())));
-        }
+        options(router, "/job/{id}/data", "GET, HEAD, OPTIONS");
         router.fallback(this);
 
         tasks.onRecover(CkanJob.FACE, jobs::recover);
@@ -105,6 +102,10 @@ public final class CkanFace implements FaceModule, Face {
         m.put("stats", stats);
         m.put("version", 0.1);
         return CkanReplies.jsonify(m);
+    }
+
+    private void options(Router router, String pattern, String allow) {
+        router.route("OPTIONS", pattern, this, strict(req -> Response.empty(200).header("Allow", allow)));
     }
 
     private void get(Router router, String pattern, Router.Handler h) {

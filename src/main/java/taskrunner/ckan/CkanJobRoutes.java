@@ -127,18 +127,19 @@ final class CkanJobRoutes {
         return CkanReplies.success();
     }
 
-    /** Python's {@code int(s)}, with its error message. */
+    private static final java.util.regex.Pattern PY_INT = java.util.regex.Pattern.compile("[+-]?\\d+(_\\d+)*");
+
+    /** Python's {@code int(s)} (surrounding blanks, a sign, underscores between digits), with its error message. */
     static long pyInt(String s) {
-        String t = s.strip().replace("_", "");
-        try {
-            if (t.startsWith("+")) t = t.substring(1);
-            if (t.isEmpty() || s.contains("__") || s.strip().startsWith("_") || s.strip().endsWith("_")) {
-                throw new NumberFormatException();
+        String t = s.strip();
+        if (PY_INT.matcher(t).matches()) {
+            try {
+                return Long.parseLong(t.replace("_", "").replace("+", ""));
+            } catch (NumberFormatException tooBig) {
+                // falls through to Python's message; no sane limit is that large
             }
-            return Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            throw new NumberFormatException("invalid literal for int() with base 10: " + pyRepr(s));
         }
+        throw new NumberFormatException("invalid literal for int() with base 10: " + pyRepr(s));
     }
 
     private static String pyRepr(String s) {
