@@ -63,10 +63,12 @@ final class CkanExecution implements TaskService.Execution {
         } catch (JobError e) {
             var err = new LinkedHashMap<String, Object>();
             err.put("message", String.valueOf(e.getMessage()));
-            for (var d : e.details().entrySet()) if (!d.getKey().equals("message")) err.put(d.getKey(), d.getValue());
+            for (var d : e.details().entrySet()) {
+                if (!d.getKey().equals("message")) err.put(d.getKey(), jsonOrText(d.getValue()));
+            }
             finish(id, null, err);
             return;
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // an Error too: the job must not stay pending
             if (tasks.runner().shuttingDown() && !ctx.cancelled()) throw e; // the restart decides
             if (ctx.cancelled()) {
                 finish(id, null, error("Job was cancelled"));
@@ -101,6 +103,15 @@ final class CkanExecution implements TaskService.Execution {
     private void finishRaw(String id, RawResult raw) throws Exception {
         jobs.recordOutcome(id, null, null, true);
         jobs.afterOutcome(id, raw);
+    }
+
+    private static Object jsonOrText(Object v) {
+        try {
+            PyJson.dumps(v);
+            return v;
+        } catch (IllegalArgumentException e) {
+            return String.valueOf(v);
+        }
     }
 
     static Map<String, Object> error(String message) {
