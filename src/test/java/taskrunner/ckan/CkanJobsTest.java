@@ -200,6 +200,33 @@ class CkanJobsTest {
         assertEquals("complete", j.get("status"));
     }
 
+    @Test
+    void instantlyFinishingAsyncJobsNeverStayPending() throws Exception {
+        // the original lost the result of a job that finished before its submit had saved the scheduler id
+        var keys = new java.util.concurrent.ConcurrentHashMap<String, String>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 40; i++) {
+                String id = "instant" + i;
+                pool.submit(() -> keys.put(id, (String) c.submit("/job/" + id, Map.of("job_type", "sleep", "api_key", "k",
+                        "data", Map.of("time", 0))).get("job_key")));
+            }
+        }
+        assertEquals(40, keys.size());
+        for (var e : keys.entrySet()) assertEquals("complete", c.awaitDone(e.getKey(), e.getValue()).get("status"));
+    }
+
+    @Test
+    void concurrentSubmissionsOfOneIdCreateItOnce() throws Exception {
+        var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                pool.submit(() -> statuses.add(c.post("/job/same", Map.of("job_type", "echo", "api_key", "k", "data", "x")).statusCode()));
+            }
+        }
+        assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+        assertEquals(7, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+    }
+
     static void parseCkan(String ts) {
         // CKAN: time.strptime(ts, "%Y-%m-%dT%H:%M:%S.%f")
         assertNotNull(ts);
