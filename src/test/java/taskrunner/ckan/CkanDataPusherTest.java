@@ -61,8 +61,9 @@ class CkanDataPusherTest {
             var answer = ServerFixture.json(submit.body());
             String jobId = (String) answer.get("job_id");
             String jobKey = (String) answer.get("job_key");
-            assertNotNull(jobId);
-            assertNotNull(jobKey);
+            String uuid = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}";
+            assertTrue(jobId != null && jobId.matches(uuid), "job_id: " + jobId);
+            assertTrue(jobKey != null && jobKey.matches(uuid), "job_key: " + jobKey);
 
             // datapusher_status: GET job/<id> with Authorization: <job_key>
             var status = new java.util.concurrent.atomic.AtomicReference<Map<String, Object>>();

@@ -229,8 +229,7 @@ class CkanJobsTest {
 
     static void parseCkan(String ts) {
         // CKAN: time.strptime(ts, "%Y-%m-%dT%H:%M:%S.%f")
-        assertNotNull(ts);
-        assertTrue(ts.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}"), ts);
+        assertTrue(ts != null && ts.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}"), ts);
         LocalDateTime.parse(ts, DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS"));
     }
 }
