@@ -159,5 +159,4 @@ final class CkanJobRoutes {
         }
         return sb.toString();
     }
-
 }
