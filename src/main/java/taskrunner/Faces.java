@@ -7,6 +7,6 @@ final class Faces {
     private Faces() {}
 
     static List<FaceModule> standard() {
-        return List.of(new taskrunner.kazoo.KazooFace());
+        return List.of(new taskrunner.kazoo.KazooFace(), new taskrunner.ckan.CkanFace());
     }
 }
