@@ -7,6 +7,7 @@ final class Faces {
     private Faces() {}
 
     static List<FaceModule> standard() {
-        return List.of(new taskrunner.kazoo.KazooFace(), new taskrunner.entryscape.EntryScapeFace());
+        return List.of(new taskrunner.kazoo.KazooFace(), new taskrunner.ckan.CkanFace(),
+                new taskrunner.entryscape.EntryScapeFace());
     }
 }

@@ -37,7 +37,7 @@ public final class RowExecution implements TaskService.Execution {
         RowTaskType type = tasks.registry().row(task.type());
         if (type == null) throw new IllegalStateException("task type " + task.type() + " is not registered");
         BlobStore blobs = tasks.blobs();
-        String work = task.id() + ".out";
+        String work = workFile(task.id());
         Checkpoint cp = type.expectsInput() && task.checkpoint() != null && blobs.workExists(work)
                 ? task.checkpoint() : null;
         var progress = tasks.progress(task.id());
@@ -161,6 +161,11 @@ public final class RowExecution implements TaskService.Execution {
         boolean st = stopped;
         tasks.update(task.id(), t -> t.withState(st ? TaskState.STOPPED : TaskState.DONE)
                 .withFinished(tasks.now()).withCounters(s, f).withOutput(blob).withCheckpoint(null));
+    }
+
+    /** The name of a task's output work file in the blob store. */
+    static String workFile(String taskId) {
+        return taskId + ".out";
     }
 
     /** Kazoo's verifier: a mandatory field whose value is missing fails the row. */

@@ -169,6 +169,7 @@ public final class TaskService {
             store.delete(TaskCodec.KIND, id);
             blobs.delete(cur.input());
             blobs.delete(cur.output());
+            blobs.deleteWork(RowExecution.workFile(cur.id()));
             for (Object v : cur.extras().values()) {
                 if (v instanceof String s && s.startsWith("blob:")) blobs.delete(s.substring(5));
             }

@@ -175,6 +175,15 @@ public final class BlobStore {
         return new Writer(file, false, true);
     }
 
+    /** Removes a work file (of a task deleted before it finished). */
+    public void deleteWork(String name) {
+        try {
+            Files.deleteIfExists(work.resolve(safe(name)));
+        } catch (IOException ignored) {
+            // an unreferenced leftover costs disk only
+        }
+    }
+
     public boolean workExists(String name) {
         return Files.exists(work.resolve(safe(name)));
     }

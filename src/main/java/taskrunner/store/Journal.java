@@ -2,10 +2,8 @@ package taskrunner.store;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -252,49 +250,73 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Replays a file into apply; returns the byte length of its good prefix. */
-    @SuppressWarnings("unchecked")
     private long replay(Path file, boolean tolerateTornTail) throws IOException {
         if (!Files.exists(file)) return 0;
         long good = 0;
-        try (var in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
-            var line = new StringBuilder();
-            int c;
+        try (var in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int len = 0;
+            boolean eof = false;
             while (true) {
-                line.setLength(0);
-                boolean ended = false;
-                boolean nul = false;
-                while ((c = in.read()) != -1) {
-                    if (c == '\n') {
-                        ended = true;
+                int nl = -1;
+                int nul = -1;
+                for (int i = 0; i < len; i++) {
+                    if (buf[i] == '\n') {
+                        nl = i;
                         break;
                     }
-                    if (c == 0) {
-                        nul = true; // the preallocated zeros after the data
+                    if (buf[i] == 0) {
+                        nul = i;
                         break;
                     }
-                    line.append((char) c);
                 }
-                if (!ended || nul) {
-                    if (nul && line.length() == 0) break;
-                    if (line.length() > 0 && !tolerateTornTail) throw new IOException(file + ": incomplete last line");
+                if (nl < 0 && nul < 0 && !eof) {
+                    if (len == buf.length) buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                    int n = in.read(buf, len, buf.length - len);
+                    if (n < 0) eof = true;
+                    else len += n;
+                    continue;
+                }
+                if (nl < 0) { // end of data: EOF or the preallocated zeros
+                    int rest = nul >= 0 ? nul : len;
+                    if (rest > 0 && !tolerateTornTail) throw new IOException(file + ": incomplete last line");
                     break;
                 }
-                Map<String, Object> obj;
-                try {
-                    obj = JSON.std.mapFrom(line.toString());
-                } catch (IOException e) {
-                    int next = in.read();
-                    if (tolerateTornTail && (next == -1 || next == 0)) break; // the torn last line
-                    throw new IOException(file + ": unreadable line after byte " + good + ": " + e.getMessage());
+                if (!applyLine(buf, nl)) {
+                    // a complete but unreadable line is a torn write only if nothing but zeros follows
+                    if (tolerateTornTail && onlyZerosFollow(buf, nl + 1, len, in)) break;
+                    throw new IOException(file + ": unreadable line after byte " + good);
                 }
-                String kind = (String) obj.get("k");
-                String id = (String) obj.get("id");
-                Object v = obj.get("v");
-                apply.accept(new JournalEvent(kind, id, Boolean.TRUE.equals(obj.get("del")) ? null : (Map<String, Object>) v));
-                good += line.toString().getBytes(StandardCharsets.UTF_8).length + 1;
+                good += nl + 1;
+                System.arraycopy(buf, nl + 1, buf, 0, len - nl - 1);
+                len -= nl + 1;
             }
         }
         return good;
+    }
+
+    private static boolean onlyZerosFollow(byte[] buf, int from, int len, java.io.InputStream in) throws IOException {
+        for (int i = from; i < len; i++) if (buf[i] != 0) return false;
+        int c;
+        while ((c = in.read(buf)) > 0) for (int i = 0; i < c; i++) if (buf[i] != 0) return false;
+        return true;
+    }
+
+    /** Parses and applies one complete line; false if it is not a journal line. */
+    @SuppressWarnings("unchecked")
+    private boolean applyLine(byte[] buf, int length) {
+        Map<String, Object> obj;
+        try {
+            obj = JSON.std.mapFrom(java.util.Arrays.copyOf(buf, length));
+        } catch (IOException e) {
+            return false;
+        }
+        if (!(obj.get("k") instanceof String kind) || !(obj.get("id") instanceof String id)) return false;
+        Object v = obj.get("v");
+        boolean delete = Boolean.TRUE.equals(obj.get("del"));
+        if (!delete && !(v instanceof Map)) return false;
+        apply.accept(new JournalEvent(kind, id, delete ? null : (Map<String, Object>) v));
+        return true;
     }
 
     @Override

@@ -1,0 +1,129 @@
+package taskrunner.ckan;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * Posts a finished job's dict (with its job key when this process still has it) to its
+ * {@code result_url}, with the {@code api_key} as credential: {@code header:value} when it
+ * holds exactly one colon, else {@code Authorization: <api_key>}. Success is status 200
+ * exactly. Each attempt has a timeout; connection failures, timeouts, 429 and 5xx are
+ * retried with doubling backoff; any other answer is final.
+ *
+ * <p>Invariants: every callback runs on its own virtual thread, so a slow receiver holds
+ * neither a runner slot nor another job's callback; once it ends, the job's api_key is
+ * erased and a failure is recorded as the error "Process completed but unable to post to
+ * result_url" with the status unchanged (the body already carried the job's own outcome).
+ */
+final class CkanCallbacks {
+    private static final Logger LOG = Logger.getLogger(CkanCallbacks.class.getName());
+    static final String FAILURE = "Process completed but unable to post to result_url";
+
+    /** Attempt timeout, attempts, first backoff: from system properties, for tests and operators. */
+    record Settings(Duration timeout, int attempts, Duration backoff) {
+        static Settings fromSystemProperties() {
+            return new Settings(Duration.ofMillis(Long.getLong("taskrunner.ckan.callbackTimeoutMs", 10_000)),
+                    Integer.getInteger("taskrunner.ckan.callbackAttempts", 3),
+                    Duration.ofMillis(Long.getLong("taskrunner.ckan.callbackBackoffMs", 500)));
+        }
+    }
+
+    private final CkanJobs jobs;
+    private final Settings settings;
+    private final HttpClient client;
+
+    CkanCallbacks(CkanJobs jobs, Settings settings) {
+        this.jobs = jobs;
+        this.settings = settings;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    /** Sends the job's owed callback on a new virtual thread; completes when it is recorded. */
+    CompletableFuture<Void> send(String id) {
+        var done = new CompletableFuture<Void>();
+        Thread.ofVirtual().name("ckan-callback-" + id).start(() -> {
+            try {
+                deliver(id);
+            } catch (Exception e) {
+                LOG.warning("callback of job " + id + " could not be recorded: " + e);
+            } finally {
+                jobs.forgetKey(id);
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    private void deliver(String id) throws IOException, InterruptedException {
+        CkanJob job = jobs.get(id);
+        if (job == null || !"pending".equals(job.callbackState())) return;
+        boolean ok = post(job);
+        jobs.tasks().update(id, t -> {
+            var n = t.withExtra(CkanJob.API_KEY, null).withExtra(CkanJob.CALLBACK, ok ? "done" : "failed");
+            return ok ? n : n.withExtra(CkanJob.ERROR, CkanExecution.error(FAILURE));
+        });
+    }
+
+    private boolean post(CkanJob job) throws InterruptedException {
+        HttpRequest request;
+        try {
+            var dict = jobs.dict(job, jobs.rawKey(job.id()), null);
+            if (!dict.containsKey("job_key")) {
+                // the key lived in memory only; after a restart the callback says so rather than omit it
+                var withKey = new java.util.LinkedHashMap<String, Object>();
+                for (var e : dict.entrySet()) {
+                    if (e.getKey().equals("metadata")) withKey.put("job_key", null);
+                    withKey.put(e.getKey(), e.getValue());
+                }
+                dict = withKey;
+            }
+            var b = HttpRequest.newBuilder(URI.create((String) job.resultUrl()))
+                    .timeout(settings.timeout())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(PyJson.dumps(dict), StandardCharsets.UTF_8));
+            String key = job.apiKey();
+            if (key != null) {
+                int colon = key.indexOf(':');
+                if (colon >= 0 && colon == key.lastIndexOf(':')) b.header(key.substring(0, colon), key.substring(colon + 1));
+                else b.header("Authorization", key);
+            }
+            request = b.build();
+        } catch (IllegalArgumentException e) {
+            // not e's message: it may quote the api_key's header name or value
+            LOG.info("callback of job " + job.id() + ": the result_url or the api_key header is not usable");
+            return false;
+        }
+        Duration backoff = settings.backoff();
+        for (int attempt = 1; ; attempt++) {
+            String why;
+            try {
+                int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) return true;
+                why = "status " + status;
+                if (status != 429 && status < 500) {
+                    LOG.info("callback of job " + job.id() + " refused: " + why);
+                    return false;
+                }
+            } catch (IOException e) {
+                why = e.toString();
+            }
+            if (attempt >= settings.attempts()) {
+                LOG.info("callback of job " + job.id() + " failed after " + attempt + " attempts: " + why);
+                return false;
+            }
+            Thread.sleep(backoff); // a pause between attempts, not a wait for an outcome
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+}
