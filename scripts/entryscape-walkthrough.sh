@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The EntryScape walkthrough of docs/entryscape.md, against a running server:
+# The README's EntryScape walkthrough, against a running server:
 #   scripts/entryscape-walkthrough.sh [BASE_URL] [ADMIN_PASSWORD]
 # BASE_URL defaults to $TASKRUNNER_URL or http://127.0.0.1:8000/, the password to
 # $TASKRUNNER_ADMIN_PASSWORD (or $ADMIN_PASSWORD). CTX (default 1) names the context it creates; use another

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs docs/entryscape.md's curl walkthrough script, as written, against a real server. */
+/** Runs README's EntryScape curl walkthrough script, as written, against a real server. */
 class EsWalkthroughScriptTest {
     static ServerFixture fx;
 
