@@ -39,7 +39,7 @@ final class CkanSubmit {
         if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return CkanReplies.error(409, MALFORMED);
         Object parsed;
         try {
-            parsed = JSON.std.anyFrom(bytes);
+            parsed = taskrunner.Json.STD.anyFrom(bytes);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             return CkanReplies.error(409, MALFORMED);
         }

@@ -83,6 +83,32 @@ public final class CsvCheck {
         }
     }
 
+    /**
+     * Validates JSON records exactly as {@link #check} would validate the CSV that
+     * {@link JsonRecordsToCsv} makes of them (header = the first record's keys, cells as
+     * {@link JsonCellText} renders them), without writing and parsing that CSV.
+     */
+    public CsvCheckResult checkRecords(List<? extends java.util.Map<String, ?>> records) {
+        if (records.isEmpty() || records.get(0).isEmpty()) return formatProblem(0, List.of());
+        List<String> header = List.copyOf(records.get(0).keySet());
+        if (header.stream().anyMatch(String::isEmpty)) return formatProblem(0, header);
+        int[] mandatoryColumns = mandatoryColumns(header);
+        List<String> offending = new ArrayList<>();
+        long offendingCount = 0;
+        long rows = 0;
+        for (var record : records) {
+            rows++;
+            var cells = new ArrayList<String>(header.size());
+            for (String h : header) cells.add(JsonCellText.of(record.get(h)));
+            CsvRow row = new CsvRow(rows, cells);
+            if (lacksMandatoryValue(row, mandatoryColumns)) {
+                offendingCount++;
+                if (offending.size() < MAX_REPORTED_ROWS) offending.add(row.toLineText());
+            }
+        }
+        return new CsvCheckResult(rows, header, fieldProblems(header, offending, offendingCount));
+    }
+
     private Optional<Problem> fieldProblems(List<String> header, List<String> offending,
             long offendingCount) {
         List<String> unknown = acceptsAnyColumns ? List.of()

@@ -67,7 +67,7 @@ final class JsonCellText {
 
     private static String asJson(Map<?, ?> map) {
         try {
-            return JSON.std.asString(map);
+            return taskrunner.Json.STD.asString(map);
         } catch (IOException e) {
             // Cannot happen for values jackson-jr itself produced; don't force callers to care.
             throw new UncheckedIOException(e);

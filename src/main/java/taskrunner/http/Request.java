@@ -116,7 +116,7 @@ public final class Request {
         byte[] b = bodyBytes();
         if (isBlank(b)) return null;
         try {
-            return JSON.std.anyFrom(b);
+            return taskrunner.Json.STD.anyFrom(b);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new MalformedBody(e.getOriginalMessage());
         }

@@ -38,7 +38,7 @@ public final class Response {
 
     public static Response json(int status, Object value) {
         try {
-            return bytes(status, "application/json", JSON.std.asBytes(value));
+            return bytes(status, "application/json", taskrunner.Json.STD.asBytes(value));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

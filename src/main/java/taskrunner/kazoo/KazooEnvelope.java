@@ -38,12 +38,14 @@ final class KazooEnvelope {
         m.put("node", NODE);
         if (paging != null) m.putAll(paging);
         m.put("request_id", req.requestId());
-        m.put("revision", revision(data));
+        // Crossbar's revision is the md5 of the body on GET and "automatic" for writes
+        boolean get = "GET".equals(req.method());
+        m.put("revision", get ? revision(data) : "automatic");
         m.put("status", "success");
         m.put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         m.put("version", VERSION);
         Response r = Response.json(status, m);
-        if ("GET".equals(req.method())) r.header("ETag", "\"" + m.get("revision") + "\"");
+        if (get) r.header("ETag", "\"" + m.get("revision") + "\"");
         return r;
     }
 
@@ -96,7 +98,7 @@ final class KazooEnvelope {
 
     private static String revision(Object data) {
         try {
-            return Secrets.md5(com.fasterxml.jackson.jr.ob.JSON.std.asString(data));
+            return Secrets.md5(taskrunner.Json.STD.asString(data));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

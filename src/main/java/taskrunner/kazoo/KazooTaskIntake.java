@@ -63,6 +63,7 @@ final class KazooTaskIntake {
         String mime = ct == null ? null : ct.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
         String fileName = req.query("file_name");
         String blob = null;
+        CsvCheckResult recordsCheck = null;
         try {
             if (mime != null && CSV_TYPES.contains(mime)) {
                 blob = tasks.blobs().write(req.body());
@@ -70,7 +71,14 @@ final class KazooTaskIntake {
                 var records = records(req);
                 if (records != null) {
                     if (records.fileName != null) fileName = records.fileName;
-                    if (!records.rows.isEmpty()) blob = writeRecords(records.rows);
+                    if (!records.rows.isEmpty()) {
+                        if (type.expectsInput()) {
+                            recordsCheck = new CsvCheck(type.mandatory(), type.optional(), type.acceptsAnyColumns())
+                                    .checkRecords(records.rows);
+                            if (recordsCheck.problem().isPresent()) return problem(req, recordsCheck);
+                        }
+                        blob = writeRecords(records.rows);
+                    }
                 }
             } else {
                 return KazooEnvelope.error(req, 415, "invalid_content_type",
@@ -88,9 +96,11 @@ final class KazooTaskIntake {
                 if (!type.expectsInput()) {
                     return attachmentProblem(req, Map.of("expected_content", "none"));
                 }
-                CsvCheckResult check;
-                try (InputStream in = tasks.blobs().open(blob)) {
-                    check = CsvCheck.check(in, type.mandatory(), type.optional(), type.acceptsAnyColumns());
+                CsvCheckResult check = recordsCheck;
+                if (check == null) {
+                    try (InputStream in = tasks.blobs().open(blob)) {
+                        check = CsvCheck.check(in, type.mandatory(), type.optional(), type.acceptsAnyColumns());
+                    }
                 }
                 if (check.problem().isPresent()) return problem(req, check);
                 total = check.rowCount();
@@ -115,7 +125,7 @@ final class KazooTaskIntake {
         if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
         Object parsed;
         try {
-            parsed = JSON.std.anyFrom(body);
+            parsed = taskrunner.Json.STD.anyFrom(body);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             var invalid = new LinkedHashMap<String, Object>();
             invalid.put("message", String.valueOf(e.getOriginalMessage()));

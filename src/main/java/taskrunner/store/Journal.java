@@ -243,7 +243,7 @@ public final class Journal implements AutoCloseable {
         if (e.isDelete()) line.put("del", true);
         else line.put("v", e.value());
         try {
-            return (JSON.std.asString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            return (taskrunner.Json.STD.asString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -307,7 +307,7 @@ public final class Journal implements AutoCloseable {
     private boolean applyLine(byte[] buf, int length) {
         Map<String, Object> obj;
         try {
-            obj = JSON.std.mapFrom(java.util.Arrays.copyOf(buf, length));
+            obj = taskrunner.Json.STD.mapFrom(java.util.Arrays.copyOf(buf, length));
         } catch (IOException e) {
             return false;
         }

@@ -31,7 +31,7 @@ public final class CommandTasks {
     public static List<RowTaskType> load(Path file) throws IOException {
         Map<String, Object> root;
         try {
-            root = JSON.std.mapFrom(Files.readString(file));
+            root = taskrunner.Json.STD.mapFrom(Files.readString(file));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(file + ": not JSON: " + e.getOriginalMessage());
         }

@@ -155,7 +155,7 @@ public final class EntryRoutes {
     private static Map<String, Object> metadataOf(String body) {
         if (body.isBlank()) return new LinkedHashMap<>();
         try {
-            Object json = JSON.std.anyFrom(body);
+            Object json = taskrunner.Json.STD.anyFrom(body);
             if (!(json instanceof Map<?, ?> m)) throw EsFace.fail(400, "Error in JSON syntax");
             return Rdf.check(m.get("metadata"));
         } catch (java.io.IOException | IllegalArgumentException e) {
