@@ -1,8 +1,6 @@
 package taskrunner.csv;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.Map;
@@ -66,11 +64,6 @@ final class JsonCellText {
     }
 
     private static String asJson(Map<?, ?> map) {
-        try {
-            return taskrunner.Json.STD.asString(map);
-        } catch (IOException e) {
-            // Cannot happen for values jackson-jr itself produced; don't force callers to care.
-            throw new UncheckedIOException(e);
-        }
+        return taskrunner.Json.string(map);
     }
 }

@@ -103,7 +103,34 @@ public final class Request {
 
     /** The whole body (only for routes whose limit keeps it small). */
     public byte[] bodyBytes() throws IOException {
-        return body().readAllBytes();
+        return bodyBytes(bodyLimit);
+    }
+
+    /**
+     * The whole body, refused with {@link BodyTooLarge} past {@code max} bytes. Sized from
+     * Content-Length when there is one, so a small body costs one small array.
+     */
+    public byte[] bodyBytes(long max) throws IOException {
+        long declared = contentLength();
+        if (declared > max) throw new BodyTooLarge(max);
+        if (declared >= 0) {
+            byte[] b = body().readNBytes((int) declared);
+            if (b.length < declared) throw new MalformedBody("body shorter than its Content-Length");
+            return b;
+        }
+        byte[] b = body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        if (b.length > max) throw new BodyTooLarge(max);
+        return b;
+    }
+
+    private long contentLength() {
+        String cl = header("Content-Length");
+        if (cl == null) return -1;
+        try {
+            return Long.parseLong(cl.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

@@ -1,10 +1,8 @@
 package taskrunner.http;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +35,7 @@ public final class Response {
     }
 
     public static Response json(int status, Object value) {
-        try {
-            return bytes(status, "application/json", taskrunner.Json.STD.asBytes(value));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return bytes(status, "application/json", taskrunner.Json.bytes(value));
     }
 
     public static Response text(int status, String contentType, String text) {

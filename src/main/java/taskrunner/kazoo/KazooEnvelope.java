@@ -5,7 +5,6 @@ import taskrunner.http.Request;
 import taskrunner.http.Response;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -97,11 +96,7 @@ final class KazooEnvelope {
     }
 
     private static String revision(Object data) {
-        try {
-            return Secrets.md5(taskrunner.Json.STD.asString(data));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Secrets.md5(taskrunner.Json.string(data));
     }
 
     private static String hostName() {

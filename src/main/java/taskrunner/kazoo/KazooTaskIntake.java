@@ -11,7 +11,6 @@ import taskrunner.csv.CsvCheckResult;
 import taskrunner.csv.FieldProblems;
 import taskrunner.csv.FormatProblem;
 import taskrunner.csv.JsonRecordsToCsv;
-import taskrunner.http.BodyTooLarge;
 import taskrunner.http.HttpError;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
@@ -120,8 +119,7 @@ final class KazooTaskIntake {
     /** The {@code data.records} of a JSON body, or null for a body without data. */
     @SuppressWarnings("unchecked")
     private Records records(Request req) throws IOException {
-        byte[] body = req.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxJsonBytes + 1));
-        if (body.length > maxJsonBytes) throw new BodyTooLarge(maxJsonBytes);
+        byte[] body = req.bodyBytes(maxJsonBytes);
         if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
         Object parsed;
         try {

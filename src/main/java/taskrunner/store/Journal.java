@@ -242,12 +242,16 @@ public final class Journal implements AutoCloseable {
         line.put("id", e.id());
         if (e.isDelete()) line.put("del", true);
         else line.put("v", e.value());
+        var out = new ByteArrayOutputStream(256);
         try {
-            return (taskrunner.Json.STD.asString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            taskrunner.Json.STD.write(line, out);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+        out.write('\n');
+        return out.toByteArray();
     }
+
 
     /** Replays a file into apply; returns the byte length of its good prefix. */
     private long replay(Path file, boolean tolerateTornTail) throws IOException {

@@ -39,7 +39,9 @@ public final class Bench {
         out.println("taskrunner benchmarks on " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         var only = java.util.Set.of(args);
-        if (only.isEmpty() || only.contains("http")) creationsVersusTrivial(out, 32, Duration.ofSeconds(5));
+        if (only.isEmpty() || only.contains("http")) {
+            for (int clients : new int[] {8, 32, 128}) creationsVersusTrivial(out, clients, Duration.ofSeconds(5));
+        }
         if (only.isEmpty() || only.contains("rows")) millionRows(out);
         if (only.isEmpty() || only.contains("startup")) startup(out);
         if (only.isEmpty() || only.contains("restart")) restartWith(out, 100_000);
