@@ -1,16 +1,16 @@
 package taskrunner.csv;
 
-import java.io.BufferedWriter;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Writes rows in {@link CsvFormats#WRITE} as UTF-8 with LF endings.
+ * Writes rows as UTF-8 with LF endings, every non-null cell quoted ({@code "} doubled) and
+ * null cells empty and unquoted: the format of {@link CsvFormats#WRITE}, written by hand
+ * because that fixed shape needs no general printer, and the printer's buffers and streams
+ * cost more than the rows on small outputs.
  *
  * <p>Invariant: after {@link #bytesWritten()} returns n, the first n bytes of the underlying
  * stream are exactly the complete records written so far — never a partial record — so n is a
@@ -19,19 +19,30 @@ import org.apache.commons.csv.CSVPrinter;
 public final class CsvRowWriter implements AutoCloseable, Flushable {
 
     private final CountingOutputStream counter;
-    private final CSVPrinter printer;
+    private final StringBuilder line = new StringBuilder(256);
 
     /** Takes ownership of {@code out}: {@link #close()} closes it. */
     public CsvRowWriter(OutputStream out) throws IOException {
         this.counter = new CountingOutputStream(out);
-        this.printer = new CSVPrinter(
-                new BufferedWriter(new OutputStreamWriter(counter, StandardCharsets.UTF_8)),
-                CsvFormats.WRITE);
     }
 
     /** Writes one record; a null cell is written as an unquoted empty cell (missing). */
     public void write(List<String> cells) throws IOException {
-        printer.printRecord(cells);
+        line.setLength(0);
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) line.append(',');
+            String cell = cells.get(i);
+            if (cell == null) continue;
+            line.append('"');
+            for (int j = 0; j < cell.length(); j++) {
+                char c = cell.charAt(j);
+                if (c == '"') line.append('"');
+                line.append(c);
+            }
+            line.append('"');
+        }
+        line.append('\n');
+        counter.write(line.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -45,11 +56,11 @@ public final class CsvRowWriter implements AutoCloseable, Flushable {
 
     @Override
     public void flush() throws IOException {
-        printer.flush();
+        counter.flush();
     }
 
     @Override
     public void close() throws IOException {
-        printer.close(true);
+        counter.close();
     }
 }
