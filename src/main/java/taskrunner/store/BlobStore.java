@@ -52,7 +52,7 @@ public final class BlobStore {
      * stay in memory until they pass {@link #INLINE_MAX}, then go to a file.
      */
     public final class Writer extends OutputStream {
-        private final Path file;
+        private Path file; // null until the bytes outgrow memory
         private final boolean append;
         private java.io.ByteArrayOutputStream memory = new java.io.ByteArrayOutputStream();
         private FileChannel channel;
@@ -67,6 +67,7 @@ public final class BlobStore {
         }
 
         private void spill() throws IOException {
+            if (file == null) file = tmp.resolve(newId());
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
             size = channel.size();
@@ -113,7 +114,7 @@ public final class BlobStore {
                 byte[] bytes = memory != null ? memory.toByteArray() : null;
                 close();
                 if (bytes == null) bytes = Files.readAllBytes(file);
-                Files.deleteIfExists(file);
+                if (file != null) Files.deleteIfExists(file);
                 return INLINE + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
             }
             sync();
@@ -128,7 +129,7 @@ public final class BlobStore {
         public void abort() {
             try {
                 close();
-                Files.deleteIfExists(file);
+                if (file != null) Files.deleteIfExists(file);
             } catch (IOException ignored) {
                 // best effort: tmp/ is emptied at the next start anyway
             }
@@ -154,7 +155,7 @@ public final class BlobStore {
 
     /** Starts a new blob in tmp/ (emptied at the next start if never committed). */
     public Writer create() throws IOException {
-        return new Writer(tmp.resolve(newId()), false, false);
+        return new Writer(null, false, false);
     }
 
     /**
