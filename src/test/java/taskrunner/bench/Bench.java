@@ -167,17 +167,21 @@ public final class Bench {
 
             @Override
             public int read(byte[] b, int off, int len) {
-                if (pos == line.length) {
-                    if (row >= rows) return -1;
-                    line = (row < 0 ? "id,name,email\n" : row + ",name " + row + ",user" + row + "@example.com\n")
-                            .getBytes(StandardCharsets.UTF_8);
-                    row++;
-                    pos = 0;
+                int done = 0;
+                while (done < len) { // fill the whole buffer: the client sends one chunk per read
+                    if (pos == line.length) {
+                        if (row >= rows) return done == 0 ? -1 : done;
+                        line = (row < 0 ? "id,name,email\n" : row + ",name " + row + ",user" + row + "@example.com\n")
+                                .getBytes(StandardCharsets.UTF_8);
+                        row++;
+                        pos = 0;
+                    }
+                    int n = Math.min(len - done, line.length - pos);
+                    System.arraycopy(line, pos, b, off + done, n);
+                    pos += n;
+                    done += n;
                 }
-                int n = Math.min(len, line.length - pos);
-                System.arraycopy(line, pos, b, off, n);
-                pos += n;
-                return n;
+                return done;
             }
         };
     }
