@@ -142,14 +142,14 @@ public final class Identity {
 
     /**
      * Finds the user of a Kazoo md5 credential without a username, as Kazoo does with
-     * {@code credentials} + {@code account_name}: tries the users of that account (or all).
+     * {@code credentials} + {@code account_name}: tries the users of that account only (each
+     * try is a PBKDF2 hash, so an account name is required to bound the work).
      */
     public User checkCredentialInAccount(String md5Credential, String accountName) {
+        if (accountName == null || md5Credential == null) return null;
         for (User u : store.all(User.KIND)) {
-            if (accountName != null) {
-                Account a = account(u.accountId());
-                if (a == null || !a.name().equals(accountName)) continue;
-            }
+            Account a = account(u.accountId());
+            if (a == null || !a.name().equals(accountName)) continue;
             if (PasswordHasher.verify(md5Credential.toLowerCase(Locale.ROOT), u.passwordHash())) return u;
         }
         return null;
