@@ -38,7 +38,7 @@ mvn_() {
   command -v mvn >/dev/null 2>&1 || { echo "build.sh: Apache Maven (mvn) is needed: apt-get install maven" >&2; exit 1; }
   # Maven's own libraries use sun.misc.Unsafe; newer JDKs warn about it on every run.
   MAVEN_OPTS="${MAVEN_OPTS:-} $( [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ] && echo --sun-misc-unsafe-memory-access=allow )" \
-    mvn -B "$@"
+    mvn -B -Dstyle.color=never "$@"
 }
 
 jar_is_stale() {

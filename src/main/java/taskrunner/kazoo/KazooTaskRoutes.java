@@ -67,21 +67,23 @@ final class KazooTaskRoutes {
         return KazooEnvelope.success(req, 200, Map.of("_read_only", KazooTaskJson.view(t, tasks)), Map.of("page_size", 1));
     }
 
+    // The seed shows {cause, message} "bad_identifier" for a missing task on start, input
+    // and output (and ["id"] "bad identifier" on read and delete); the seed wins.
     Response input(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifier(req, req.param("task"));
+        if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
         return csv(req, t, "in.csv");
     }
 
     Response output(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifier(req, req.param("task"));
+        if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
         return csv(req, t, "out.csv");
     }
 
     Response start(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifier(req, req.param("task"));
+        if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
         boolean[] changed = {false};
         Task started = tasks.update(t.id(), cur -> {
             if (tasks.isActive(cur.id()) || cur.finished() != null || cur.state().finished()) return cur;

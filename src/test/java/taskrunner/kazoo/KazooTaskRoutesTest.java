@@ -214,10 +214,17 @@ class KazooTaskRoutesTest {
         assertEquals(200, admin.get(alice.tasksPath() + "/" + id).statusCode());
         // but the task is not reachable through the parent's own URL
         error(admin.get(admin.tasksPath() + "/" + id), 404, "bad identifier");
-        // a missing task is 404 for every action
-        for (String m : List.of("GET", "PATCH", "DELETE")) {
-            json = error(alice.send(m, alice.tasksPath() + "/0123456789abcdef0123456789abcd", null, null), 404, "bad identifier");
-            assertEquals(List.of("0123456789abcdef0123456789abcd"), json.get("data"));
+        // a missing task is 404 for every action, in the seed's two shapes
+        String missing = "0123456789abcdef0123456789abcd";
+        for (String m : List.of("GET", "DELETE")) {
+            json = error(alice.send(m, alice.tasksPath() + "/" + missing, null, null), 404, "bad identifier");
+            assertEquals(List.of(missing), json.get("data"));
+        }
+        json = error(alice.send("PATCH", alice.tasksPath() + "/" + missing, null, null), 404, "bad_identifier");
+        assertEquals(Map.of("cause", missing, "message", "bad identifier"), json.get("data"));
+        for (String legacy : List.of("/input", "/output")) {
+            json = error(alice.get(alice.tasksPath() + "/" + missing + legacy), 404, "bad_identifier");
+            assertEquals(Map.of("cause", missing, "message", "bad identifier"), json.get("data"));
         }
         error(alice.send("PATCH", alice.tasksPath() + "/0123456789abcdef0123456789abcd/stop", null, null), 404, "bad identifier");
     }
