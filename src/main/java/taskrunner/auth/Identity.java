@@ -30,6 +30,8 @@ public final class Identity {
     private final long defaultTtlMs;
     private final Map<String, String> userByName = new ConcurrentHashMap<>();
     private final Map<String, String> accountByKey = new ConcurrentHashMap<>();
+    /** token -> its SHA-256, for tokens seen recently: a client sends the same token on every request. */
+    private final Map<String, String> recentHashes = new ConcurrentHashMap<>();
 
     public Identity(Store store, Clock clock, long defaultTtlMs) {
         this.store = store;
@@ -175,7 +177,12 @@ public final class Identity {
     /** The principal of a valid token, sliding its expiry; null if unknown or expired. */
     public Principal authenticate(String token) {
         if (token == null || token.isEmpty() || token.length() > 200) return null;
-        String hash = Secrets.sha256(token);
+        String hash = recentHashes.get(token);
+        if (hash == null) {
+            hash = Secrets.sha256(token);
+            if (recentHashes.size() > 10_000) recentHashes.clear();
+            recentHashes.put(token, hash);
+        }
         Token t = store.get(Token.KIND, hash);
         long now = clock.millis();
         if (t == null) return null;
@@ -206,6 +213,7 @@ public final class Identity {
     public boolean revoke(String token) throws IOException {
         if (token == null) return false;
         String hash = Secrets.sha256(token);
+        recentHashes.remove(token);
         if (store.get(Token.KIND, hash) == null) return false;
         store.delete(Token.KIND, hash);
         return true;
