@@ -76,6 +76,8 @@ public final class Journal implements AutoCloseable {
     private long allocated;
     private volatile boolean closed;
     private volatile long compactions;
+    private volatile long batches;
+    private volatile long batched;
 
     /**
      * Opens the journal in {@code dir}, replaying snapshot and journal into {@code apply}
@@ -121,6 +123,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Mean events per fsync since open; for benchmarks. */
+    public double meanBatch() {
+        return batches == 0 ? 0 : (double) batched / batches;
+    }
+
     /** Number of compactions done since open; for tests and benchmarks. */
     public long compactions() {
         return compactions;
@@ -140,6 +147,8 @@ public final class Journal implements AutoCloseable {
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                batches++;
+                batched += batch.size();
                 bytes.reset();
                 boolean compact = false;
                 for (Pending p : batch) {

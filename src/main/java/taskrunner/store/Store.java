@@ -83,6 +83,11 @@ public final class Store implements AutoCloseable {
         journal.compactNow();
     }
 
+    /** Mean events per fsync since open; for benchmarks. */
+    public double meanBatch() {
+        return journal.meanBatch();
+    }
+
     public long compactions() {
         return journal.compactions();
     }

@@ -112,8 +112,8 @@ public final class Bench {
             double trivial = load(base, clients, time, 200, trivialCall);
             double creates = load(base, clients, time, 201, createCall);
             out.printf("http: trivial handler (GET /healthz): %.0f req/s; durable task creations (PUT JSON records, fsynced): %.0f /s "
-                    + "= %.0f%% of trivial (%d keep-alive clients, %ds each)%n", trivial, creates, 100 * creates / trivial,
-                    clients, time.toSeconds());
+                    + "= %.0f%% of trivial (%d keep-alive clients, %ds each; %.1f writes per fsync)%n", trivial, creates,
+                    100 * creates / trivial, clients, time.toSeconds(), fx.server.services().store().meanBatch());
         }
     }
 
