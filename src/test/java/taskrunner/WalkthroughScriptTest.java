@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Runs the README's curl walkthrough scripts, as written, against a real server. */
+/** Runs the README's curl walkthrough scripts (Kazoo, EntryScape), as written, against a real server. */
 class WalkthroughScriptTest {
     static ServerFixture fx;
 
@@ -26,11 +26,11 @@ class WalkthroughScriptTest {
         fx.close();
     }
 
-    static String run(String script) throws Exception {
+    static String run(String script, String baseUrl) throws Exception {
         Path path = Path.of("scripts", script);
         assertTrue(Files.isExecutable(path), path + " is executable");
         var pb = new ProcessBuilder("bash", path.toString()).redirectErrorStream(true);
-        pb.environment().put("TASKRUNNER_URL", fx.server.uri().toString().replaceAll("/$", ""));
+        pb.environment().put("TASKRUNNER_URL", baseUrl);
         pb.environment().put("ADMIN_PASSWORD", ServerFixture.ADMIN_PASSWORD);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -41,9 +41,22 @@ class WalkthroughScriptTest {
 
     @Test
     void kazooWalkthroughRunsAsWritten() throws Exception {
-        String out = run("kazoo-walkthrough.sh");
+        String out = run("kazoo-walkthrough.sh", fx.server.uri().toString().replaceAll("/$", ""));
         assertTrue(out.contains("\"ann\",\"ann@example.com\","), out);
         assertTrue(out.contains("\"status\":\"stopped\""), out);
         assertTrue(out.contains("after delete: HTTP 404"), out);
+    }
+
+    @Test
+    void entryScapeWalkthroughRunsAsWrittenAndShowsTheApiBeforeAndAfter() throws Exception {
+        String out = run("entryscape-walkthrough.sh", fx.server.uri().toString());
+        String before = out.substring(out.indexOf("== 5."), out.indexOf("== 6."));
+        assertTrue(before.contains("\"resultCount\":2"), before);
+        String afterAdd = out.substring(out.indexOf("== 7."), out.indexOf("== 8."));
+        assertTrue(afterAdd.contains("{\"station\":\"D\",\"value\":\"4\"}") && afterAdd.contains("\"resultCount\":4"), afterAdd);
+        String afterReplace = out.substring(out.indexOf("== 9."));
+        assertTrue(afterReplace.contains("{\"station\":\"A\",\"value\":\"10\"}") && afterReplace.contains("\"resultCount\":5"), afterReplace);
+        assertTrue(out.contains("\"status\":\"Success\",\"type\":\"addFile\""), out);
+        assertTrue(out.contains("\"status\":\"Success\",\"type\":\"replaceFile\""), out);
     }
 }
