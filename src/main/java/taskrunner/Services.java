@@ -1,6 +1,7 @@
 package taskrunner;
 
 import taskrunner.auth.Identity;
+import taskrunner.core.Lifecycle;
 import taskrunner.core.Registry;
 import taskrunner.core.TaskService;
 import taskrunner.store.BlobStore;
@@ -15,5 +16,6 @@ import java.util.function.Supplier;
  *
  * @param baseUri the server's own address once listening (for absolute URIs in answers)
  */
-public record Services(Config config, Store store, BlobStore blobs, TaskService tasks, Identity identity,
+public record Services(Config config, Store store, BlobStore blobs, TaskService tasks, Lifecycle lifecycle,
+                       Identity identity,
                        Registry registry, Supplier<URI> baseUri) {}

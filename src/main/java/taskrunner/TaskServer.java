@@ -5,7 +5,9 @@ import taskrunner.auth.Account;
 import taskrunner.auth.Identity;
 import taskrunner.auth.Token;
 import taskrunner.auth.User;
+import taskrunner.core.Busy;
 import taskrunner.core.JobTaskType;
+import taskrunner.core.Lifecycle;
 import taskrunner.core.Registry;
 import taskrunner.core.RowTaskType;
 import taskrunner.core.Runner;
@@ -86,8 +88,10 @@ public final class TaskServer implements AutoCloseable {
             var blobs = new BlobStore(data);
             runner = new Runner(config.maxRunning(), config.maxQueued());
             var tasks = new TaskService(store, blobs, registry, runner, clock);
-            services = new Services(config, store, blobs, tasks, identity, registry, () -> uri);
+            var lifecycle = new Lifecycle(tasks, runner);
+            services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri);
             var router = new Router(config.maxBodyBytes());
+            router.refuse(Busy.class, 503, "Retry-After", "5");
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
                     req -> Response.text(200, "text/plain", "ok\n"));
@@ -101,7 +105,7 @@ public final class TaskServer implements AutoCloseable {
             String host = addr.getAddress().isAnyLocalAddress() ? "127.0.0.1" : addr.getAddress().getHostAddress();
             if (host.contains(":")) host = "[" + host + "]";
             uri = URI.create("http://" + host + ":" + addr.getPort() + "/");
-            tasks.recover();
+            lifecycle.recover();
             return this;
         } catch (IOException | RuntimeException e) {
             close();

@@ -1,60 +1,47 @@
 package taskrunner.ckan;
 
+import taskrunner.core.Cancellation;
+import taskrunner.core.Execution;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.JobTaskType.JobError;
 import taskrunner.core.JobTaskType.RawResult;
+import taskrunner.core.Outcome;
 import taskrunner.core.Task;
 import taskrunner.core.TaskContext;
-import taskrunner.core.TaskService;
-import taskrunner.core.TaskState;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * Runs one CKAN job on its runner thread: marks it RUNNING, calls its type's handler with
- * the submitted {@code data}, records the outcome (DONE with status complete or error),
- * then hands over to the result callback and releases a waiting synchronous submitter.
+ * Runs one CKAN job on its runner thread: calls its type's handler with the submitted
+ * {@code data} and returns the outcome (status complete or error, result, error) for the
+ * core to journal; once that is durable, {@link #ended} hands over to the result callback
+ * and releases a waiting synchronous submitter.
  *
- * <p>Invariant: the job's outcome is durable before anyone is told (submitter, callback),
- * and a job is never left pending: every path ends in DONE, except an interrupt by server
- * shutdown, which leaves it RUNNING for the restart to decide.
+ * <p>Invariant: the job's outcome is durable before anyone is told (submitter, callback).
+ * A stop or a shutdown is the core's to record: a cancelled handler's outcome is partial.
  */
-final class CkanExecution implements TaskService.Execution {
+final class CkanExecution implements Execution {
     private static final Logger LOG = Logger.getLogger(CkanExecution.class.getName());
     private static final StackWalker WALKER = StackWalker.getInstance();
 
     private final CkanJobs jobs;
+    /** Raw results of synchronous jobs, from the end of their run until their submitter takes them. */
+    private final Map<String, RawResult> raws = new ConcurrentHashMap<>();
 
     CkanExecution(CkanJobs jobs) {
         this.jobs = jobs;
     }
 
     @Override
-    public void run(Task task, TaskContext ctx) throws Exception {
-        try {
-            execute(task, ctx);
-        } finally {
-            jobs.releaseWaiter(task.id()); // whatever happened, a synchronous submitter is not left hanging
-        }
-    }
-
-    private void execute(Task task, TaskContext ctx) throws Exception {
-        TaskService tasks = jobs.tasks();
+    public Outcome run(Task task, TaskContext ctx) throws Exception {
         String id = task.id();
         CkanJob job = CkanJob.of(task);
         JobTaskType type = jobs.types().get(task.type());
-        if (job == null) return;
-        if (ctx.cancelled()) {
-            finish(id, null, error("Job was cancelled before it started"));
-            return;
-        }
-        if (type == null) {
-            finish(id, null, error("Job type " + task.type() + " not available"));
-            return;
-        }
-        tasks.update(id, t -> t.withState(TaskState.RUNNING).withStarted(tasks.now()));
+        if (ctx.cancelled()) return Outcome.partial();
+        if (type == null) return finish(null, error("Job type " + task.type() + " not available"));
         Map<String, Object> submission = new LinkedHashMap<>(job.submission());
         if (job.apiKey() != null) submission.put("api_key", job.apiKey());
         Object result;
@@ -66,43 +53,34 @@ final class CkanExecution implements TaskService.Execution {
             for (var d : e.details().entrySet()) {
                 if (!d.getKey().equals("message")) err.put(d.getKey(), jsonOrText(d.getValue()));
             }
-            finish(id, null, err);
-            return;
+            return finish(null, err);
+        } catch (TaskContext.StoppedException e) {
+            return Outcome.partial();
         } catch (Exception | Error e) { // an Error too: the job must not stay pending
-            if (tasks.runner().shuttingDown() && !ctx.cancelled()) throw e; // the restart decides
-            if (ctx.cancelled()) {
-                finish(id, null, error("Job was cancelled"));
-                return;
-            }
+            if (ctx.cancelled()) return Outcome.partial();
             LOG.info("job " + id + " failed: " + e);
-            finish(id, null, error(unexpected(e)));
-            return;
+            return finish(null, error(unexpected(e)));
         }
         if (result instanceof RawResult raw) {
-            if (type.async()) {
-                finish(id, null, error("A raw result needs a synchronous job type"));
-            } else {
-                finishRaw(id, raw);
-            }
-            return;
+            if (type.async()) return finish(null, error("A raw result needs a synchronous job type"));
+            raws.put(id, raw);
+            return Outcome.done().withFace(jobs.outcome(null, null, true));
         }
         try {
             PyJson.dumps(result);
         } catch (IllegalArgumentException e) {
-            finish(id, null, error(unexpected(e)));
-            return;
+            return finish(null, error(unexpected(e)));
         }
-        finish(id, result, null);
+        return finish(result, null);
     }
 
-    private void finish(String id, Object result, Map<String, Object> error) throws Exception {
-        jobs.recordOutcome(id, result, error, false);
-        jobs.afterOutcome(id, null);
+    @Override
+    public void ended(Task task) {
+        jobs.ended(task, raws.remove(task.id()));
     }
 
-    private void finishRaw(String id, RawResult raw) throws Exception {
-        jobs.recordOutcome(id, null, null, true);
-        jobs.afterOutcome(id, raw);
+    private Outcome finish(Object result, Map<String, Object> error) {
+        return Outcome.done().withFace(jobs.outcome(result, error, false));
     }
 
     private static Object jsonOrText(Object v) {
@@ -157,6 +135,14 @@ final class CkanExecution implements TaskService.Execution {
 
             public boolean cancelled() {
                 return ctx.cancelled();
+            }
+
+            public void sleep(java.time.Duration d) throws StoppedException {
+                ctx.sleep(d);
+            }
+
+            public Cancellation.Registration onCancel(Runnable action) {
+                return ctx.onCancel(action);
             }
         };
     }

@@ -38,7 +38,7 @@ public final class CkanFace implements FaceModule, Face {
         generatedSecretKey = secret.generated();
         var auth = new CkanAuth(services.identity(), secret);
         var types = new CkanJobTypes(services.registry());
-        var jobs = new CkanJobs(tasks, types, new CkanLogs(services.store(), tasks.clock()));
+        var jobs = new CkanJobs(tasks, services.lifecycle(), types, new CkanLogs(services.store(), tasks.clock()));
         jobs.callbacks(new CkanCallbacks(jobs, CkanCallbacks.Settings.fromSystemProperties()));
         var submit = new CkanSubmit(jobs);
         var jobRoutes = new CkanJobRoutes(jobs, auth);
@@ -68,7 +68,7 @@ public final class CkanFace implements FaceModule, Face {
         options(router, "/job/{id}/data", "GET, HEAD, OPTIONS");
         router.fallback(this);
 
-        tasks.onRecover(CkanJob.FACE, jobs::recover);
+        services.lifecycle().register(CkanJob.FACE, jobs.execution(), jobs::recover);
         jobs.resendOwedCallbacks();
     }
 

@@ -84,10 +84,14 @@ record CkanJob(Task task) {
         return task.extra(RESULT);
     }
 
-    /** The error object, or null; a crash the core recorded reads as its message. */
+    /**
+     * The error object, or null; a crash the core recorded reads as its message, and a
+     * stopped job (deleted while it ran) as cancelled.
+     */
     Object error() {
         Object e = task.extra(ERROR);
         if (e != null) return e;
+        if (task.state() == TaskState.STOPPED && task.extra(STATUS) == null) return Map.of("message", "Job was cancelled");
         if (task.state().finished() && task.error() != null && task.extra(STATUS) == null) {
             return Map.of("message", task.error());
         }

@@ -107,7 +107,7 @@ final class CkanJobRoutes {
         if (!auth.mayAccess(req, job)) return CkanReplies.error(403, "not authorized");
         try {
             jobs.delete(job.id());
-        } catch (IllegalStateException e) {
+        } catch (taskrunner.core.TaskService.TaskActive e) {
             return CkanReplies.error(409, "job " + job.id() + " is still running and did not stop");
         }
         return CkanReplies.success();

@@ -3,12 +3,14 @@ package taskrunner.ckan;
 import taskrunner.auth.Secrets;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.JobTaskType.RawResult;
-import taskrunner.core.Runner;
+import taskrunner.core.Lifecycle;
+import taskrunner.core.Recovery;
 import taskrunner.core.Task;
 import taskrunner.core.TaskService;
 import taskrunner.core.TaskState;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,12 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The CKAN face's jobs over the core: submit, run, record outcomes, recover after a
- * restart, delete and purge. All task writes go through {@link TaskService}.
+ * The CKAN face's jobs over the core: submit, the face's part of outcomes, recovery
+ * policy, delete and purge. States are the core's ({@link Lifecycle}); data writes go
+ * through {@link TaskService}.
  *
  * <p>Held in memory only, never stored: the raw job key of a job whose callback is still
  * owed (the callback body carries it; after a restart it goes out as null), and the
@@ -40,7 +44,11 @@ final class CkanJobs {
         }
     }
 
+    /** How long a delete waits for a running job to stop. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
     private final TaskService tasks;
+    private final Lifecycle lifecycle;
     private final CkanJobTypes types;
     private final CkanLogs logs;
     private final CkanExecution execution;
@@ -49,8 +57,9 @@ final class CkanJobs {
     private final Map<String, CompletableFuture<Optional<RawResult>>> waiters = new ConcurrentHashMap<>();
     private final Map<String, Boolean> claimed = new ConcurrentHashMap<>();
 
-    CkanJobs(TaskService tasks, CkanJobTypes types, CkanLogs logs) {
+    CkanJobs(TaskService tasks, Lifecycle lifecycle, CkanJobTypes types, CkanLogs logs) {
         this.tasks = tasks;
+        this.lifecycle = lifecycle;
         this.types = types;
         this.logs = logs;
         this.execution = new CkanExecution(this);
@@ -66,6 +75,10 @@ final class CkanJobs {
 
     CkanJobTypes types() {
         return types;
+    }
+
+    CkanExecution execution() {
+        return execution;
     }
 
     CkanLogs logs() {
@@ -95,8 +108,8 @@ final class CkanJobs {
     /**
      * Creates the job (durably, as pending) and hands it to the runner.
      *
-     * @throws Duplicate         if the id is taken
-     * @throws Runner.QueueFull  if the runner's queue is full (the job is not kept)
+     * @throws Duplicate if the id is taken
+     * @throws Busy      if the runner's queue is full (the job is not kept)
      */
     Submitted submit(String id, JobTaskType type, Map<String, Object> submission, String apiKey)
             throws IOException, Duplicate {
@@ -110,18 +123,16 @@ final class CkanJobs {
             extras.put(CkanJob.KEY_HASH, Secrets.sha256(jobKey));
             extras.put(CkanJob.REQUESTED, CkanTime.nowMicros(tasks.clock()));
             if (type.async()) extras.put(CkanJob.APS_JOB_ID, TaskService.newId(16));
-            var task = new Task(id, CkanJob.FACE, type.name(), null, null, TaskState.QUEUED, tasks.now(),
-                    null, null, null, null, null, null, null, null, null, null, extras);
-            tasks.create(task);
+            var draft = Task.draft(id, CkanJob.FACE, type.name(), null, null, tasks.now()).withExtras(extras);
             rawKeys.put(id, jobKey);
             var done = new CompletableFuture<Optional<RawResult>>();
             if (!type.async()) waiters.put(id, done);
+            Task task;
             try {
-                tasks.run(id, execution);
-            } catch (Runner.QueueFull e) {
+                task = lifecycle.submit(draft);
+            } catch (IOException | RuntimeException e) {
                 waiters.remove(id);
                 rawKeys.remove(id);
-                tasks.delete(id);
                 throw e;
             }
             return new Submitted(new CkanJob(task), jobKey, done);
@@ -130,59 +141,60 @@ final class CkanJobs {
         }
     }
 
-    /** Journals the end of a job; the api_key goes at once when no callback needs it. */
-    void recordOutcome(String id, Object result, Map<String, Object> error, boolean raw) throws IOException {
+    /**
+     * The face's part of a job's final record: status, result or error, the finish time in
+     * microseconds, and the callback owed (the api_key goes at once when none is).
+     */
+    UnaryOperator<Task> outcome(Object result, Map<String, Object> error, boolean raw) {
         long finished = CkanTime.nowMicros(tasks.clock());
-        tasks.update(id, t -> {
-            if (t.state().finished()) return t;
-            CkanJob job = new CkanJob(t);
-            boolean callback = !raw && job.wantsCallback();
-            Task n = t.withState(TaskState.DONE).withFinished(tasks.now())
-                    .withExtra(CkanJob.STATUS, error == null ? CkanJob.COMPLETE : CkanJob.FAILED)
+        return t -> {
+            boolean callback = !raw && new CkanJob(t).wantsCallback();
+            Task n = t.withExtra(CkanJob.STATUS, error == null ? CkanJob.COMPLETE : CkanJob.FAILED)
                     .withExtra(CkanJob.RESULT, result)
                     .withExtra(CkanJob.ERROR, error)
                     .withExtra(CkanJob.FINISHED, finished)
                     .withExtra(CkanJob.CALLBACK, callback ? "pending" : null);
             return callback ? n : n.withExtra(CkanJob.API_KEY, null);
-        });
+        };
     }
 
-    /** Starts the callback if one is owed, and releases a synchronous submitter once it is done. */
-    void afterOutcome(String id, RawResult raw) {
+    /**
+     * After a run (or a stop, or a recovery that failed the job): owes the callback of a job
+     * the core ended on its own (crash, stop, unsafe rerun), starts the callback if one is
+     * owed, and releases a synchronous submitter once it is done.
+     */
+    void ended(Task task, RawResult raw) {
+        String id = task.id();
+        if (task.state().finished() && raw == null) {
+            CkanJob j = new CkanJob(task);
+            if (j.callbackState() == null && j.task().extra(CkanJob.STATUS) == null && j.wantsCallback()) {
+                try {
+                    tasks.update(id, t -> t.withExtra(CkanJob.CALLBACK, "pending"));
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "job " + id + ": could not record the callback it owes", e);
+                }
+            }
+        }
         CkanJob j = get(id);
-        boolean owed = raw == null && j != null && "pending".equals(j.callbackState());
+        boolean owed = raw == null && j != null && j.task().state().finished() && "pending".equals(j.callbackState());
         if (!owed) rawKeys.remove(id);
         CompletableFuture<Void> sent = owed ? callbacks.send(id) : CompletableFuture.completedFuture(null);
         var waiter = waiters.remove(id);
         if (waiter != null) sent.whenComplete((v, e) -> waiter.complete(Optional.ofNullable(raw)));
     }
 
-    /** Releases a synchronous submitter still waiting (an outcome that could not be recorded). */
-    void releaseWaiter(String id) {
-        var waiter = waiters.remove(id);
-        if (waiter != null) waiter.complete(Optional.empty());
-    }
-
     void forgetKey(String id) {
         rawKeys.remove(id);
     }
 
-    /** At start: what to do with a job left queued or running by the previous process. */
-    void recover(Task t) {
-        CkanJob job = CkanJob.of(t);
-        if (job == null) return;
+    /** At start: a job left running is run again if its type says that is safe; a queued one runs. */
+    Recovery recover(Task t) {
         JobTaskType type = types.get(t.type());
-        try {
-            if (t.state() == TaskState.RUNNING && (type == null || !type.rerunSafe())) {
-                recordOutcome(t.id(), null, CkanExecution.error(
-                        "Job interrupted: the server stopped while it was running, and its type is not safe to run again"), false);
-                afterOutcome(t.id(), null);
-            } else {
-                tasks.run(t.id(), execution);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.SEVERE, "could not recover job " + t.id(), e);
+        if (t.state() == TaskState.RUNNING && (type == null || !type.rerunSafe())) {
+            return new Recovery.Fail(
+                    "Job interrupted: the server stopped while it was running, and its type is not safe to run again");
         }
+        return new Recovery.Run();
     }
 
     /** At start: sends callbacks a previous process owed but did not finish. */
@@ -193,12 +205,16 @@ final class CkanJobs {
     }
 
     /**
-     * Deletes a job with its logs; a running job is stopped first.
+     * Deletes a job with its logs; a queued or running job is stopped first.
      *
-     * @throws IllegalStateException if it would not stop
+     * @throws TaskService.TaskActive if it did not stop within {@link #STOP_WAIT}
      */
-    void delete(String id) throws IOException {
-        if (tasks.isActive(id)) tasks.stop(id);
+    void delete(String id) throws IOException, TaskService.TaskActive {
+        try {
+            lifecycle.stop(id, STOP_WAIT);
+        } catch (Lifecycle.NotActive notRunning) {
+            // nothing to stop
+        }
         tasks.delete(id);
         logs.deleteAll(id);
         rawKeys.remove(id);
@@ -210,8 +226,12 @@ final class CkanJobs {
         for (CkanJob j : all()) {
             if (j.task().state().finished() && j.finishedMicros() instanceof Number f && f.longValue() < cutoffMicros
                     && !tasks.isActive(j.id())) {
-                delete(j.id());
-                n++;
+                try {
+                    delete(j.id());
+                    n++;
+                } catch (TaskService.TaskActive rerun) {
+                    // run again meanwhile: not finished any more, so not purged
+                }
             }
         }
         return n;

@@ -1,9 +1,12 @@
 package taskrunner.core;
 
+import taskrunner.csv.CsvRow;
 import taskrunner.csv.CsvRowReader;
 import taskrunner.csv.CsvRowWriter;
 import taskrunner.store.BlobStore;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +16,15 @@ import java.util.Map;
  * Runs one row task: streams its input CSV row by row through the type's handler (or
  * drains its generator) into an output work file, publishing live counters, and
  * journaling a {@link Checkpoint} every {@code checkpointRows} rows or
- * {@code checkpointMs} milliseconds. At the end the work file becomes the output blob and
- * the task DONE (or STOPPED, keeping the partial output).
+ * {@code checkpointMs} milliseconds. When the rows are done, or the run is cancelled
+ * between rows, it hands the work file to {@link Lifecycle} as the outcome's output: the
+ * lifecycle commits it (done or stopped: the rows so far stay readable) or keeps it for a
+ * resume (server shutdown).
  *
  * <p>Invariant: a checkpoint is journaled only after the output rows it counts were
  * fsynced, so resuming from it neither loses nor repeats a row.
  */
-public final class RowExecution implements TaskService.Execution {
+public final class RowExecution implements Execution {
     private final TaskService tasks;
     private final int checkpointRows;
     private final long checkpointMs;
@@ -33,7 +38,7 @@ public final class RowExecution implements TaskService.Execution {
     }
 
     @Override
-    public void run(Task task, TaskContext ctx) throws Exception {
+    public Outcome run(Task task, TaskContext ctx) throws Exception {
         RowTaskType type = tasks.registry().row(task.type());
         if (type == null) throw new IllegalStateException("task type " + task.type() + " is not registered");
         BlobStore blobs = tasks.blobs();
@@ -41,126 +46,146 @@ public final class RowExecution implements TaskService.Execution {
         Checkpoint cp = type.expectsInput() && task.checkpoint() != null && blobs.workExists(work)
                 ? task.checkpoint() : null;
         var progress = tasks.progress(task.id());
-        long ok = cp == null ? 0 : nz(task.succeeded());
-        long bad = cp == null ? 0 : nz(task.failed());
+        var counts = new Counts(cp == null ? 0 : cp.rowsDone(), cp == null ? 0 : nz(task.succeeded()),
+                cp == null ? 0 : nz(task.failed()));
         BlobStore.Writer out = blobs.work(work, cp == null ? -1 : cp.outputBytes());
-        boolean stopped = false;
-        boolean crashed = false;
-        long rows = cp == null ? 0 : cp.rowsDone();
+        boolean complete;
         try (CsvRowWriter writer = new CsvRowWriter(BlobStore.unclosable(out))) {
-            if (type.expectsInput()) {
-                try (CsvRowReader reader = new CsvRowReader(blobs.open(task.input()))) {
-                    List<String> header = reader.header();
-                    List<String> extra = new ArrayList<>();
-                    for (String c : type.outputColumns()) if (!header.contains(c)) extra.add(c);
-                    if (cp == null) writer.write(concat(header, extra));
-                    for (long i = 0; i < rows; i++) if (reader.next() == null) break;
-                    long lastCheckpoint = System.nanoTime();
-                    taskrunner.csv.CsvRow csvRow;
-                    while ((csvRow = reader.next()) != null) {
-                        List<String> cells = csvRow.cells();
-                        if (ctx.cancelled()) {
-                            stopped = true;
-                            break;
-                        }
-                        Map<String, String> row = new LinkedHashMap<>();
-                        for (int i = 0; i < header.size(); i++) row.put(header.get(i), i < cells.size() ? cells.get(i) : null);
-                        for (String f : type.mandatory()) row.putIfAbsent(f, null);
-                        for (String f : type.optional()) row.putIfAbsent(f, null);
-                        Map<String, String> result;
-                        String failure = badFields(type, row);
-                        if (failure == null) {
-                            try {
-                                result = type.handler().apply(row, ctx);
-                            } catch (RowTaskType.RowFailure f) {
-                                failure = f.getMessage();
-                                result = f.output();
-                            } catch (InterruptedException | TaskContext.StoppedException e) {
-                                if (ctx.cancelled()) {
-                                    stopped = true;
-                                    break;
-                                }
-                                throw e;
-                            } catch (Exception e) {
-                                failure = "applier crashed";
-                                crashed = true;
-                                result = null;
-                            }
-                        } else {
-                            result = null;
-                        }
-                        var line = new ArrayList<String>(header.size() + extra.size());
-                        for (int i = 0; i < header.size(); i++) {
-                            String col = header.get(i);
-                            line.add(result != null && result.containsKey(col) ? result.get(col) : (i < cells.size() ? cells.get(i) : null));
-                        }
-                        for (String col : extra) {
-                            if (col.equals("error")) line.add(failure);
-                            else line.add(result == null ? null : result.get(col));
-                        }
-                        writer.write(line);
-                        if (failure == null) ok++;
-                        else bad++;
-                        rows++;
-                        if (progress != null) {
-                            progress.succeeded = ok;
-                            progress.failed = bad;
-                        }
-                        if (crashed) break;
-                        if (rowDelayMs > 0) {
-                            try {
-                                Thread.sleep(rowDelayMs);
-                            } catch (InterruptedException e) {
-                                if (!ctx.cancelled()) throw e;
-                                stopped = true;
-                                break;
-                            }
-                        }
-                        if (rows % checkpointRows == 0 || System.nanoTime() - lastCheckpoint > checkpointMs * 1_000_000) {
-                            writer.flush();
-                            long len = out.sync();
-                            long r = rows, s = ok, f = bad;
-                            tasks.update(task.id(), t -> t.withCounters(s, f).withCheckpoint(new Checkpoint(r, len)));
-                            lastCheckpoint = System.nanoTime();
-                        }
-                    }
-                }
-            } else {
-                List<String> header = type.outputColumns();
-                writer.write(header);
-                long[] count = {0};
-                try {
-                    type.generator().generate(r -> {
-                        ctx.checkpoint();
-                        var line = new ArrayList<String>(header.size());
-                        for (String c : header) line.add(r.get(c));
-                        writer.write(line);
-                        count[0]++;
-                        if (progress != null) progress.succeeded = count[0];
-                    }, ctx);
-                } catch (InterruptedException | TaskContext.StoppedException e) {
-                    if (!ctx.cancelled()) throw e;
-                    stopped = true;
-                } catch (Exception e) {
-                    if (tasks.runner().shuttingDown() && !ctx.cancelled()) throw e;
-                    bad = 1;
-                    crashed = true;
-                }
-                ok = count[0];
-            }
+            complete = type.expectsInput()
+                    ? mapRows(task, type, ctx, cp, writer, out, counts, progress)
+                    : generateRows(type, ctx, writer, counts, progress);
         } catch (Exception e) {
             out.close();
             throw e;
         }
-        if (tasks.runner().shuttingDown() && !ctx.cancelled()) {
-            out.close(); // leave it RUNNING with its checkpoint: resumed at the next start
-            return;
+        Outcome o = complete ? Outcome.done() : Outcome.partial();
+        return o.withCounters(counts.ok, counts.bad).withOutput(new WorkOutput(out, counts.rows));
+    }
+
+    /** Rows consumed, succeeded and failed so far; owned by the task's thread. */
+    private static final class Counts {
+        long rows, ok, bad;
+        boolean crashed;
+
+        Counts(long rows, long ok, long bad) {
+            this.rows = rows;
+            this.ok = ok;
+            this.bad = bad;
         }
-        String blob = out.commit();
-        long s = ok, f = bad;
-        boolean st = stopped;
-        tasks.update(task.id(), t -> t.withState(st ? TaskState.STOPPED : TaskState.DONE)
-                .withFinished(tasks.now()).withCounters(s, f).withOutput(blob).withCheckpoint(null));
+    }
+
+    /** The work file as the outcome's output: committed as a blob, or kept (fsynced) for a resume. */
+    private record WorkOutput(BlobStore.Writer out, long rows) implements Outcome.Output {
+        public String commit() throws IOException {
+            return out.commit();
+        }
+
+        public Checkpoint keep() throws IOException {
+            long len = out.sync();
+            out.close();
+            return new Checkpoint(rows, len);
+        }
+    }
+
+    /** Returns true when every input row was handled, false when the run was cancelled first. */
+    private boolean mapRows(Task task, RowTaskType type, TaskContext ctx, Checkpoint cp, CsvRowWriter writer,
+                            BlobStore.Writer out, Counts n, TaskService.Progress progress) throws Exception {
+        try (CsvRowReader reader = new CsvRowReader(tasks.blobs().open(task.input()))) {
+            List<String> header = reader.header();
+            List<String> extra = new ArrayList<>();
+            for (String c : type.outputColumns()) if (!header.contains(c)) extra.add(c);
+            if (cp == null) writer.write(concat(header, extra));
+            for (long i = 0; i < n.rows; i++) if (reader.next() == null) break;
+            long lastCheckpoint = System.nanoTime();
+            CsvRow csvRow;
+            while ((csvRow = reader.next()) != null) {
+                if (ctx.cancelled()) return false;
+                List<String> cells = csvRow.cells();
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 0; i < header.size(); i++) row.put(header.get(i), i < cells.size() ? cells.get(i) : null);
+                for (String f : type.mandatory()) row.putIfAbsent(f, null);
+                for (String f : type.optional()) row.putIfAbsent(f, null);
+                Map<String, String> result = null;
+                String failure = badFields(type, row);
+                if (failure == null) {
+                    try {
+                        result = type.handler().apply(row, ctx);
+                    } catch (RowTaskType.RowFailure f) {
+                        failure = f.getMessage();
+                        result = f.output();
+                    } catch (TaskContext.StoppedException e) {
+                        return false; // this row is not done: a resume or a rerun does it
+                    } catch (Exception e) {
+                        failure = "applier crashed";
+                        n.crashed = true;
+                    }
+                }
+                var line = new ArrayList<String>(header.size() + extra.size());
+                for (int i = 0; i < header.size(); i++) {
+                    String col = header.get(i);
+                    line.add(result != null && result.containsKey(col) ? result.get(col) : (i < cells.size() ? cells.get(i) : null));
+                }
+                for (String col : extra) {
+                    if (col.equals("error")) line.add(failure);
+                    else line.add(result == null ? null : result.get(col));
+                }
+                writer.write(line);
+                if (failure == null) n.ok++;
+                else n.bad++;
+                n.rows++;
+                if (progress != null) {
+                    progress.succeeded = n.ok;
+                    progress.failed = n.bad;
+                }
+                if (n.crashed) return true;
+                if (rowDelayMs > 0) {
+                    try {
+                        ctx.sleep(Duration.ofMillis(rowDelayMs));
+                    } catch (TaskContext.StoppedException e) {
+                        return false;
+                    }
+                }
+                if (n.rows % checkpointRows == 0 || System.nanoTime() - lastCheckpoint > checkpointMs * 1_000_000) {
+                    writer.flush();
+                    long len = out.sync();
+                    long r = n.rows, s = n.ok, f = n.bad;
+                    tasks.update(task.id(), t -> t.withCounters(s, f).withCheckpoint(new Checkpoint(r, len)));
+                    lastCheckpoint = System.nanoTime();
+                }
+            }
+            writer.flush();
+            return true;
+        }
+    }
+
+    /** A no-input task: its generator's rows, until it returns or the run is cancelled. */
+    private static boolean generateRows(RowTaskType type, TaskContext ctx, CsvRowWriter writer, Counts n,
+                                        TaskService.Progress progress) throws IOException {
+        List<String> header = type.outputColumns();
+        writer.write(header);
+        try {
+            type.generator().generate(r -> {
+                ctx.checkpoint();
+                var line = new ArrayList<String>(header.size());
+                for (String c : header) line.add(r.get(c));
+                writer.write(line);
+                n.ok++;
+                n.rows++;
+                if (progress != null) progress.succeeded = n.ok;
+            }, ctx);
+        } catch (TaskContext.StoppedException e) {
+            writer.flush();
+            return false;
+        } catch (Exception e) {
+            if (ctx.cancelled()) {
+                writer.flush();
+                return false;
+            }
+            n.bad = 1;
+            n.crashed = true;
+        }
+        writer.flush();
+        return true;
     }
 
     /** The name of a task's output work file in the blob store. */

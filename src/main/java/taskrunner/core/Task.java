@@ -32,7 +32,27 @@ public record Task(
         extras = extras == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extras));
     }
 
-    public Task withState(TaskState s) {
+    /**
+     * A new task to hand to {@link Lifecycle} (which sets its first state): everything else
+     * unset, to be filled with the {@code with*} methods.
+     */
+    public static Task draft(String id, String face, String type, String accountId, String authAccountId, long created) {
+        return new Task(id, face, type, accountId, authAccountId, TaskState.PENDING, created, null, null, null,
+                null, null, null, null, null, null, null, null);
+    }
+
+    public Task withFileName(String name) {
+        return new Task(id, face, type, accountId, authAccountId, state, created, started, finished, total,
+                succeeded, failed, name, input, output, checkpoint, error, extras);
+    }
+
+    public Task withInput(String blob) {
+        return new Task(id, face, type, accountId, authAccountId, state, created, started, finished, total,
+                succeeded, failed, fileName, blob, output, checkpoint, error, extras);
+    }
+
+    /** Package-private: states are {@link Lifecycle}'s to set. */
+    Task withState(TaskState s) {
         return new Task(id, face, type, accountId, authAccountId, s, created, started, finished, total,
                 succeeded, failed, fileName, input, output, checkpoint, error, extras);
     }

@@ -11,31 +11,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The one place tasks are created, changed, run, stopped and deleted; faces translate
- * their wire formats to calls on this and never write tasks to the store themselves.
+ * The tasks as records: read, list, change their data, delete; faces translate their
+ * wire formats to calls on this and on {@link Lifecycle} (which alone creates tasks and
+ * changes their states) and never write tasks to the store themselves.
  *
- * <p>Invariants: every change of a task goes through {@link #update}, which serializes
- * changes of one task (read, change, journal, publish) so no change is lost; a task in a
- * final state ({@link TaskState#finished()}) keeps that state. Live progress of running
+ * <p>Invariants: every change of a task is serialized per task (read, change, journal,
+ * publish) so no change is lost; a task in a final state ({@link TaskState#finished()})
+ * keeps that state. Live progress of running
  * tasks is kept beside the store and merged into what {@link #get} returns, so counters
  * move while a task executes without a journal write per row.
  */
 public final class TaskService {
-    private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
-
-    /** The code that runs one task, on its own virtual thread. */
-    @FunctionalInterface
-    public interface Execution {
-        void run(Task task, TaskContext ctx) throws Exception;
-    }
-
     /** Counters a running task publishes as it goes. */
     public static final class Progress {
         public volatile long succeeded;
@@ -50,7 +39,6 @@ public final class TaskService {
     private final Object[] locks = new Object[64];
     private final Map<String, Set<String>> byAccount = new ConcurrentHashMap<>();
     private final Map<String, Progress> live = new ConcurrentHashMap<>();
-    private final Map<String, Consumer<Task>> recoverers = new ConcurrentHashMap<>();
 
     public TaskService(Store store, BlobStore blobs, Registry registry, Runner runner, Clock clock) {
         this.store = store;
@@ -132,40 +120,68 @@ public final class TaskService {
         return store.count(TaskCodec.KIND);
     }
 
-    /** Stores a new task; returns once it is durable. */
-    public Task create(Task t) throws IOException {
+    /** Stores a new task; returns once it is durable. Only {@link Lifecycle} creates tasks. */
+    Task insert(Task t) throws IOException {
         store.put(TaskCodec.KIND, t.id(), t);
         return t;
     }
 
     /**
-     * Changes one task: {@code change} gets the current version and returns the new one (or
-     * the same object for no change). Returns the stored version, or null if the task is
-     * gone. A task in a final state is never moved out of it.
+     * Changes the data of one task (counters, face state, checkpoints): {@code change} gets
+     * the current version and returns the new one (or the same object for no change).
+     * Returns the stored version, or null if the task is gone.
+     *
+     * @throws IllegalArgumentException if the change would set another state: states are
+     *                                  changed by {@link Lifecycle} alone
      */
     public Task update(String id, UnaryOperator<Task> change) throws IOException {
+        return change(id, cur -> {
+            Task next = change.apply(cur);
+            if (next != null && next.state() != cur.state()) {
+                throw new IllegalArgumentException("task states are changed by the lifecycle, not by update");
+            }
+            return next;
+        });
+    }
+
+    /** Like {@link #update}, for {@link Lifecycle}: may change the state, never out of a final one. */
+    Task transition(String id, UnaryOperator<Task> change) throws IOException {
+        return change(id, cur -> {
+            Task next = change.apply(cur);
+            if (next != null && cur.state().finished() && next.state() != cur.state()) next = next.withState(cur.state());
+            return next;
+        });
+    }
+
+    private Task change(String id, UnaryOperator<Task> change) throws IOException {
         synchronized (lock(id)) {
             Task cur = store.get(TaskCodec.KIND, id);
             if (cur == null) return null;
             Task next = change.apply(cur);
             if (next == cur || next == null) return cur;
-            if (cur.state().finished() && next.state() != cur.state()) {
-                next = next.withState(cur.state());
-            }
             store.put(TaskCodec.KIND, id, next);
             return next;
         }
     }
 
+    /** A task that is queued or running cannot be deleted; stop it first. */
+    public static final class TaskActive extends Exception {
+        public TaskActive(String id) {
+            super("task " + id + " is queued or running", null, false, false);
+        }
+    }
+
     /**
      * Deletes a task that is not active, with its blobs. Returns the deleted version, or
-     * null if there was none; throws {@link IllegalStateException} if it is running.
+     * null if there was none.
+     *
+     * @throws TaskActive if it is with the runner (queued there, or running)
      */
-    public Task delete(String id) throws IOException {
+    public Task delete(String id) throws IOException, TaskActive {
         synchronized (lock(id)) {
             Task cur = store.get(TaskCodec.KIND, id);
             if (cur == null) return null;
-            if (runner.isActive(id)) throw new IllegalStateException("task is running");
+            if (runner.isActive(id)) throw new TaskActive(id);
             store.delete(TaskCodec.KIND, id);
             blobs.delete(cur.input());
             blobs.delete(cur.output());
@@ -181,89 +197,24 @@ public final class TaskService {
         return runner.isActive(id);
     }
 
-    /**
-     * Runs {@code execution} for the task on its own virtual thread once a slot is free.
-     * The execution writes the task's final state itself through {@link #update}.
-     *
-     * @return false if the task is already active
-     * @throws Runner.QueueFull if the wait queue is full
-     */
-    public boolean run(String id, Execution execution) {
-        Progress progress = new Progress();
-        return runner.submit(id, cancelled -> {
-            Task t = store.get(TaskCodec.KIND, id);
-            if (t == null) return;
-            live.put(id, progress);
-            try {
-                execution.run(t, context(t, cancelled));
-            } catch (Exception e) {
-                if (runner.shuttingDown() && !cancelled.get()) return; // resumed at next start
-                LOG.log(Level.WARNING, "task " + id + " failed", e);
-                try {
-                    update(id, cur -> cur.state().finished() ? cur
-                            : cur.withState(TaskState.DONE).withFinished(now()).withError(String.valueOf(e.getMessage()))
-                            .withCounters(cur.succeeded(), null));
-                } catch (IOException io) {
-                    LOG.log(Level.SEVERE, "task " + id + ": could not record its failure", io);
-                }
-            } finally {
-                live.remove(id, progress);
-            }
-        });
-    }
-
     /** Live counters of a running task (its execution writes them), or null. */
     public Progress progress(String id) {
         return live.get(id);
     }
 
-    /** Requests a stop and waits briefly for the task code to record it. */
-    public boolean stop(String id) {
-        return runner.stop(id, 5000);
+    Progress track(String id) {
+        Progress p = new Progress();
+        live.put(id, p);
+        return p;
     }
 
-    /**
-     * Registers what to do at start with this face's tasks that were queued or running
-     * when the process last ended.
-     */
-    public void onRecover(String face, Consumer<Task> recoverer) {
-        recoverers.put(face, recoverer);
+    void untrack(String id, Progress p) {
+        live.remove(id, p);
     }
 
-    /** Hands every queued or running task to its face's recoverer (oldest first). */
-    public void recover() {
-        var list = new ArrayList<>(store.all(TaskCodec.KIND));
-        list.sort(Comparator.comparingLong(Task::created));
-        for (Task t : list) {
-            if (t.state() != TaskState.QUEUED && t.state() != TaskState.RUNNING) continue;
-            var r = recoverers.get(t.face());
-            if (r == null) continue;
-            try {
-                r.accept(t);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "could not recover task " + t.id(), e);
-            }
-        }
-    }
-
-    private TaskContext context(Task t, AtomicBoolean cancelled) {
-        return new TaskContext() {
-            public String taskId() {
-                return t.id();
-            }
-
-            public String accountId() {
-                return t.accountId();
-            }
-
-            public String authAccountId() {
-                return t.authAccountId();
-            }
-
-            public boolean cancelled() {
-                return cancelled.get();
-            }
-        };
+    /** Every stored task as journaled (no live counters), for recovery. */
+    java.util.Collection<Task> stored() {
+        return store.all(TaskCodec.KIND);
     }
 
     private Object lock(String id) {

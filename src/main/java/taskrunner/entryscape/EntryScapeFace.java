@@ -42,7 +42,7 @@ public final class EntryScapeFace implements FaceModule {
         var es = new EntryStore(s.store(), s.blobs(), s.identity(), s.baseUri());
         var rows = new RowStore(s.store(), s.blobs(), s.baseUri(), locks, clock);
         var uploads = new Uploads(s.blobs(), s.config().maxUploadBytes());
-        var job = new FileJob(s.tasks(), es, rows, locks, JobHooks.fromSystemProperties());
+        var job = new FileJob(s.tasks(), s.lifecycle(), es, rows, locks, JobHooks.fromSystemProperties());
 
         new AuthRoutes(auth, s.store(), es, s.config().tokenTtlMs()).install(router);
         var entries = new EntryRoutes(es, auth, clock);
@@ -50,7 +50,7 @@ public final class EntryScapeFace implements FaceModule {
         new ResourceRoutes(es, entries, uploads, locks, clock).install(router);
         entries.install(router, s.config().maxBodyBytes());
         new RowStoreRoutes(rows, auth).install(router, s.config().maxUploadBytes());
-        new JobRoutes(s.tasks(), es, rows, auth, uploads, job).install(router);
-        s.tasks().onRecover(FileJob.FACE, job::recover);
+        new JobRoutes(s.tasks(), s.lifecycle(), es, rows, auth, uploads, job).install(router);
+        s.lifecycle().register(FileJob.FACE, job, job::recover);
     }
 }

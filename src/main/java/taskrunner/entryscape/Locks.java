@@ -1,6 +1,10 @@
 package taskrunner.entryscape;
 
+import taskrunner.core.TaskContext;
+
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -11,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Lock order, to stay free of deadlocks: a distribution before its dataset.
  */
 public final class Locks {
+    private static final Duration CANCEL_CHECK = Duration.ofMillis(50);
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** Work done while holding one named lock. */
@@ -19,9 +24,23 @@ public final class Locks {
         T run() throws Exception;
     }
 
+    /** Runs {@code work} holding the lock {@code name}, waiting as long as it takes. */
     public <T> T with(String name, Work<T> work) throws Exception {
+        return with(name, null, work);
+    }
+
+    /**
+     * Runs {@code work} holding the lock {@code name}; a task waiting for it ends the wait
+     * with {@link TaskContext.StoppedException} once its run is cancelled (checked every
+     * {@link #CANCEL_CHECK}, as stops never interrupt).
+     */
+    public <T> T with(String name, TaskContext ctx, Work<T> work) throws Exception {
         ReentrantLock lock = locks.computeIfAbsent(name, k -> new ReentrantLock(true));
-        lock.lockInterruptibly();
+        if (ctx == null) {
+            lock.lock();
+        } else {
+            while (!lock.tryLock(CANCEL_CHECK.toMillis(), TimeUnit.MILLISECONDS)) ctx.checkpoint();
+        }
         try {
             return work.run();
         } finally {

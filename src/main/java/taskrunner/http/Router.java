@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * <p>Invariant: every exchange is ended exactly once, whatever the handler does: its
  * response, an {@link HttpError}'s response, or the face's error envelope for a missing
  * route (404), a wrong method (405), a body over the route's limit (413), a malformed body
- * (400), a full queue (503) and anything unexpected (500, logged with the request id).
+ * (400), the failures declared with {@link #refuse} (a full queue: 503) and anything
+ * unexpected (500, logged with the request id).
  */
 public final class Router implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
@@ -42,6 +43,26 @@ public final class Router implements HttpHandler {
     private final List<Prefix> prefixes = new ArrayList<>();
     private final long defaultMaxBody;
     private Face fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
+
+    /** A failure type the router answers with a status of its own instead of a 500. */
+    private record Refusal(Class<? extends RuntimeException> type, int status, String header, String value) {}
+
+    private final List<Refusal> refusals = new ArrayList<>();
+
+    /**
+     * Answers a handler's {@code type} exception with {@code status} (and one header, if not
+     * null) in the face's envelope, its message as the error: e.g. a full queue as 503 with
+     * Retry-After. Before the server starts.
+     */
+    public Router refuse(Class<? extends RuntimeException> type, int status, String header, String value) {
+        refusals.add(new Refusal(type, status, header, value));
+        return this;
+    }
+
+    private Refusal refusal(Throwable e) {
+        for (Refusal r : refusals) if (r.type().isInstance(e)) return r;
+        return null;
+    }
 
     public Router(long defaultMaxBody) {
         this.defaultMaxBody = defaultMaxBody;
@@ -119,14 +140,18 @@ public final class Router implements HttpHandler {
             res = face.error(req, 413, e.getMessage());
         } catch (Request.MalformedBody e) {
             res = face.error(req, 400, e.getMessage());
-        } catch (taskrunner.core.Runner.QueueFull e) {
-            res = face.error(req, 503, e.getMessage()).header("Retry-After", "5");
         } catch (Throwable e) {
-            LOG.log(Level.SEVERE, "request " + rid + " " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " failed", e);
-            try {
-                res = face.error(req, 500, "internal error");
-            } catch (RuntimeException e2) {
-                res = Response.text(500, "text/plain", "internal error\n");
+            Refusal r = refusal(e);
+            if (r != null) {
+                res = face.error(req, r.status(), e.getMessage());
+                if (r.header() != null) res = res.header(r.header(), r.value());
+            } else {
+                LOG.log(Level.SEVERE, "request " + rid + " " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " failed", e);
+                try {
+                    res = face.error(req, 500, "internal error");
+                } catch (RuntimeException e2) {
+                    res = Response.text(500, "text/plain", "internal error\n");
+                }
             }
         }
         send(ex, res, rid);

@@ -2,17 +2,18 @@ package taskrunner.kazoo;
 
 import taskrunner.FaceModule;
 import taskrunner.Services;
+import taskrunner.core.Recovery;
 import taskrunner.core.RowExecution;
 import taskrunner.core.Task;
-import taskrunner.core.TaskState;
 import taskrunner.http.Face;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
 import taskrunner.http.Router;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * The Kazoo Tasks face: {@code /v2/...}, answering in Crossbar's envelope. Tasks are row
@@ -20,8 +21,9 @@ import java.util.logging.Logger;
  * checkpoint at the next start ({@code resumed_after_row} in its JSON says so).
  */
 public final class KazooFace implements FaceModule, Face {
-    private static final Logger LOG = Logger.getLogger(KazooFace.class.getName());
     public static final String FACE = "kazoo";
+    /** How long a stop waits for the task to write its partial output before answering. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     @Override
     public Response error(Request req, int status, String message) {
@@ -37,8 +39,8 @@ public final class KazooFace implements FaceModule, Face {
         var tasks = s.tasks();
         var auth = new KazooAuth(s.identity());
         var execution = new RowExecution(tasks, s.config().checkpointRows(), s.config().checkpointMs(), s.config().rowDelayMs());
-        var intake = new KazooTaskIntake(tasks, Math.max(s.config().maxBodyBytes(), 64L << 20));
-        var t = new KazooTaskRoutes(tasks, auth, intake, execution);
+        var intake = new KazooTaskIntake(tasks, s.lifecycle(), Math.max(s.config().maxBodyBytes(), 64L << 20));
+        var t = new KazooTaskRoutes(tasks, s.lifecycle(), auth, intake);
         var help = new KazooHelp(s.registry());
         var accounts = new KazooAccountRoutes(s.identity(), auth);
         long upload = s.config().maxUploadBytes();
@@ -65,24 +67,20 @@ public final class KazooFace implements FaceModule, Face {
             router.route("GET", prefix + "/output", this, t::output);
         }
 
-        tasks.onRecover(FACE, task -> recover(s, execution, task));
+        s.lifecycle().register(FACE, execution, task -> recover(s, task));
     }
 
-    /** A task left executing by the previous process: resume it after its last checkpoint. */
-    private static void recover(Services s, RowExecution execution, Task task) {
-        var tasks = s.tasks();
-        try {
-            if (s.registry().row(task.type()) == null) {
-                tasks.update(task.id(), t -> t.withState(TaskState.DONE).withFinished(tasks.now())
-                        .withError("task type " + t.type() + " is no longer registered").withCounters(t.succeeded(), null));
-                return;
-            }
-            long after = task.checkpoint() == null ? 0 : task.checkpoint().rowsDone();
-            tasks.update(task.id(), t -> t.withState(TaskState.RUNNING).withExtra("resumed_after_row", after));
-            tasks.run(task.id(), execution);
-            LOG.info("resumed task " + task.id() + " after row " + after);
-        } catch (IOException e) {
-            LOG.severe("could not resume task " + task.id() + ": " + e);
+    /** A task left executing by the previous process resumes after its last checkpoint. */
+    private static Recovery recover(Services s, Task task) {
+        if (s.registry().row(task.type()) == null) {
+            return new Recovery.Fail("task type " + task.type() + " is no longer registered");
         }
+        long after = task.checkpoint() == null ? 0 : task.checkpoint().rowsDone();
+        try {
+            s.tasks().update(task.id(), t -> t.withExtra("resumed_after_row", after));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Recovery.Run();
     }
 }

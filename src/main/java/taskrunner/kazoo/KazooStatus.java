@@ -1,11 +1,11 @@
 package taskrunner.kazoo;
 
 import taskrunner.core.Task;
-import taskrunner.core.TaskState;
 
 /**
  * Kazoo's status algorithm ({@code kz_tasks:status/1}, reference §5.3), clause by clause:
- * stopped is sticky; no start means pending; started and not finished means executing;
+ * stopped is sticky; not started means pending; started (queued here, or running) and not
+ * finished means executing;
  * then success / failure / partial from total T, failed F and succeeded S, with
  * internal_error when no clause matches (e.g. F unknown after the task's code crashed).
  */
@@ -13,9 +13,20 @@ final class KazooStatus {
     private KazooStatus() {}
 
     static String of(Task t) {
-        if (t.state() == TaskState.STOPPED) return "stopped";
-        if (t.started() == null) return "pending";
-        if (t.finished() == null) return "executing";
+        switch (t.state()) {
+            case STOPPED -> {
+                return "stopped";
+            }
+            case PENDING -> {
+                return "pending";
+            }
+            case QUEUED, RUNNING -> {
+                return "executing"; // Kazoo has no word for waiting for a slot: it was started
+            }
+            case DONE -> {
+                // the counters decide, below
+            }
+        }
         Long total = t.total();
         Long f = t.failed();
         Long s = t.succeeded();

@@ -2,10 +2,10 @@ package taskrunner.kazoo;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import taskrunner.auth.Principal;
+import taskrunner.core.Lifecycle;
 import taskrunner.core.RowTaskType;
 import taskrunner.core.Task;
 import taskrunner.core.TaskService;
-import taskrunner.core.TaskState;
 import taskrunner.csv.CsvCheck;
 import taskrunner.csv.CsvCheckResult;
 import taskrunner.csv.FieldProblems;
@@ -40,10 +40,12 @@ final class KazooTaskIntake {
     private static final Set<String> JSON_TYPES = Set.of("application/json", "application/x-json", "application/x-www-form-urlencoded");
 
     private final TaskService tasks;
+    private final Lifecycle lifecycle;
     private final long maxJsonBytes;
 
-    KazooTaskIntake(TaskService tasks, long maxJsonBytes) {
+    KazooTaskIntake(TaskService tasks, Lifecycle lifecycle, long maxJsonBytes) {
         this.tasks = tasks;
+        this.lifecycle = lifecycle;
         this.maxJsonBytes = maxJsonBytes;
     }
 
@@ -104,9 +106,8 @@ final class KazooTaskIntake {
                 if (check.problem().isPresent()) return problem(req, check);
                 total = check.rowCount();
             }
-            var t = new Task(TaskService.newId(15), KazooFace.FACE, type.key(), accountId, p.account().id(),
-                    TaskState.PENDING, tasks.now(), null, null, total, null, null, fileName, blob, null, null, null, null);
-            tasks.create(t);
+            Task t = lifecycle.create(Task.draft(TaskService.newId(15), KazooFace.FACE, type.key(), accountId,
+                    p.account().id(), tasks.now()).withTotal(total).withFileName(fileName).withInput(blob));
             blob = null; // the task owns it now
             return KazooEnvelope.success(req, 201, Map.of("_read_only", KazooTaskJson.created(t)));
         } finally {

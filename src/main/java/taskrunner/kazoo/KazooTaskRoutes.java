@@ -1,10 +1,9 @@
 package taskrunner.kazoo;
 
 import taskrunner.auth.Principal;
-import taskrunner.core.RowExecution;
+import taskrunner.core.Lifecycle;
 import taskrunner.core.Task;
 import taskrunner.core.TaskService;
-import taskrunner.core.TaskState;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
 
@@ -27,13 +26,13 @@ final class KazooTaskRoutes {
     private final TaskService tasks;
     private final KazooAuth auth;
     private final KazooTaskIntake intake;
-    private final RowExecution execution;
+    private final Lifecycle lifecycle;
 
-    KazooTaskRoutes(TaskService tasks, KazooAuth auth, KazooTaskIntake intake, RowExecution execution) {
+    KazooTaskRoutes(TaskService tasks, Lifecycle lifecycle, KazooAuth auth, KazooTaskIntake intake) {
         this.tasks = tasks;
+        this.lifecycle = lifecycle;
         this.auth = auth;
         this.intake = intake;
-        this.execution = execution;
     }
 
     Response create(Request req) throws IOException {
@@ -84,14 +83,10 @@ final class KazooTaskRoutes {
     Response start(Request req) throws IOException {
         Task t = find(req);
         if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
-        boolean[] changed = {false};
-        Task started = tasks.update(t.id(), cur -> {
-            if (tasks.isActive(cur.id()) || cur.finished() != null || cur.state().finished()) return cur;
-            changed[0] = true;
-            return cur.withState(TaskState.RUNNING).withStarted(tasks.now()).withCheckpoint(null).withCounters(null, null);
-        });
-        if (started == null) return KazooEnvelope.badIdentifier(req, t.id());
-        if (!changed[0] || !tasks.run(t.id(), execution)) {
+        Task started;
+        try {
+            started = lifecycle.start(t.id());
+        } catch (Lifecycle.NotPending e) {
             return KazooEnvelope.badIdentifierAction(req, t.id(), "task already started");
         }
         return KazooEnvelope.success(req, 200, Map.of("_read_only", KazooTaskJson.action(started)), Map.of("page_size", 1));
@@ -100,8 +95,12 @@ final class KazooTaskRoutes {
     Response stop(Request req) throws IOException {
         Task t = find(req);
         if (t == null) return KazooEnvelope.badIdentifier(req, req.param("task"));
-        if (!tasks.stop(t.id())) return KazooEnvelope.badIdentifierAction(req, t.id(), "task is not running");
-        Task now = tasks.get(t.id());
+        Task now;
+        try {
+            now = lifecycle.stop(t.id(), KazooFace.STOP_WAIT);
+        } catch (Lifecycle.NotActive e) {
+            return KazooEnvelope.badIdentifierAction(req, t.id(), "task is not running");
+        }
         return KazooEnvelope.success(req, 200, Map.of("_read_only", KazooTaskJson.action(now)), Map.of("page_size", 1));
     }
 
@@ -111,7 +110,7 @@ final class KazooTaskRoutes {
         Task gone;
         try {
             gone = tasks.delete(t.id());
-        } catch (IllegalStateException running) {
+        } catch (TaskService.TaskActive running) {
             return KazooEnvelope.badIdentifierAction(req, t.id(), null);
         }
         if (gone == null) return KazooEnvelope.badIdentifier(req, t.id());

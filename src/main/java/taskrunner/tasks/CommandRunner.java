@@ -29,7 +29,7 @@ final class CommandRunner {
     private CommandRunner() {}
 
     static Map<String, String> run(CommandSpec spec, Map<String, String> row, TaskContext ctx)
-            throws RowTaskType.RowFailure, InterruptedException {
+            throws RowTaskType.RowFailure, InterruptedException, TaskContext.StoppedException {
         var argv = new ArrayList<String>(spec.argv().size());
         for (String a : spec.argv()) argv.add(fill(a, row));
         var pb = new ProcessBuilder(argv);
@@ -44,11 +44,13 @@ final class CommandRunner {
         } catch (IOException e) {
             throw new RowTaskType.RowFailure("cannot start " + argv.get(0) + ": " + e.getMessage());
         }
-        try {
+        try (var onStop = ctx.onCancel(p::destroyForcibly)) {
             p.getOutputStream().close();
             var out = capture(p.getInputStream());
             var err = capture(p.getErrorStream());
-            if (!p.waitFor(spec.timeoutMs(), TimeUnit.MILLISECONDS)) {
+            boolean exited = p.waitFor(spec.timeoutMs(), TimeUnit.MILLISECONDS);
+            if (ctx.cancelled()) throw new TaskContext.StoppedException();
+            if (!exited) {
                 p.destroyForcibly();
                 throw new RowTaskType.RowFailure("timed out after " + spec.timeoutMs() + " ms");
             }
@@ -65,7 +67,6 @@ final class CommandRunner {
             throw new RowTaskType.RowFailure("command failed: " + e.getMessage());
         } finally {
             if (p.isAlive()) p.destroyForcibly();
-            if (ctx.cancelled()) Thread.currentThread().interrupt();
         }
     }
 

@@ -29,14 +29,14 @@ public final class Examples {
                                 throw new RowTaskType.RowFailure("ms is not a whole number");
                             }
                             if (ms < 0 || ms > 600_000) throw new RowTaskType.RowFailure("ms out of range 0..600000");
-                            Thread.sleep(ms);
+                            ctx.sleep(java.time.Duration.ofMillis(ms));
                             return Map.of();
                         }),
                 RowTaskType.noInput("examples", "count", "Generate numbered rows",
                         "Generates 10 rows with the columns `n` and `square`, one every 100 ms.\n",
                         List.of("n", "square"), (sink, ctx) -> {
                             for (int i = 1; i <= 10; i++) {
-                                Thread.sleep(100);
+                                ctx.sleep(java.time.Duration.ofMillis(100));
                                 sink.emit(Map.of("n", String.valueOf(i), "square", String.valueOf(i * i)));
                             }
                         }));

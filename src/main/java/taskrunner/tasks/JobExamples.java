@@ -32,7 +32,7 @@ public final class JobExamples {
         });
     }
 
-    /** Waits {@code data.time} seconds (interruptibly) and says so. */
+    /** Waits {@code data.time} seconds (a stop ends the wait) and says so. */
     public static JobTaskType sleep() {
         return new JobTaskType("sleep", true, true, (data, ctx) -> {
             if (!(data instanceof Map<?, ?> m) || !(m.get("time") instanceof Number time)) {
@@ -40,7 +40,7 @@ public final class JobExamples {
             }
             long ms = Math.round(time.doubleValue() * 1000);
             if (ms < 0) throw new JobError("time must not be negative");
-            Thread.sleep(ms);
+            ctx.sleep(java.time.Duration.ofMillis(ms));
             return "Slept for " + time + " seconds.";
         });
     }

@@ -2,7 +2,6 @@ package taskrunner.bench;
 
 import taskrunner.TaskServer;
 import taskrunner.core.Task;
-import taskrunner.core.TaskState;
 import taskrunner.core.TaskService;
 import taskrunner.support.ChildServer;
 import taskrunner.support.ServerFixture;
@@ -229,13 +228,12 @@ public final class Bench {
         try {
             try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").build().start();
                  var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                TaskService tasks = server.services().tasks();
+                var lifecycle = server.services().lifecycle();
                 String account = server.services().identity().root().id();
                 var futures = new ArrayList<java.util.concurrent.Future<?>>();
                 for (int i = 0; i < count; i++) {
-                    futures.add(pool.submit(() -> tasks.create(new Task(TaskService.newId(15), "kazoo", "examples/echo", account,
-                            account, TaskState.PENDING, System.currentTimeMillis(), null, null, 1L, null, null, "in.csv",
-                            null, null, null, null, null))));
+                    futures.add(pool.submit(() -> lifecycle.create(Task.draft(TaskService.newId(15), "kazoo", "examples/echo",
+                            account, account, System.currentTimeMillis()).withTotal(1L).withFileName("in.csv"))));
                 }
                 for (var f : futures) f.get();
             }

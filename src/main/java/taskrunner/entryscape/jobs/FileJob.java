@@ -1,5 +1,9 @@
 package taskrunner.entryscape.jobs;
 
+import taskrunner.core.Execution;
+import taskrunner.core.Lifecycle;
+import taskrunner.core.Outcome;
+import taskrunner.core.Recovery;
 import taskrunner.core.Task;
 import taskrunner.core.TaskContext;
 import taskrunner.core.TaskService;
@@ -44,7 +48,7 @@ import java.util.logging.Logger;
  * file's and the dataset's locks, so nothing else writes what a job reads between its
  * build and its switch.
  */
-public final class FileJob implements TaskService.Execution {
+public final class FileJob implements Execution {
     private static final Logger LOG = Logger.getLogger(FileJob.class.getName());
     public static final String FACE = "entryscape";
     public static final String ADD = "addFile", REPLACE = "replaceFile";
@@ -61,61 +65,66 @@ public final class FileJob implements TaskService.Execution {
     private final JobHooks hooks;
     private final JobLanes lanes;
 
-    public FileJob(TaskService tasks, EntryStore es, RowStore rows, Locks locks, JobHooks hooks) {
+    public FileJob(TaskService tasks, Lifecycle lifecycle, EntryStore es, RowStore rows, Locks locks, JobHooks hooks) {
         this.tasks = tasks;
         this.es = es;
         this.rows = rows;
         this.locks = locks;
         this.hooks = hooks;
-        this.lanes = new JobLanes(tasks, this);
+        this.lanes = new JobLanes(lifecycle);
     }
 
     /**
-     * Runs (or, after a restart, resumes) the job on its own virtual thread, after the jobs
-     * submitted before it on the same distribution.
+     * Runs the job on its own virtual thread, after the jobs submitted before it on the same
+     * distribution.
      *
-     * @throws taskrunner.core.Runner.QueueFull if the runner's queue is full
+     * @throws taskrunner.core.Busy if the runner's queue is full and no job is ahead of it
      */
     public void submit(Task t) {
-        String dist = (String) t.extra(DIST);
-        lanes.submit(dist != null ? "dist:" + dist : "file:" + t.extra(FILE), t.id());
+        lanes.submit(laneOf(t), t.id());
     }
 
-    /** What a restart does with a job that was queued or running: run it again, or roll its commit forward. */
-    public void recover(Task t) {
-        try {
-            tasks.update(t.id(), cur -> cur.withState(TaskState.QUEUED));
-        } catch (IOException e) {
-            LOG.warning("could not requeue job " + t.id() + ": " + e);
-        }
-        submit(t);
+    private static String laneOf(Task t) {
+        String dist = (String) t.extra(DIST);
+        return dist != null ? "dist:" + dist : "file:" + t.extra(FILE);
+    }
+
+    /** What a restart does with a job that was queued or running: queue it again (its commit rolls forward). */
+    public Recovery recover(Task t) {
+        return new Recovery.Requeue(id -> lanes.submit(laneOf(t), id));
     }
 
     @Override
-    public void run(Task task, TaskContext ctx) throws Exception {
+    public Outcome run(Task task, TaskContext ctx) throws Exception {
         String id = task.id();
         String distKey = (String) task.extra(DIST);
         try {
-            // Pending until this job holds the distribution: jobs on one distribution run one at a time.
-            locks.with(distKey != null ? "dist:" + distKey : "none:" + id,
-                    () -> locks.with(ResourceRoutes.lockName((String) task.extra(FILE)), () -> {
-                        tasks.update(id, cur -> cur.withState(TaskState.RUNNING).withStarted(tasks.now()));
-                        runLocked(id, ctx);
-                        return null;
-                    }));
+            Map<String, Object> results = locks.with(distKey != null ? "dist:" + distKey : "none:" + id, ctx,
+                    () -> locks.with(ResourceRoutes.lockName((String) task.extra(FILE)), ctx, () -> runLocked(id, ctx)));
+            return Outcome.done().withFace(cur -> cur.withExtra(RESULTS, results));
+        } catch (TaskContext.StoppedException e) {
+            return Outcome.partial(); // the core decides: stopped, or resumed at the next start
+        } catch (JobFailure | DatasetError e) {
+            return Outcome.done().withError(String.valueOf(e.getMessage()));
         } catch (Exception e) {
-            if (tasks.runner().shuttingDown() && !ctx.cancelled()) throw e; // left as it is: resumed at the next start
-            if (!(e instanceof JobFailure || e instanceof DatasetError)) LOG.warning("job " + id + " failed: " + e);
-            String message = e instanceof TaskContext.StoppedException ? "stopped" : String.valueOf(e.getMessage());
-            Task cur = tasks.get(id);
-            if (cur != null) dropUnreferencedBlobs(cur);
-            tasks.update(id, c -> c.state().finished() ? c
-                    : c.withState(TaskState.DONE).withFinished(tasks.now()).withError(message));
+            if (ctx.cancelled()) return Outcome.partial();
+            LOG.warning("job " + id + " failed: " + e);
+            return Outcome.done().withError(String.valueOf(e.getMessage()));
         }
     }
 
+    @Override
+    public void ended(Task task) {
+        if (task.state() == TaskState.STOPPED || (task.state() == TaskState.DONE && task.error() != null)) {
+            dropUnreferencedBlobs(task.id());
+        }
+        lanes.ended(laneOf(task), task);
+    }
+
     /** After a failure: the upload and the built version go unless a record already points at them. */
-    private void dropUnreferencedBlobs(Task t) {
+    private void dropUnreferencedBlobs(String id) {
+        Task t = tasks.get(id);
+        if (t == null) return;
         String upload = (String) t.extra(UPLOAD);
         Entry file = byKey((String) t.extra(FILE));
         if (upload != null && (file == null || !upload.equals(file.blob()))) tasks.blobs().delete(upload);
@@ -124,18 +133,17 @@ public final class FileJob implements TaskService.Execution {
         if (built != null && (ds == null || !built.equals(ds.blob()))) tasks.blobs().delete(built);
     }
 
-    private void runLocked(String id, TaskContext ctx) throws Exception {
+    /** Builds (unless a previous run got as far as its commit) and commits; returns the job's results. */
+    private Map<String, Object> runLocked(String id, TaskContext ctx) throws Exception {
         for (int attempt = 0; ; attempt++) {
             Task t = tasks.get(id);
-            if (!"commit".equals(t.extra(PHASE))) t = build(t, ctx);
             try {
-                commit(t);
-                return;
+                return "commit".equals(t.extra(PHASE)) ? commit(t) : build(t, ctx);
             } catch (Conflict c) {
                 // The dataset moved on between our build and our commit (only possible across a
                 // restart): nothing of ours was switched in, so build again on top of it.
                 if (attempt >= 2) throw new JobFailure("the dataset kept changing while the job ran");
-                String built = (String) t.extra(BUILT);
+                String built = (String) tasks.get(id).extra(BUILT);
                 tasks.update(id, cur -> cur.withExtra(PHASE, null).withExtra(BUILT, null));
                 tasks.blobs().delete(built);
             }
@@ -172,21 +180,20 @@ public final class FileJob implements TaskService.Execution {
         return es.entry(key.substring(0, slash), key.substring(slash + 1));
     }
 
-    /** Builds the new dataset version, if there is an API; then journals the switch to commit. */
-    private Task build(Task t, TaskContext ctx) throws Exception {
+    /** Builds the new dataset version, if there is an API; journals the switch to commit, and commits. */
+    private Map<String, Object> build(Task t, TaskContext ctx) throws Exception {
         Targets x = targets(t);
         if (x.dataset == null) {
-            return tasks.update(t.id(), cur -> cur.withExtra(PHASE, "commit")
-                    .withExtra(OLD_BLOB, x.file == null ? null : x.file.blob()));
+            return commit(tasks.update(t.id(), cur -> cur.withExtra(PHASE, "commit")
+                    .withExtra(OLD_BLOB, x.file == null ? null : x.file.blob())));
         }
-        return locks.with(RowStore.lockName(x.dataset.id()), () -> {
+        return locks.with(RowStore.lockName(x.dataset.id()), ctx, () -> {
             Dataset ds = rows.get(x.dataset.id());
             if (ds == null) throw new JobFailure("the API dataset was deleted");
             TaskService.Progress progress = tasks.progress(t.id());
             DatasetBuilder.RowHook hook = n -> {
                 if (progress != null) progress.succeeded = n;
-                if (hooks.rowDelayMs() > 0) Thread.sleep(hooks.rowDelayMs());
-                if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+                if (hooks.rowDelayMs() > 0) ctx.sleep(java.time.Duration.ofMillis(hooks.rowDelayMs()));
                 ctx.checkpoint();
             };
             Built b;
@@ -211,8 +218,7 @@ public final class FileJob implements TaskService.Execution {
                         .withExtra(BUILT_COLS, b.columns()).withExtra(BUILT_ROWS, b.rowCount())
                         .withExtra(BUILT_ADDED, b.rowsAdded()).withExtra(BASE, ds.blob()).withExtra(DATASET, ds.id())
                         .withExtra(OLD_BLOB, x.file == null ? null : x.file.blob()));
-                commit(marked); // still under the dataset's lock: nobody can move it between build and switch
-                return marked;
+                return commit(marked); // still under the dataset's lock: nobody can move it between build and switch
             } catch (Exception e) {
                 Task cur = tasks.get(t.id());
                 if (cur == null || !"commit".equals(cur.extra(PHASE))) tasks.blobs().delete(b.blob());
@@ -237,11 +243,9 @@ public final class FileJob implements TaskService.Execution {
         };
     }
 
-    /** Applies a built job; every step is skipped if already done, so it can be repeated. */
+    /** Applies a built job and returns its results; every step is skipped if already done, so it can be repeated. */
     @SuppressWarnings("unchecked")
-    private void commit(Task t) throws Exception {
-        Task done = tasks.get(t.id());
-        if (done != null && done.state().finished()) return;
+    private Map<String, Object> commit(Task t) throws Exception {
         Targets x = targets(t);
         long now = tasks.now();
         String fileUri = (String) t.extra(FILE_URI);
@@ -299,7 +303,6 @@ public final class FileJob implements TaskService.Execution {
             results.put("rowCount", t.extra(BUILT_ROWS));
             results.put("rowsLoaded", t.extra(BUILT_ADDED));
         }
-        tasks.update(t.id(), cur -> cur.withState(TaskState.DONE).withFinished(tasks.now()).withError(null)
-                .withExtra(RESULTS, results));
+        return results;
     }
 }

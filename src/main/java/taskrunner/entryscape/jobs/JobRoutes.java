@@ -3,7 +3,7 @@ package taskrunner.entryscape.jobs;
 import taskrunner.auth.Principal;
 import taskrunner.core.Task;
 import taskrunner.core.TaskService;
-import taskrunner.core.TaskState;
+import taskrunner.core.Lifecycle;
 import taskrunner.entryscape.EsAuth;
 import taskrunner.entryscape.EsFace;
 import taskrunner.entryscape.Upload;
@@ -30,14 +30,17 @@ import java.util.LinkedHashMap;
  */
 public final class JobRoutes {
     private final TaskService tasks;
+    private final Lifecycle lifecycle;
     private final EntryStore es;
     private final RowStore rows;
     private final EsAuth auth;
     private final Uploads uploads;
     private final FileJob job;
 
-    public JobRoutes(TaskService tasks, EntryStore es, RowStore rows, EsAuth auth, Uploads uploads, FileJob job) {
+    public JobRoutes(TaskService tasks, Lifecycle lifecycle, EntryStore es, RowStore rows, EsAuth auth, Uploads uploads,
+                     FileJob job) {
         this.tasks = tasks;
+        this.lifecycle = lifecycle;
         this.es = es;
         this.rows = rows;
         this.auth = auth;
@@ -109,17 +112,17 @@ public final class JobRoutes {
         x.put(FileJob.SIZE, u.size());
         x.put(FileJob.SHA, u.sha256());
         if (p.user() != null) x.put(FileJob.USER, p.user().id());
-        var t = new Task(id, FileJob.FACE, kind, p.account().id(), p.account().id(), TaskState.QUEUED, tasks.now(),
-                null, null, null, null, null, u.filename(), null, null, null, null, x);
+        Task t;
         try {
-            tasks.create(t);
+            t = lifecycle.enqueue(Task.draft(id, FileJob.FACE, kind, p.account().id(), p.account().id(), tasks.now())
+                    .withFileName(u.filename()).withExtras(x));
         } catch (Exception e) {
             es.blobs().delete(u.blob());
             throw e;
         }
         try {
             job.submit(t);
-        } catch (taskrunner.core.Runner.QueueFull full) {
+        } catch (taskrunner.core.Busy full) {
             // answered 503: the job must not run later behind the client's back
             tasks.delete(id);
             es.blobs().delete(u.blob());

@@ -35,7 +35,8 @@ final class JobView {
         if (t.finished() != null) m.put("finished", Instant.ofEpochMilli(t.finished()).toString());
         if (t.state() == taskrunner.core.TaskState.RUNNING && t.succeeded() != null) m.put("rowsLoaded", t.succeeded());
         if (t.state().finished()) {
-            if (t.error() == null) m.put("results", t.extra(FileJob.RESULTS));
+            if (t.state() == taskrunner.core.TaskState.STOPPED) m.put("error", "The job was stopped before it finished");
+            else if (t.error() == null) m.put("results", t.extra(FileJob.RESULTS));
             else m.put("error", t.error());
         }
         return m;

@@ -1,0 +1,28 @@
+package taskrunner.core;
+
+/**
+ * The code that runs the tasks of one face, and what that face wants to hear when one of
+ * them has ended. Registered with {@link Lifecycle#register}.
+ *
+ * <p>Threading: {@link #run} is called on the task's own virtual thread, one call per run;
+ * {@link #ended} on whichever thread recorded the end (the task's, a stopping request's, or
+ * the start-up thread's for a task recovery ended).
+ */
+public interface Execution {
+    /**
+     * Runs the task. Returns when its work is done ({@link Outcome#done()}) or, once
+     * {@code ctx.cancelled()}, as soon as it can ({@link Outcome#partial()}, with what it has
+     * so far). Throwing ends the task with an error, unless it was stopped or the server is
+     * closing; {@link TaskContext.StoppedException} is a partial outcome with nothing to keep.
+     */
+    Outcome run(Task task, TaskContext ctx) throws Exception;
+
+    /**
+     * Called once a run is over, with the task as stored: final (done or stopped, and
+     * durable), or still QUEUED or RUNNING when the run was interrupted by the server's
+     * shutdown or its end could not be journaled (then the next start recovers it). Also
+     * called for a task that ended without a run: stopped while it waited outside the
+     * runner, or failed by its recovery policy.
+     */
+    default void ended(Task task) {}
+}

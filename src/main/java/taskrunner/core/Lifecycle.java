@@ -1,0 +1,344 @@
+package taskrunner.core;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one state machine of every task, for every face. Faces ask; this class decides,
+ * journals and runs. No other class changes a task's {@link TaskState}.
+ *
+ * <pre>
+ *                 start / submit            slot free
+ *   (new) ──► PENDING ──────────► QUEUED ───────────► RUNNING ──── code returns ───► DONE
+ *     │                            ▲  │                  │   └──── code throws ────► DONE (error)
+ *     └── submit / enqueue ────────┘  │ stop             │ stop
+ *                                     ▼                  ▼
+ *                                  STOPPED ◄─────────── STOPPED (partial output kept)
+ *
+ *   process ends while QUEUED or RUNNING ──► at the next start the face's Recovery.Policy:
+ *       Run     ─► QUEUED / RUNNING again (row tasks resume after their last checkpoint)
+ *       Requeue ─► QUEUED, handed back to the face to schedule
+ *       Fail    ─► DONE with the policy's error
+ * </pre>
+ *
+ * <ul>
+ *   <li>DONE and STOPPED are final: nothing moves a task out of them.</li>
+ *   <li>A stop journals STOPPED first (so it survives a crash at any later moment), then
+ *       signals the run's {@link Cancellation}; the run's end adds its partial output.</li>
+ *   <li>A server shutdown is not a stop: runs are cancelled with reason SHUTDOWN, a partial
+ *       outcome is kept for resuming ({@link Outcome.Output#keep()}) and the state stays
+ *       QUEUED or RUNNING for the recovery policy of the next start.</li>
+ *   <li>A refused admission ({@link Busy}) changes nothing: the runner place is reserved
+ *       before anything is journaled, and given back if journaling fails.</li>
+ * </ul>
+ *
+ * <p>Threading: every method may be called from any request thread; changes of one task
+ * are serialized by {@link TaskService}.
+ */
+public final class Lifecycle {
+    private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
+
+    private record Face(Execution execution, Recovery.Policy policy) {}
+
+    private final TaskService tasks;
+    private final Runner runner;
+    private final Map<String, Face> faces = new ConcurrentHashMap<>();
+
+    public Lifecycle(TaskService tasks, Runner runner) {
+        this.tasks = tasks;
+        this.runner = runner;
+    }
+
+    /** A task that is not pending cannot be started. */
+    public static final class NotPending extends Exception {
+        public NotPending(String id) {
+            super("task " + id + " is not pending", null, false, false);
+        }
+    }
+
+    /** A task that is neither queued nor running cannot be stopped. */
+    public static final class NotActive extends Exception {
+        public NotActive(String id) {
+            super("task " + id + " is not running", null, false, false);
+        }
+    }
+
+    /** Declares how a face's tasks run and what happens to them after a crash. Before {@link #recover}. */
+    public void register(String face, Execution execution, Recovery.Policy policy) {
+        if (faces.putIfAbsent(face, new Face(execution, policy)) != null) {
+            throw new IllegalArgumentException("face " + face + " is registered twice");
+        }
+    }
+
+    /** Journals a new task, PENDING: created, not asked to run. */
+    public Task create(Task draft) throws IOException {
+        return tasks.insert(draft.withState(TaskState.PENDING));
+    }
+
+    /**
+     * Journals a new task QUEUED without running it; its face hands it to {@link #run} when
+     * its turn comes (EntryScape runs the jobs of one distribution one after another).
+     */
+    public Task enqueue(Task draft) throws IOException {
+        return tasks.insert(draft.withState(TaskState.QUEUED));
+    }
+
+    /**
+     * Journals a new task and runs it as soon as a slot is free.
+     *
+     * @throws Busy if the queue is full; then nothing is journaled
+     */
+    public Task submit(Task draft) throws IOException {
+        Runner.Ticket ticket = admit(draft.id());
+        Task t;
+        try {
+            t = tasks.insert(admitted(draft, ticket));
+        } catch (IOException | RuntimeException e) {
+            ticket.cancel();
+            throw e;
+        }
+        ticket.go(body(t.id(), execution(t)));
+        return t;
+    }
+
+    /**
+     * Asks a PENDING task to run (Kazoo's start).
+     *
+     * @throws NotPending if it is not pending (already started, or ended)
+     * @throws Busy       if the queue is full; then the task is left exactly as it was
+     */
+    public Task start(String id) throws IOException, NotPending {
+        Task cur = tasks.get(id);
+        if (cur == null || cur.state() != TaskState.PENDING) throw new NotPending(id);
+        Runner.Ticket ticket = runner.admit(id);
+        if (ticket == null) throw new NotPending(id);
+        Task t;
+        try {
+            t = tasks.transition(id, c -> c.state() == TaskState.PENDING ? admitted(c, ticket) : c);
+        } catch (IOException | RuntimeException e) {
+            ticket.cancel();
+            throw e;
+        }
+        if (t == null || t.state() == TaskState.PENDING) {
+            ticket.cancel();
+            throw new NotPending(id);
+        }
+        ticket.go(body(id, execution(t)));
+        return t;
+    }
+
+    /**
+     * Hands a QUEUED task that waited outside the runner (see {@link #enqueue}) to it.
+     *
+     * @return false if the task is no longer QUEUED (stopped or deleted meanwhile): nothing runs
+     * @throws Busy if the queue is full; the task stays QUEUED
+     */
+    public boolean run(String id) {
+        Task t = tasks.get(id);
+        if (t == null || t.state() != TaskState.QUEUED) return false;
+        Runner.Ticket ticket = admit(id);
+        ticket.go(body(id, execution(t)));
+        return true;
+    }
+
+    /**
+     * Stops a queued or running task: STOPPED is journaled at once, then its run is
+     * cancelled; waits up to {@code wait} for the run to add its partial output.
+     *
+     * @return the task as it is after the wait
+     * @throws NotActive if the task is neither queued nor running
+     */
+    public Task stop(String id, Duration wait) throws IOException, NotActive {
+        Task cur = tasks.get(id);
+        boolean waitingOutside = cur != null && cur.state() == TaskState.QUEUED && !runner.isActive(id);
+        if (cur == null || !(runner.isActive(id) || waitingOutside)) throw new NotActive(id);
+        Task stopped = tasks.transition(id, c -> c.state() == TaskState.QUEUED || c.state() == TaskState.RUNNING
+                ? c.withState(TaskState.STOPPED).withFinished(tasks.now()) : c);
+        if (!runner.stop(id)) {
+            // Never reached the runner (it waited in its face's lane): its stop is its end.
+            if (stopped != null && stopped.state() == TaskState.STOPPED) execution(stopped).ended(stopped);
+            return stopped;
+        }
+        runner.awaitEnd(id, wait);
+        return tasks.get(id);
+    }
+
+    /** True once the server is shutting down: nothing more is admitted. */
+    public boolean closing() {
+        return runner.shuttingDown();
+    }
+
+    /** Ends a QUEUED task that is not with the runner as done with {@code error}. */
+    public Task fail(String id, String error) throws IOException {
+        Task t = tasks.transition(id, c -> c.state() == TaskState.QUEUED && !runner.isActive(id)
+                ? c.withState(TaskState.DONE).withFinished(tasks.now()).withError(error) : c);
+        if (t != null && t.state() == TaskState.DONE) execution(t).ended(t);
+        return t;
+    }
+
+    /** At start: applies each face's recovery policy to its tasks left queued or running, oldest first. */
+    public void recover() {
+        var list = new ArrayList<Task>();
+        for (Task t : tasks.stored()) {
+            if (t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING) list.add(t);
+        }
+        list.sort(Comparator.comparingLong(Task::created).thenComparing(Task::id));
+        for (Task t : list) {
+            Face face = faces.get(t.face());
+            if (face == null) continue; // a face this server does not speak: leave its tasks alone
+            try {
+                switch (face.policy().decide(t)) {
+                    case Recovery.Run r -> {
+                        Runner.Ticket ticket = admit(t.id());
+                        try {
+                            tasks.transition(t.id(), c -> admitted(c, ticket));
+                        } catch (IOException | RuntimeException e) {
+                            ticket.cancel();
+                            throw e;
+                        }
+                        ticket.go(body(t.id(), face.execution()));
+                    }
+                    case Recovery.Requeue q -> {
+                        tasks.transition(t.id(), c -> c.withState(TaskState.QUEUED));
+                        q.schedule().accept(t.id());
+                    }
+                    case Recovery.Fail f -> {
+                        Task end = tasks.transition(t.id(), c -> c.withState(TaskState.DONE)
+                                .withFinished(tasks.now()).withError(f.error()).withCounters(c.succeeded(), null));
+                        if (end != null) face.execution().ended(end);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.SEVERE, "could not recover task " + t.id() + "; it is left as it was", e);
+            }
+        }
+    }
+
+    private Runner.Ticket admit(String id) {
+        Runner.Ticket ticket = runner.admit(id);
+        if (ticket == null) throw new IllegalStateException("task " + id + " is already with the runner");
+        return ticket;
+    }
+
+    /** The task as its admission makes it: RUNNING from now if it got a slot, else QUEUED. */
+    private Task admitted(Task t, Runner.Ticket ticket) {
+        return ticket.holdsSlot()
+                ? t.withState(TaskState.RUNNING).withStarted(tasks.now()).withFinished(null)
+                : t.withState(TaskState.QUEUED);
+    }
+
+    private Execution execution(Task t) {
+        Face f = faces.get(t.face());
+        if (f == null) throw new IllegalStateException("no face " + t.face() + " is registered");
+        return f.execution();
+    }
+
+    private Runner.Body body(String id, Execution execution) {
+        return cancellation -> {
+            Task t = tasks.get(id);
+            if (t == null || t.state() == TaskState.DONE) return;
+            TaskService.Progress progress = tasks.track(id);
+            try {
+                if (t.state() == TaskState.QUEUED && !cancellation.requested()) {
+                    t = tasks.transition(id, c -> c.state() == TaskState.QUEUED
+                            ? c.withState(TaskState.RUNNING).withStarted(tasks.now()) : c);
+                    if (t == null) return;
+                }
+                Outcome outcome = null;
+                Throwable failure = null;
+                try {
+                    outcome = execution.run(t, new RunContext(t, cancellation));
+                } catch (TaskContext.StoppedException e) {
+                    outcome = Outcome.partial();
+                } catch (Exception | Error e) {
+                    failure = e;
+                }
+                Task end = end(id, cancellation, outcome, failure);
+                if (end == null) end = tasks.get(id);
+                if (end != null) execution.ended(end);
+            } finally {
+                tasks.untrack(id, progress);
+            }
+        };
+    }
+
+    /** Records how a run ended; returns the stored task (still RUNNING when interrupted by shutdown). */
+    private Task end(String id, Cancellation cancellation, Outcome o, Throwable failure) {
+        try {
+            Task cur = tasks.get(id);
+            if (cur == null) return null;
+            boolean stopped = cur.state() == TaskState.STOPPED || cancellation.reason() == Cancellation.Reason.STOP;
+            boolean complete = o != null && o.complete();
+            if (!stopped && !complete && cancellation.reason() == Cancellation.Reason.SHUTDOWN) {
+                if (o != null && o.output() != null) {
+                    Checkpoint cp = o.output().keep();
+                    tasks.update(id, c -> c.withCounters(o.succeeded(), o.failed()).withCheckpoint(cp));
+                }
+                LOG.info("task " + id + " interrupted by shutdown; the next start recovers it");
+                return tasks.get(id);
+            }
+            String blob = o != null && o.output() != null ? o.output().commit() : null;
+            UnaryOperator<Task> change;
+            if (stopped) {
+                change = c -> face(o, c.withState(TaskState.STOPPED)
+                        .withFinished(c.finished() != null ? c.finished() : tasks.now())
+                        .withCounters(o != null ? o.succeeded() : c.succeeded(), o != null ? o.failed() : c.failed())
+                        .withOutput(blob != null ? blob : c.output()).withCheckpoint(null));
+            } else if (failure != null) {
+                LOG.log(Level.WARNING, "task " + id + " failed", failure);
+                String message = String.valueOf(failure.getMessage());
+                change = c -> c.withState(TaskState.DONE).withFinished(tasks.now()).withError(message)
+                        .withCounters(c.succeeded(), null).withCheckpoint(null);
+            } else {
+                change = c -> face(o, c.withState(TaskState.DONE).withFinished(tasks.now())
+                        .withCounters(o.succeeded(), o.failed()).withError(o.error())
+                        .withOutput(blob != null ? blob : c.output()).withCheckpoint(null));
+            }
+            return tasks.transition(id, change);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "task " + id + ": could not record its end; the next start recovers it", e);
+            return null;
+        }
+    }
+
+    private static Task face(Outcome o, Task t) {
+        if (o == null || o.faceChange() == null) return t;
+        Task n = o.faceChange().apply(t);
+        if (n.state() != t.state()) throw new IllegalStateException("a face change may not set the state");
+        return n;
+    }
+
+    /** The context of one run: the task's identity plus its cancel signal. */
+    private record RunContext(Task task, Cancellation cancellation) implements TaskContext {
+        public String taskId() {
+            return task.id();
+        }
+
+        public String accountId() {
+            return task.accountId();
+        }
+
+        public String authAccountId() {
+            return task.authAccountId();
+        }
+
+        public boolean cancelled() {
+            return cancellation.requested();
+        }
+
+        public void sleep(Duration d) throws StoppedException {
+            cancellation.sleep(d);
+        }
+
+        public Cancellation.Registration onCancel(Runnable action) {
+            return cancellation.onCancel(action);
+        }
+    }
+}
