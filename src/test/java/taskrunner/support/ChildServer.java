@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * The server in its own JVM ({@code taskrunner.Main}), so a test can kill it with
  * {@code destroyForcibly} as a crash would, then start another on the same data.
  */
-public final class ChildServer implements AutoCloseable {
+public final class ChildServer implements Endpoint, AutoCloseable {
     public final Process process;
     public final URI uri;
     private final StringBuilder output = new StringBuilder();
@@ -69,6 +69,19 @@ public final class ChildServer implements AutoCloseable {
         if (uri == null) throw new IOException("server exited: " + log);
         var child = new ChildServer(p, uri);
         return child;
+    }
+
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
+    @Override
+    public java.net.http.HttpRequest.Builder request(String pathAndQuery) {
+        return java.net.http.HttpRequest.newBuilder(uri.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery));
+    }
+
+    @Override
+    public java.net.http.HttpResponse<String> send(java.net.http.HttpRequest.Builder req) throws IOException, InterruptedException {
+        return http.send(req.timeout(java.time.Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** Kills the JVM at once, as a crash or power loss of the process would. */

@@ -8,16 +8,16 @@ import java.util.Map;
 
 /** Speaks the Kazoo face over real HTTP for tests: login, then requests with the token. */
 public final class KazooClient {
-    public final ServerFixture fx;
+    public final Endpoint fx;
     public String token;
     public String accountId;
 
-    public KazooClient(ServerFixture fx) {
+    public KazooClient(Endpoint fx) {
         this.fx = fx;
     }
 
     /** Logs in as the bootstrap admin of the root account. */
-    public static KazooClient admin(ServerFixture fx) throws Exception {
+    public static KazooClient admin(Endpoint fx) throws Exception {
         var c = new KazooClient(fx);
         c.login("admin", ServerFixture.ADMIN_PASSWORD);
         return c;

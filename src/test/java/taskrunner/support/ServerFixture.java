@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * A real server on port 0 with a temp data directory, plus an HTTP client: what every
  * HTTP test starts from. The admin password is "adminpass".
  */
-public final class ServerFixture implements AutoCloseable {
+public final class ServerFixture implements Endpoint, AutoCloseable {
     public static final String ADMIN_PASSWORD = "adminpass";
     public final Path dataDir;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
