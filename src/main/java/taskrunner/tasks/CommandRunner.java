@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * starts the program without a shell (row values become whole arguments, so quoting
  * tricks cannot inject commands), passes every field also as {@code TASK_<FIELD>}
  * environment variable, and collects exit code and trimmed stdout/stderr (each capped).
- * A stop or a timeout kills the process.
+ * The program starts in a session of its own where it can; a timeout, a stop, or any other end
+ * of the row ends its whole process tree ({@link ProcessTree}), including what it left running in
+ * the background after exiting, so no process of a row outlives it and the output pipes close.
  */
 final class CommandRunner {
     static final int MAX_CAPTURE = 64 * 1024;
@@ -38,20 +40,22 @@ final class CommandRunner {
             if (e.getValue() != null) env.put("TASK_" + e.getKey().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"), e.getValue());
         }
         for (var e : spec.env().entrySet()) env.put(e.getKey(), fill(e.getValue(), row));
-        Process p;
+        ProcessTree tree;
         try {
-            p = pb.start();
+            tree = ProcessTree.start(pb);
         } catch (IOException e) {
             throw new RowTaskType.RowFailure("cannot start " + argv.get(0) + ": " + e.getMessage());
         }
+        Process p = tree.process();
         try {
             p.getOutputStream().close();
             var out = capture(p.getInputStream());
             var err = capture(p.getErrorStream());
             if (!p.waitFor(spec.timeoutMs(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+                cancel(tree);
                 throw new RowTaskType.RowFailure("timed out after " + spec.timeoutMs() + " ms");
             }
+            cancel(tree); // what it left running in the background, which may hold the output pipes
             out.join();
             err.join();
             int code = p.exitValue();
@@ -64,9 +68,20 @@ final class CommandRunner {
         } catch (IOException e) {
             throw new RowTaskType.RowFailure("command failed: " + e.getMessage());
         } finally {
-            if (p.isAlive()) p.destroyForcibly();
+            cancel(tree); // a stop (waitFor interrupted) or any failure: nothing of the row outlives it
             if (ctx.cancelled()) Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Cancel now: ends the row's whole process tree and returns once it is gone (see
+     * {@link ProcessTree#kill}; up to its grace period and a few seconds more). Safe from any thread
+     * and more than once. Today a stop reaches it through the interrupt of {@code waitFor} and the
+     * {@code finally} of {@link #run}; once {@code TaskContext} offers a cancel hook, {@code run}
+     * registers {@code () -> cancel(tree)} there (run off the stopping thread if that must not block).
+     */
+    static void cancel(ProcessTree tree) {
+        tree.kill();
     }
 
     static String fill(String template, Map<String, String> row) {
