@@ -69,7 +69,6 @@ final class CommandRunner {
             throw new RowTaskType.RowFailure("command failed: " + e.getMessage());
         } finally {
             cancel(tree); // a stop (waitFor interrupted) or any failure: nothing of the row outlives it
-            if (ctx.cancelled()) Thread.currentThread().interrupt();
         }
     }
 
