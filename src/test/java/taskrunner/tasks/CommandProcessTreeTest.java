@@ -6,9 +6,6 @@ import org.junit.jupiter.api.Test;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -19,13 +16,8 @@ class CommandProcessTreeTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     static ServerFixture fx;
     static KazooClient admin;
-    static Path tasksFile;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // $0 is the row's marker: sh and both sleeps carry it as an argument
-        tasksFile = Files.createTempFile("tasks", ".json");
-        Files.writeString(tasksFile, """
+    /** {@code $0} is the row's marker: sh and both sleeps carry it as an argument. */
+    static final String TASKS = """
                 {"tasks": [
                   {"category": "tree", "action": "short", "mandatory": ["m"],
                    "argv": ["sh", "-c", "sleep \\"$0\\" & sleep \\"$0\\"; wait", "{m}"], "timeout_ms": 500},
@@ -34,25 +26,33 @@ class CommandProcessTreeTest {
                   {"category": "tree", "action": "leaves", "mandatory": ["m"],
                    "argv": ["sh", "-c", "sleep \\"$0\\" & echo started", "{m}"], "timeout_ms": 600000}
                 ]}
-                """);
-        fx = new ServerFixture(b -> {
-            try {
-                b.tasksFile(tasksFile);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
+                """;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = ServerFixture.withTasks(TASKS);
         admin = KazooClient.admin(fx);
     }
 
     @AfterAll
     static void stop() throws Exception {
         fx.close();
-        Files.deleteIfExists(tasksFile);
     }
 
     private String output(String id) throws Exception {
         return admin.get(admin.tasksPath() + "/" + id + "/output").body();
+    }
+
+    /** Polls until sh and both sleeps are seen (true) or the task has finished (false). */
+    private boolean seenWhileRunning(String id, String marker) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            if (MarkedProcesses.alive(marker).size() >= 3) return true;
+            Object status = admin.task(id).get("status");
+            if (!"pending".equals(status) && !"executing".equals(status)) return false;
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     @Test
@@ -62,17 +62,12 @@ class CommandProcessTreeTest {
             String m = MarkedProcesses.newMarker();
             String id = admin.createCsv("tree", "short", "m\n" + m + "\n");
             admin.start(id);
-            // the tree is seen when this poll catches it inside its 500 ms; the check below holds either way
-            long end = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < end && MarkedProcesses.alive(m).size() < 3 && "executing pending".contains(String.valueOf(admin.task(id).get("status")))) {
-                Thread.sleep(10);
-            }
-            if (MarkedProcesses.alive(m).size() >= 3) seen++;
+            if (seenWhileRunning(id, m)) seen++;
             assertEquals("failure", admin.awaitFinished(id, WAIT).get("status"));
             assertTrue(output(id).contains("timed out after 500 ms"), output(id));
             MarkedProcesses.awaitNone(m, WAIT);
         }
-        assertTrue(seen > 0, "the tree ran in at least one round");
+        assertTrue(seen > 0, "the tree was seen running in at least one round (each round checks the end either way)");
     }
 
     @Test
@@ -86,6 +81,18 @@ class CommandProcessTreeTest {
         assertEquals("stopped", KazooClient.readOnly(r).get("status"));
         MarkedProcesses.awaitNone(m, WAIT);
         assertEquals("stopped", admin.task(id).get("status"));
+    }
+
+    @Test
+    void aServerShutdownEndsTheTreesOfRunningRows() throws Exception {
+        String m = MarkedProcesses.newMarker();
+        try (var own = ServerFixture.withTasks(TASKS)) {
+            var client = KazooClient.admin(own);
+            String id = client.createCsv("tree", "long", "m\n" + m + "\n");
+            client.start(id);
+            MarkedProcesses.awaitAtLeast(m, 3, WAIT);
+        }
+        MarkedProcesses.awaitNone(m, WAIT);
     }
 
     @Test
