@@ -31,8 +31,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * known ones are gone so that a process forked meanwhile is found too. Whatever is left then gets
  * SIGKILL, with a new snapshot before each of up to {@value #FORCE_ROUNDS} rounds of at most
  * {@link #FORCE_WAIT} each. So it returns within about {@code grace + 3 s}; an interrupt of the
- * calling thread cuts the grace short (SIGKILL at once) and is restored on return. It may be called
- * from any thread and more than once; concurrent calls run one after the other.
+ * calling thread cuts the grace short (SIGKILL at once) and is restored on return. Once it returns
+ * with all gone, no member holds the root's stdout or stderr any more, so their readers reach the end
+ * of the stream. It may be called from any thread and more than once; concurrent calls run one after
+ * the other, and a call after one that left nothing alive returns at once.
  *
  * <p>What it cannot do: a process that left both the tree and the session before a snapshot saw it
  * (a daemon that double-forks and calls setsid(2), or {@code setsid prog} inside the command) is not
@@ -55,7 +57,7 @@ final class ProcessTree {
     private final ReentrantLock lock = new ReentrantLock(); // not synchronized: kill sleeps, and virtual threads pin on monitors
     private final Set<ProcessHandle> members = new HashSet<>(); // guarded by lock; dead ones stay
     private boolean ended; // guarded by lock
-    private boolean interrupted; // guarded by lock; set during one kill call
+    private boolean interrupted; // guarded by lock; true when the current kill call was interrupted
 
     private ProcessTree(Process root, boolean ownSession, Duration grace) {
         this.root = root;
@@ -100,12 +102,12 @@ final class ProcessTree {
         lock.lock();
         try {
             if (ended) return;
-            if (session < 0 && members.stream().noneMatch(ProcessTree::alive)) { // nothing left that can be found
+            // without a session, what outlived a dead root cannot be found; nothing alive, nothing to fork
+            if (session > 0 || members.stream().anyMatch(ProcessTree::alive)) snapshot();
+            if (members.stream().noneMatch(ProcessTree::alive)) {
                 ended = true;
                 return;
             }
-            interrupted = false;
-            snapshot();
             signal(false);
             long deadline = System.nanoTime() + grace.toNanos();
             boolean gone;
@@ -117,8 +119,10 @@ final class ProcessTree {
             }
             ended = gone;
         } finally {
+            boolean restore = interrupted;
+            interrupted = false;
             lock.unlock();
-            if (interrupted) Thread.currentThread().interrupt();
+            if (restore) Thread.currentThread().interrupt();
         }
     }
 
