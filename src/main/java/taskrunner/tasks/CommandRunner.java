@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * starts the program without a shell (row values become whole arguments, so quoting
  * tricks cannot inject commands), passes every field also as {@code TASK_<FIELD>}
  * environment variable, and collects exit code and trimmed stdout/stderr (each capped).
- * A stop or a timeout kills the process.
+ * The program starts in a session of its own where it can; a timeout, a stop, or any other end
+ * of the row ends its whole process tree ({@link ProcessTree}), including what it left running in
+ * the background after exiting, so no process of a row outlives it and the output pipes close.
  */
 final class CommandRunner {
     static final int MAX_CAPTURE = 64 * 1024;
@@ -38,22 +40,25 @@ final class CommandRunner {
             if (e.getValue() != null) env.put("TASK_" + e.getKey().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"), e.getValue());
         }
         for (var e : spec.env().entrySet()) env.put(e.getKey(), fill(e.getValue(), row));
-        Process p;
+        ProcessTree tree;
         try {
-            p = pb.start();
+            tree = ProcessTree.start(pb);
         } catch (IOException e) {
             throw new RowTaskType.RowFailure("cannot start " + argv.get(0) + ": " + e.getMessage());
         }
-        try (var onStop = ctx.onCancel(p::destroyForcibly)) {
+        Process p = tree.process();
+        // A stop ends the tree off the stopping thread (the kill has a grace period); waitFor then returns here.
+        try (var onStop = ctx.onCancel(() -> Thread.ofVirtual().start(() -> cancel(tree)))) {
             p.getOutputStream().close();
             var out = capture(p.getInputStream());
             var err = capture(p.getErrorStream());
             boolean exited = p.waitFor(spec.timeoutMs(), TimeUnit.MILLISECONDS);
             if (ctx.cancelled()) throw new TaskContext.StoppedException();
             if (!exited) {
-                p.destroyForcibly();
+                cancel(tree);
                 throw new RowTaskType.RowFailure("timed out after " + spec.timeoutMs() + " ms");
             }
+            cancel(tree); // what it left running in the background, which may hold the output pipes
             out.join();
             err.join();
             int code = p.exitValue();
@@ -66,8 +71,18 @@ final class CommandRunner {
         } catch (IOException e) {
             throw new RowTaskType.RowFailure("command failed: " + e.getMessage());
         } finally {
-            if (p.isAlive()) p.destroyForcibly();
+            cancel(tree); // a stop or any failure: nothing of the row outlives it
         }
+    }
+
+    /**
+     * Cancel now: ends the row's whole process tree and returns once it is gone (see
+     * {@link ProcessTree#kill}; up to its grace period and a few seconds more). Safe from any thread
+     * and more than once: a stop reaches it through the run's cancel action, and every end of a row
+     * through the {@code finally} of {@link #run}.
+     */
+    static void cancel(ProcessTree tree) {
+        tree.kill();
     }
 
     static String fill(String template, Map<String, String> row) {

@@ -3,7 +3,6 @@ package taskrunner.ckan;
 import org.junit.jupiter.api.Test;
 import taskrunner.support.ServerFixture;
 
-import java.nio.file.Files;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -12,18 +11,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class CkanCommandJobTest {
     @Test
     void aCommandTaskRunsWithDataAsItsRow() throws Exception {
-        var file = Files.createTempFile("tasks", ".json");
-        Files.writeString(file, """
+        try (var fx = ServerFixture.withTasks("""
                 {"tasks": [{"category": "shell", "action": "greet", "description": "Greets", "doc": "Says hello.",
                             "mandatory": ["name"], "optional": [], "argv": ["echo", "hello {name}"], "timeout_ms": 10000}]}
-                """);
-        try (var fx = new ServerFixture(b -> {
-            try {
-                b.tasksFile(file);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        })) {
+                """)) {
             var c = new CkanClient(fx);
             var status = ServerFixture.json(c.get("/status").body());
             assertTrue(((java.util.List<?>) status.get("job_types")).contains("shell/greet"));
@@ -38,8 +29,6 @@ class CkanCommandJobTest {
             var failed = c.awaitDone((String) missing.get("job_id"), (String) missing.get("job_key"));
             assertEquals("error", failed.get("status"));
             assertEquals("unknown fields: other", ((Map<?, ?>) failed.get("error")).get("message"));
-        } finally {
-            Files.deleteIfExists(file);
         }
     }
 }

@@ -71,7 +71,7 @@ class KazooStopLoopTest {
                 ]}
                 """.formatted(MARKER, MARKER));
         plain = new Server();
-        checkpointing = new Server();
+        checkpointing = new Server("--checkpoint-rows", "1");
         on(plain);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import taskrunner.TaskServer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
     public final Path dataDir;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Consumer<TaskServer.Builder> customize;
+    private Path tasksFile; // made by withTasks, deleted on close
     public TaskServer server;
 
     public ServerFixture() throws IOException {
@@ -35,6 +37,26 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
         this.dataDir = Files.createTempDirectory("taskrunner-test");
         this.customize = customize;
         start();
+    }
+
+    /** A server offering the command tasks of {@code tasksJson}, written to a temp file deleted on close. */
+    public static ServerFixture withTasks(String tasksJson) throws IOException {
+        Path file = Files.createTempFile("tasks", ".json");
+        try {
+            Files.writeString(file, tasksJson);
+            var fx = new ServerFixture(b -> {
+                try {
+                    b.tasksFile(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            fx.tasksFile = file;
+            return fx;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
 
     /** Starts (again) on the same data directory. */
@@ -79,6 +101,7 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
     @Override
     public void close() throws IOException {
         if (server != null) server.close();
+        if (tasksFile != null) Files.deleteIfExists(tasksFile);
         try (var walk = Files.walk(dataDir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -18,12 +18,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class CommandTasksTest {
     static ServerFixture fx;
     static KazooClient admin;
-    static Path tasksFile;
 
     @BeforeAll
     static void start() throws Exception {
-        tasksFile = Files.createTempFile("tasks", ".json");
-        Files.writeString(tasksFile, """
+        fx = ServerFixture.withTasks("""
                 {"tasks": [
                   {"category": "shell", "action": "greet", "description": "Say hello",
                    "mandatory": ["name"], "optional": ["greeting"],
@@ -35,20 +33,12 @@ class CommandTasksTest {
                   {"category": "shell", "action": "date", "no_input": true, "argv": ["echo", "today"]}
                 ]}
                 """);
-        fx = new ServerFixture(b -> {
-            try {
-                b.tasksFile(tasksFile);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
         admin = KazooClient.admin(fx);
     }
 
     @AfterAll
     static void stop() throws Exception {
         fx.close();
-        Files.deleteIfExists(tasksFile);
     }
 
     private String run(String action, String csv) throws Exception {
