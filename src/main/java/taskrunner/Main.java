@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * {@code java -jar taskrunner.jar [--port N] [--bind ADDR] [--data DIR] [--tasks FILE] ...}
@@ -46,26 +49,11 @@ public final class Main {
             System.out.print(USAGE);
             return;
         }
-        Config d = Config.defaults();
         Config config;
         try {
-            config = new Config(
-                    intOpt(opts, "port", d.port()),
-                    opts.getOrDefault("bind", d.bind()),
-                    Path.of(opts.getOrDefault("data", d.dataDir().toString())),
-                    opts.containsKey("tasks") ? Path.of(opts.get("tasks")) : null,
-                    opts.get("admin-password"),
-                    intOpt(opts, "max-running", d.maxRunning()),
-                    intOpt(opts, "max-queued", d.maxQueued()),
-                    longOpt(opts, "row-delay-ms", d.rowDelayMs()),
-                    d.checkpointRows(), d.checkpointMs(),
-                    longOpt(opts, "max-body-bytes", d.maxBodyBytes()),
-                    longOpt(opts, "max-upload-bytes", d.maxUploadBytes()),
-                    longOpt(opts, "token-ttl-s", d.tokenTtlMs() / 1000) * 1000,
-                    d.compactAfterBytes(),
-                    opts.get("ckan-secret-key"));
-        } catch (NumberFormatException e) {
-            System.err.println("taskrunner: not a number: " + e.getMessage());
+            config = config(opts);
+        } catch (IllegalArgumentException e) {
+            System.err.println("taskrunner: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -88,6 +76,25 @@ public final class Main {
             done.countDown();
         }, "shutdown"));
         done.await();
+    }
+
+    /** The settings of these options; every one not given keeps the builder's default. */
+    static Config config(Map<String, String> opts) {
+        var c = Config.builder();
+        var o = new Options(opts);
+        o.integer("port", c::port);
+        o.string("bind", c::bind);
+        o.string("data", v -> c.dataDir(Path.of(v)));
+        o.string("tasks", v -> c.tasksFile(Path.of(v)));
+        o.string("admin-password", c::adminPassword);
+        o.string("ckan-secret-key", c::ckanSecretKey);
+        o.integer("max-running", c::maxRunning);
+        o.integer("max-queued", c::maxQueued);
+        o.number("row-delay-ms", c::rowDelayMs);
+        o.number("max-body-bytes", c::maxBodyBytes);
+        o.number("max-upload-bytes", c::maxUploadBytes);
+        o.number("token-ttl-s", s -> c.tokenTtlMs(Math.multiplyExact(s, 1000L)));
+        return c.build();
     }
 
     /** Flags first, then TASKRUNNER_* variables for the flags not given. */
@@ -124,11 +131,26 @@ public final class Main {
         return m;
     }
 
-    private static int intOpt(Map<String, String> m, String k, int def) {
-        return m.containsKey(k) ? Integer.parseInt(m.get(k).trim()) : def;
-    }
+    /** The given options, each handed to a setter; a setting's refusal names the flag. */
+    private record Options(Map<String, String> given) {
+        void string(String flag, Consumer<String> setter) {
+            String v = given.get(flag);
+            if (v == null) return;
+            try {
+                setter.accept(v);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("--" + flag + ": not a number (or too large): " + v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + flag + ": " + e.getMessage());
+            }
+        }
 
-    private static long longOpt(Map<String, String> m, String k, long def) {
-        return m.containsKey(k) ? Long.parseLong(m.get(k).trim()) : def;
+        void integer(String flag, IntConsumer setter) {
+            string(flag, v -> setter.accept(Integer.parseInt(v.trim())));
+        }
+
+        void number(String flag, LongConsumer setter) {
+            string(flag, v -> setter.accept(Long.parseLong(v.trim())));
+        }
     }
 }

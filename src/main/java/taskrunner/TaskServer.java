@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -144,40 +145,46 @@ public final class TaskServer implements AutoCloseable {
         }
     }
 
-    /** Builds a server; every setting has the default of {@link Config#defaults()}. */
+    /**
+     * Builds a server. Its settings are one {@link Config.Builder} (every default there);
+     * the setting methods here and {@link #configure} change it, {@link #config(Config)}
+     * replaces it, and the last call wins.
+     */
     public static final class Builder {
-        private Config config = Config.defaults();
-        private Integer port;
-        private String bind;
-        private Path dataDir;
-        private String adminPassword;
+        private Config.Builder settings = Config.builder();
         private final Registry registry = new Registry();
         private final List<FaceModule> faces = new ArrayList<>(Faces.standard());
         private Clock clock = Clock.systemUTC();
 
-        /** All settings at once; the single-setting methods below win over it. */
+        /** All settings at once, replacing every setting made before. */
         public Builder config(Config c) {
-            this.config = c;
+            this.settings = c.toBuilder();
+            return this;
+        }
+
+        /** Changes some settings: {@code configure(c -> c.maxRunning(2).rowDelayMs(15))}. */
+        public Builder configure(Consumer<Config.Builder> change) {
+            change.accept(settings);
             return this;
         }
 
         public Builder port(int port) {
-            this.port = port;
+            settings.port(port);
             return this;
         }
 
         public Builder bind(String bind) {
-            this.bind = bind;
+            settings.bind(bind);
             return this;
         }
 
         public Builder dataDir(Path dir) {
-            this.dataDir = dir;
+            settings.dataDir(dir);
             return this;
         }
 
         public Builder adminPassword(String password) {
-            this.adminPassword = password;
+            settings.adminPassword(password);
             return this;
         }
 
@@ -201,6 +208,7 @@ public final class TaskServer implements AutoCloseable {
         /** Loads operator-declared command tasks from a JSON file (see README). */
         public Builder tasksFile(Path file) throws IOException {
             for (RowTaskType t : taskrunner.tasks.CommandTasks.load(file)) registry.add(t);
+            settings.tasksFile(file);
             return this;
         }
 
@@ -210,12 +218,7 @@ public final class TaskServer implements AutoCloseable {
 
         /** The settings as they stand. */
         public Config config() {
-            var c = config;
-            return new Config(port != null ? port : c.port(), bind != null ? bind : c.bind(),
-                    dataDir != null ? dataDir : c.dataDir(), c.tasksFile(),
-                    adminPassword != null ? adminPassword : c.adminPassword(), c.maxRunning(), c.maxQueued(),
-                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
-                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            return settings.build();
         }
 
         public TaskServer build() {

@@ -1,7 +1,6 @@
 package taskrunner.ckan;
 
 import org.junit.jupiter.api.Test;
-import taskrunner.Config;
 import taskrunner.core.JobTaskType;
 import taskrunner.support.ServerFixture;
 
@@ -31,10 +30,7 @@ class CkanRestartTest {
     @Test
     void queuedJobsRunAndRunningJobsRerunOrEndInterrupted() throws Exception {
         try (var fx = new ServerFixture(b -> {
-            var k = b.config();
-            b.config(new Config(k.port(), k.bind(), k.dataDir(), k.tasksFile(), k.adminPassword(), 2, k.maxQueued(),
-                    k.rowDelayMs(), k.checkpointRows(), k.checkpointMs(), k.maxBodyBytes(), k.maxUploadBytes(),
-                    k.tokenTtlMs(), k.compactAfterBytes(), k.ckanSecretKey()));
+            b.configure(c -> c.maxRunning(2));
             b.jobTask(blocking("unsafe", false)).jobTask(blocking("safe", true));
         })) {
             var c = new CkanClient(fx);
