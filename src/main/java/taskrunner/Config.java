@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param tokenTtlMs            sliding lifetime of login tokens (default 1 hour)
  * @param compactAfterBytes     the journal is compacted into a snapshot once it is this long (default 64 MiB)
  * @param ckanSecretKey         the CKAN secure key (null: generated at the first start)
+ * @param ckanCallbackTimeoutMs timeout of each attempt of a CKAN {@code result_url} callback (default 10000)
+ * @param ckanCallbackAttempts  attempts of a CKAN callback before it is recorded as failed (default 3)
+ * @param ckanCallbackBackoffMs pause before a callback's second attempt, doubling after each (default 500)
  */
 public record Config(
         int port,
@@ -39,7 +42,10 @@ public record Config(
         long maxUploadBytes,
         long tokenTtlMs,
         long compactAfterBytes,
-        String ckanSecretKey) {
+        String ckanSecretKey,
+        long ckanCallbackTimeoutMs,
+        int ckanCallbackAttempts,
+        long ckanCallbackBackoffMs) {
 
     /** Every setting at its default. */
     public static Config defaults() {
@@ -75,6 +81,9 @@ public record Config(
         private long tokenTtlMs = 3_600_000L;
         private long compactAfterBytes = 64L << 20;
         private String ckanSecretKey;
+        private long ckanCallbackTimeoutMs = 10_000;
+        private int ckanCallbackAttempts = 3;
+        private long ckanCallbackBackoffMs = 500;
 
         private Builder() {}
 
@@ -83,7 +92,8 @@ public record Config(
                     .maxRunning(c.maxRunning).maxQueued(c.maxQueued).rowDelayMs(c.rowDelayMs)
                     .checkpointRows(c.checkpointRows).checkpointMs(c.checkpointMs).maxBodyBytes(c.maxBodyBytes)
                     .maxUploadBytes(c.maxUploadBytes).tokenTtlMs(c.tokenTtlMs).compactAfterBytes(c.compactAfterBytes)
-                    .ckanSecretKey(c.ckanSecretKey);
+                    .ckanSecretKey(c.ckanSecretKey).ckanCallbackTimeoutMs(c.ckanCallbackTimeoutMs)
+                    .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs);
         }
 
         public Builder port(int port) {
@@ -166,10 +176,25 @@ public record Config(
             return this;
         }
 
+        public Builder ckanCallbackTimeoutMs(long ckanCallbackTimeoutMs) {
+            this.ckanCallbackTimeoutMs = atLeast("ckanCallbackTimeoutMs", 1, ckanCallbackTimeoutMs);
+            return this;
+        }
+
+        public Builder ckanCallbackAttempts(int ckanCallbackAttempts) {
+            this.ckanCallbackAttempts = (int) atLeast("ckanCallbackAttempts", 1, ckanCallbackAttempts);
+            return this;
+        }
+
+        public Builder ckanCallbackBackoffMs(long ckanCallbackBackoffMs) {
+            this.ckanCallbackBackoffMs = atLeast("ckanCallbackBackoffMs", 0, ckanCallbackBackoffMs);
+            return this;
+        }
+
         public Config build() {
             return new Config(port, bind, dataDir, tasksFile, adminPassword, maxRunning, maxQueued, rowDelayMs,
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, tokenTtlMs, compactAfterBytes,
-                    ckanSecretKey);
+                    ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs);
         }
 
         private static long atLeast(String setting, long min, long value) {

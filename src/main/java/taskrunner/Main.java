@@ -19,18 +19,21 @@ import java.util.function.LongConsumer;
 public final class Main {
     private static final String USAGE = """
             usage: java -jar taskrunner.jar [options]
-              --port N              TASKRUNNER_PORT              port (default 8000; 0 = any free port)
-              --bind ADDR           TASKRUNNER_BIND              address (default 127.0.0.1)
-              --data DIR            TASKRUNNER_DATA              data directory (default ./data)
-              --tasks FILE          TASKRUNNER_TASKS             JSON file of command tasks
-              --admin-password PW   TASKRUNNER_ADMIN_PASSWORD    password of 'admin' at first start (else generated, printed once)
-              --ckan-secret-key K   TASKRUNNER_CKAN_SECRET_KEY   CKAN secure key (else generated at first start, printed once)
-              --max-running N       TASKRUNNER_MAX_RUNNING       tasks running at once (default 4 x cores)
-              --max-queued N        TASKRUNNER_MAX_QUEUED        tasks waiting for a slot before 503 (default 10000)
-              --row-delay-ms N      TASKRUNNER_ROW_DELAY_MS      pause after each row of a row task (default 0; Kazoo: 500)
-              --max-body-bytes N    TASKRUNNER_MAX_BODY_BYTES    JSON/form body limit (default 1 MiB)
-              --max-upload-bytes N  TASKRUNNER_MAX_UPLOAD_BYTES  CSV/file upload limit (default 1 GiB)
-              --token-ttl-s N       TASKRUNNER_TOKEN_TTL_S       sliding token lifetime (default 3600)
+              --port N                     TASKRUNNER_PORT                      port (default 8000; 0 = any free port)
+              --bind ADDR                  TASKRUNNER_BIND                      address (default 127.0.0.1)
+              --data DIR                   TASKRUNNER_DATA                      data directory (default ./data)
+              --tasks FILE                 TASKRUNNER_TASKS                     JSON file of command tasks
+              --admin-password PW          TASKRUNNER_ADMIN_PASSWORD            password of 'admin' at first start (else generated, printed once)
+              --ckan-secret-key K          TASKRUNNER_CKAN_SECRET_KEY           CKAN secure key (else generated at first start, printed once)
+              --max-running N              TASKRUNNER_MAX_RUNNING               tasks running at once (default 4 x cores)
+              --max-queued N               TASKRUNNER_MAX_QUEUED                tasks waiting for a slot before 503 (default 10000)
+              --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a row task (default 0; Kazoo: 500)
+              --max-body-bytes N           TASKRUNNER_MAX_BODY_BYTES            JSON/form body limit (default 1 MiB)
+              --max-upload-bytes N         TASKRUNNER_MAX_UPLOAD_BYTES          CSV/file upload limit (default 1 GiB)
+              --token-ttl-s N              TASKRUNNER_TOKEN_TTL_S               sliding token lifetime (default 3600)
+              --ckan-callback-timeout-ms N TASKRUNNER_CKAN_CALLBACK_TIMEOUT_MS  timeout of each CKAN callback attempt (default 10000)
+              --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
+              --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
             """;
 
     private Main() {}
@@ -94,6 +97,9 @@ public final class Main {
         o.number("max-body-bytes", c::maxBodyBytes);
         o.number("max-upload-bytes", c::maxUploadBytes);
         o.number("token-ttl-s", s -> c.tokenTtlMs(Math.multiplyExact(s, 1000L)));
+        o.number("ckan-callback-timeout-ms", c::ckanCallbackTimeoutMs);
+        o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
+        o.number("ckan-callback-backoff-ms", c::ckanCallbackBackoffMs);
         return c.build();
     }
 

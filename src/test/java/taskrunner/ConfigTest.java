@@ -27,6 +27,9 @@ class ConfigTest {
         assertEquals(1L << 30, d.maxUploadBytes());
         assertEquals(3_600_000, d.tokenTtlMs());
         assertEquals(64L << 20, d.compactAfterBytes());
+        assertEquals(10_000, d.ckanCallbackTimeoutMs());
+        assertEquals(3, d.ckanCallbackAttempts());
+        assertEquals(500, d.ckanCallbackBackoffMs());
         assertEquals(d, Config.builder().build());
     }
 
@@ -40,6 +43,8 @@ class ConfigTest {
         refused("rowDelayMs", c -> c.rowDelayMs(-5));
         refused("checkpointRows", c -> c.checkpointRows(0));
         refused("tokenTtlMs", c -> c.tokenTtlMs(0));
+        refused("ckanCallbackAttempts", c -> c.ckanCallbackAttempts(0));
+        refused("ckanCallbackTimeoutMs", c -> c.ckanCallbackTimeoutMs(0));
         assertEquals(0, Config.builder().port(0).build().port(), "0 is any free port");
     }
 
@@ -51,7 +56,7 @@ class ConfigTest {
     @Test
     void toBuilderKeepsEverySettingItDoesNotChange() {
         Config c = Config.builder().port(0).dataDir(Path.of("/tmp/x")).adminPassword("pw").ckanSecretKey("k")
-                .maxRunning(2).rowDelayMs(15).build();
+                .maxRunning(2).rowDelayMs(15).ckanCallbackAttempts(1).build();
         assertEquals(c, c.toBuilder().build());
         Config d = c.toBuilder().maxQueued(7).build();
         assertEquals(7, d.maxQueued());
@@ -70,8 +75,9 @@ class ConfigTest {
 
     @Test
     void flagsReachTheirSettingsAndARefusalNamesTheFlag() {
-        Config c = Main.config(Main.parse(new String[] {"--port", "0", "--token-ttl-s", "60", "--row-delay-ms=15"}));
-        assertEquals(Config.defaults().toBuilder().port(0).tokenTtlMs(60_000).rowDelayMs(15).build(), c);
+        Config c = Main.config(Main.parse(new String[] {"--port", "0", "--token-ttl-s", "60", "--row-delay-ms=15",
+                "--ckan-callback-attempts", "5"}));
+        assertEquals(Config.defaults().toBuilder().port(0).tokenTtlMs(60_000).rowDelayMs(15).ckanCallbackAttempts(5).build(), c);
         var range = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--max-running", "0"})));
         assertEquals("--max-running: maxRunning must be at least 1, not 0", range.getMessage());
         var nan = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--port", "x"})));

@@ -59,9 +59,8 @@ class CkanRestartTest {
 
     @Test
     void aCallbackOwedWhenTheServerStoppedIsSentAtTheNextStart() throws Exception {
-        System.setProperty("taskrunner.ckan.callbackTimeoutMs", "3000");
-        System.setProperty("taskrunner.ckan.callbackAttempts", "1");
-        try (var rx = new CallbackReceiver(); var fx = new ServerFixture()) {
+        try (var rx = new CallbackReceiver();
+             var fx = new ServerFixture(b -> b.configure(c -> c.ckanCallbackTimeoutMs(3000).ckanCallbackAttempts(1)))) {
             rx.hangFirst.set(1);
             var c = new CkanClient(fx);
             var j = c.submit("/job/owed", Map.of("job_type", "sleep", "api_key", "k", "data", Map.of("time", 0),
@@ -76,9 +75,6 @@ class CkanRestartTest {
             assertTrue(body.containsKey("job_key"));
             assertNull(body.get("job_key"), "the raw key lived only in the old process");
             assertNull(c.job("owed", (String) j.get("job_key")).get("error"));
-        } finally {
-            System.clearProperty("taskrunner.ckan.callbackTimeoutMs");
-            System.clearProperty("taskrunner.ckan.callbackAttempts");
         }
     }
 }
