@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param adminPassword         password of user 'admin' at the first start (null: generated, printed once)
  * @param maxRunning            tasks that run at once; the rest wait in FIFO order (default 4 × cores, at least 4)
  * @param maxQueued             tasks that may wait; more are refused with 503 (default 10000)
- * @param rowDelayMs            pause after each row of a row task (Kazoo sleeps 500 ms; default 0)
+ * @param rowDelayMs            pause after each row of every face's row work: each row of a Kazoo task and each
+ *                              row an EntryScape job loads (a CKAN job is one call and does not pause). Kazoo
+ *                              sleeps 500 ms; default 0
  * @param checkpointRows        journal a row task's progress every this many rows... (default 1000)
  * @param checkpointMs          ...or this many milliseconds, whichever comes first (default 1000)
  * @param maxBodyBytes          default request body limit, 413 above it (default 1 MiB)

@@ -27,7 +27,7 @@ public final class Main {
               --ckan-secret-key K          TASKRUNNER_CKAN_SECRET_KEY           CKAN secure key (else generated at first start, printed once)
               --max-running N              TASKRUNNER_MAX_RUNNING               tasks running at once (default 4 x cores)
               --max-queued N               TASKRUNNER_MAX_QUEUED                tasks waiting for a slot before 503 (default 10000)
-              --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a row task (default 0; Kazoo: 500)
+              --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a Kazoo task or EntryScape job (default 0; Kazoo: 500)
               --max-body-bytes N           TASKRUNNER_MAX_BODY_BYTES            JSON/form body limit (default 1 MiB)
               --max-upload-bytes N         TASKRUNNER_MAX_UPLOAD_BYTES          CSV/file upload limit (default 1 GiB)
               --token-ttl-s N              TASKRUNNER_TOKEN_TTL_S               sliding token lifetime (default 3600)
@@ -39,6 +39,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        run(args, b -> {});
+    }
+
+    /**
+     * Runs the server of these flags until the JVM is stopped; {@code customize} sees the
+     * builder last (a test main adds its hooks there).
+     */
+    public static void run(String[] args, Consumer<TaskServer.Builder> customize) throws Exception {
         Map<String, String> opts;
         try {
             opts = parse(args);
@@ -62,6 +70,7 @@ public final class Main {
         }
         var builder = TaskServer.builder().config(config);
         if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
+        customize.accept(builder);
         TaskServer server = builder.build().start();
         var boot = server.bootstrap();
         if (boot != null) {

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -57,6 +58,7 @@ public final class TaskServer implements AutoCloseable {
     private final Registry registry;
     private final List<FaceModule> faces;
     private final Clock clock;
+    private final Hooks hooks;
     private Store store;
     private Runner runner;
     private HttpServer http;
@@ -70,6 +72,7 @@ public final class TaskServer implements AutoCloseable {
         this.registry = b.registry;
         this.faces = List.copyOf(b.faces);
         this.clock = b.clock;
+        this.hooks = b.hooks;
     }
 
     public static Builder builder() {
@@ -87,7 +90,7 @@ public final class TaskServer implements AutoCloseable {
             var blobs = new BlobStore(data);
             runner = new Runner(config.maxRunning(), config.maxQueued());
             var tasks = new TaskService(store, blobs, registry, runner, clock);
-            services = new Services(config, store, blobs, tasks, identity, registry, () -> uri);
+            services = new Services(config, store, blobs, tasks, identity, registry, () -> uri, hooks);
             var router = new Router(config.maxBodyBytes());
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
@@ -152,6 +155,7 @@ public final class TaskServer implements AutoCloseable {
      */
     public static final class Builder {
         private Config.Builder settings = Config.builder();
+        private Hooks hooks = Hooks.NONE;
         private final Registry registry = new Registry();
         private final List<FaceModule> faces = new ArrayList<>(Faces.standard());
         private Clock clock = Clock.systemUTC();
@@ -185,6 +189,12 @@ public final class TaskServer implements AutoCloseable {
 
         public Builder adminPassword(String password) {
             settings.adminPassword(password);
+            return this;
+        }
+
+        /** Test hooks (see {@link Hooks}); {@link Hooks#NONE} unless set. */
+        public Builder hooks(Hooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
             return this;
         }
 

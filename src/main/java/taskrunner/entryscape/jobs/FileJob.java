@@ -1,5 +1,6 @@
 package taskrunner.entryscape.jobs;
 
+import taskrunner.Hooks;
 import taskrunner.core.Task;
 import taskrunner.core.TaskContext;
 import taskrunner.core.TaskService;
@@ -58,14 +59,17 @@ public final class FileJob implements TaskService.Execution {
     private final EntryStore es;
     private final RowStore rows;
     private final Locks locks;
-    private final JobHooks hooks;
+    private final long rowDelayMs;
+    private final Hooks hooks;
     private final JobLanes lanes;
 
-    public FileJob(TaskService tasks, EntryStore es, RowStore rows, Locks locks, JobHooks hooks) {
+    /** @param rowDelayMs pause after each row a job loads ({@link taskrunner.Config#rowDelayMs()}) */
+    public FileJob(TaskService tasks, EntryStore es, RowStore rows, Locks locks, long rowDelayMs, Hooks hooks) {
         this.tasks = tasks;
         this.es = es;
         this.rows = rows;
         this.locks = locks;
+        this.rowDelayMs = rowDelayMs;
         this.hooks = hooks;
         this.lanes = new JobLanes(tasks, this);
     }
@@ -185,7 +189,7 @@ public final class FileJob implements TaskService.Execution {
             TaskService.Progress progress = tasks.progress(t.id());
             DatasetBuilder.RowHook hook = n -> {
                 if (progress != null) progress.succeeded = n;
-                if (hooks.rowDelayMs() > 0) Thread.sleep(hooks.rowDelayMs());
+                if (rowDelayMs > 0) Thread.sleep(rowDelayMs);
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
                 ctx.checkpoint();
             };
@@ -255,7 +259,7 @@ public final class FileJob implements TaskService.Execution {
                 if (!Objects.equals(cur.blob(), t.extra(BASE))) throw new Conflict();
                 rows.switchTo(cur, new Built(built, (List<String>) t.extra(BUILT_COLS),
                         ((Number) t.extra(BUILT_ROWS)).longValue(), ((Number) t.extra(BUILT_ADDED)).longValue()), t.id());
-                if (hooks.haltAfterSwitch()) Runtime.getRuntime().halt(99);
+                hooks.afterDatasetSwitch(t.id());
             }
         }
         // 2. the file entry
