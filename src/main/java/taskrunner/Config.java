@@ -28,6 +28,14 @@ import java.util.Objects;
  * @param ckanCallbackTimeoutMs timeout of each attempt of a CKAN {@code result_url} callback (default 10000)
  * @param ckanCallbackAttempts  attempts of a CKAN callback before it is recorded as failed (default 3)
  * @param ckanCallbackBackoffMs pause before a callback's second attempt, doubling after each (default 500)
+ * @param maxRequestHeaders     header lines a request may carry; more are answered 431 in the face's envelope
+ *                              (default 200)
+ * @param maxHeaderBytes        size of a request's headers, counted as each line's name and value plus 32
+ *                              (RFC 9113's measure); more is answered 431 in the face's envelope (default 65536)
+ * @param maxRequestTimeS       seconds a client may take to send a whole request, body included, before the
+ *                              connection is closed; 0 = no limit (default 60). <b>Applied by {@link Main} only</b>:
+ *                              the JDK server reads it from a system property once, which a library must not set;
+ *                              embedders who want it pass {@code -Dsun.net.httpserver.maxReqTime=S} to the JVM
  */
 public record Config(
         int port,
@@ -47,7 +55,10 @@ public record Config(
         String ckanSecretKey,
         long ckanCallbackTimeoutMs,
         int ckanCallbackAttempts,
-        long ckanCallbackBackoffMs) {
+        long ckanCallbackBackoffMs,
+        int maxRequestHeaders,
+        int maxHeaderBytes,
+        long maxRequestTimeS) {
 
     /** Every setting at its default. */
     public static Config defaults() {
@@ -86,6 +97,9 @@ public record Config(
         private long ckanCallbackTimeoutMs = 10_000;
         private int ckanCallbackAttempts = 3;
         private long ckanCallbackBackoffMs = 500;
+        private int maxRequestHeaders = 200;
+        private int maxHeaderBytes = 64 << 10;
+        private long maxRequestTimeS = 60;
 
         private Builder() {}
 
@@ -95,7 +109,9 @@ public record Config(
                     .checkpointRows(c.checkpointRows).checkpointMs(c.checkpointMs).maxBodyBytes(c.maxBodyBytes)
                     .maxUploadBytes(c.maxUploadBytes).tokenTtlMs(c.tokenTtlMs).compactAfterBytes(c.compactAfterBytes)
                     .ckanSecretKey(c.ckanSecretKey).ckanCallbackTimeoutMs(c.ckanCallbackTimeoutMs)
-                    .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs);
+                    .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs)
+                    .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
+                    .maxRequestTimeS(c.maxRequestTimeS);
         }
 
         public Builder port(int port) {
@@ -193,10 +209,26 @@ public record Config(
             return this;
         }
 
+        public Builder maxRequestHeaders(int maxRequestHeaders) {
+            this.maxRequestHeaders = (int) atLeast("maxRequestHeaders", 1, maxRequestHeaders);
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = (int) atLeast("maxHeaderBytes", 1, maxHeaderBytes);
+            return this;
+        }
+
+        public Builder maxRequestTimeS(long maxRequestTimeS) {
+            this.maxRequestTimeS = atLeast("maxRequestTimeS", 0, maxRequestTimeS);
+            return this;
+        }
+
         public Config build() {
             return new Config(port, bind, dataDir, tasksFile, adminPassword, maxRunning, maxQueued, rowDelayMs,
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, tokenTtlMs, compactAfterBytes,
-                    ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs);
+                    ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs,
+                    maxRequestHeaders, maxHeaderBytes, maxRequestTimeS);
         }
 
         private static long atLeast(String setting, long min, long value) {

@@ -30,6 +30,9 @@ public final class Main {
               --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a Kazoo task or EntryScape job (default 0; Kazoo: 500)
               --max-body-bytes N           TASKRUNNER_MAX_BODY_BYTES            JSON/form body limit (default 1 MiB)
               --max-upload-bytes N         TASKRUNNER_MAX_UPLOAD_BYTES          CSV/file upload limit (default 1 GiB)
+              --max-request-headers N      TASKRUNNER_MAX_REQUEST_HEADERS       header lines per request before 431 (default 200)
+              --max-header-bytes N         TASKRUNNER_MAX_HEADER_BYTES          header size before 431, 32 per line included (default 65536)
+              --max-request-time-s N       TASKRUNNER_MAX_REQUEST_TIME_S        seconds to send a whole request, body included (default 60; 0 = none)
               --token-ttl-s N              TASKRUNNER_TOKEN_TTL_S               sliding token lifetime (default 3600)
               --ckan-callback-timeout-ms N TASKRUNNER_CKAN_CALLBACK_TIMEOUT_MS  timeout of each CKAN callback attempt (default 10000)
               --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
@@ -68,6 +71,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        configureJdkServer(config);
         var builder = TaskServer.builder().config(config);
         if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
         customize.accept(builder);
@@ -105,11 +109,27 @@ public final class Main {
         o.number("row-delay-ms", c::rowDelayMs);
         o.number("max-body-bytes", c::maxBodyBytes);
         o.number("max-upload-bytes", c::maxUploadBytes);
+        o.integer("max-request-headers", c::maxRequestHeaders);
+        o.integer("max-header-bytes", c::maxHeaderBytes);
+        o.number("max-request-time-s", c::maxRequestTimeS);
         o.number("token-ttl-s", s -> c.tokenTtlMs(Math.multiplyExact(s, 1000L)));
         o.number("ckan-callback-timeout-ms", c::ckanCallbackTimeoutMs);
         o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
         o.number("ckan-callback-backoff-ms", c::ckanCallbackBackoffMs);
         return c.build();
+    }
+
+    /**
+     * The JDK server reads its settings from system properties once, when its first server
+     * starts, so the command line (never the library) sets them here, before that. Its header
+     * limits are set to twice ours: between ours and twice ours the Router answers 431 in the
+     * face's envelope; beyond, the JDK drops the connection before any face is involved.
+     */
+    public static void configureJdkServer(Config c) {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        System.setProperty("sun.net.httpserver.maxReqHeaders", Long.toString(Math.min(Integer.MAX_VALUE, 2L * c.maxRequestHeaders())));
+        System.setProperty("sun.net.httpserver.maxReqHeaderSize", Long.toString(Math.min(Integer.MAX_VALUE, 2L * c.maxHeaderBytes())));
+        System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(c.maxRequestTimeS() == 0 ? -1 : c.maxRequestTimeS()));
     }
 
     /** Flags first, then TASKRUNNER_* variables for the flags not given. */

@@ -42,17 +42,14 @@ import java.util.logging.Logger;
  * the previous process have been recovered; {@link #close()} stops accepting, interrupts
  * running tasks without marking them stopped (the next start resumes them) and closes the
  * journal.
+ *
+ * <p>The header limits of {@link Config} are enforced by the {@link Router}. The JDK server's
+ * own settings ({@code sun.net.httpserver.*}: TCP_NODELAY, its header limits, the request
+ * time limit) are system properties it reads once; this class never sets them, {@link Main}
+ * does before the first server starts.
  */
 public final class TaskServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TaskServer.class.getName());
-
-    static {
-        // The JDK server reads these once; they are the header and request-time limits it lacks by default.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        System.setProperty("sun.net.httpserver.maxReqHeaders", System.getProperty("sun.net.httpserver.maxReqHeaders", "200"));
-        System.setProperty("sun.net.httpserver.maxReqHeaderSize", System.getProperty("sun.net.httpserver.maxReqHeaderSize", "65536"));
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "60"));
-    }
 
     private final Config config;
     private final Registry registry;
@@ -91,7 +88,7 @@ public final class TaskServer implements AutoCloseable {
             runner = new Runner(config.maxRunning(), config.maxQueued());
             var tasks = new TaskService(store, blobs, registry, runner, clock);
             services = new Services(config, store, blobs, tasks, identity, registry, () -> uri, hooks);
-            var router = new Router(config.maxBodyBytes());
+            var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes());
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
                     req -> Response.text(200, "text/plain", "ok\n"));

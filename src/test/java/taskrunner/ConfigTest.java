@@ -30,6 +30,9 @@ class ConfigTest {
         assertEquals(10_000, d.ckanCallbackTimeoutMs());
         assertEquals(3, d.ckanCallbackAttempts());
         assertEquals(500, d.ckanCallbackBackoffMs());
+        assertEquals(200, d.maxRequestHeaders());
+        assertEquals(65_536, d.maxHeaderBytes());
+        assertEquals(60, d.maxRequestTimeS());
         assertEquals(d, Config.builder().build());
     }
 
@@ -45,6 +48,9 @@ class ConfigTest {
         refused("tokenTtlMs", c -> c.tokenTtlMs(0));
         refused("ckanCallbackAttempts", c -> c.ckanCallbackAttempts(0));
         refused("ckanCallbackTimeoutMs", c -> c.ckanCallbackTimeoutMs(0));
+        refused("maxRequestHeaders", c -> c.maxRequestHeaders(0));
+        refused("maxHeaderBytes", c -> c.maxHeaderBytes(-1));
+        refused("maxRequestTimeS", c -> c.maxRequestTimeS(-1));
         assertEquals(0, Config.builder().port(0).build().port(), "0 is any free port");
     }
 
@@ -56,7 +62,7 @@ class ConfigTest {
     @Test
     void toBuilderKeepsEverySettingItDoesNotChange() {
         Config c = Config.builder().port(0).dataDir(Path.of("/tmp/x")).adminPassword("pw").ckanSecretKey("k")
-                .maxRunning(2).rowDelayMs(15).ckanCallbackAttempts(1).build();
+                .maxRunning(2).rowDelayMs(15).ckanCallbackAttempts(1).maxRequestHeaders(20).build();
         assertEquals(c, c.toBuilder().build());
         Config d = c.toBuilder().maxQueued(7).build();
         assertEquals(7, d.maxQueued());
@@ -76,8 +82,9 @@ class ConfigTest {
     @Test
     void flagsReachTheirSettingsAndARefusalNamesTheFlag() {
         Config c = Main.config(Main.parse(new String[] {"--port", "0", "--token-ttl-s", "60", "--row-delay-ms=15",
-                "--ckan-callback-attempts", "5"}));
-        assertEquals(Config.defaults().toBuilder().port(0).tokenTtlMs(60_000).rowDelayMs(15).ckanCallbackAttempts(5).build(), c);
+                "--ckan-callback-attempts", "5", "--max-request-headers", "50", "--max-request-time-s", "0"}));
+        assertEquals(Config.defaults().toBuilder().port(0).tokenTtlMs(60_000).rowDelayMs(15).ckanCallbackAttempts(5)
+                .maxRequestHeaders(50).maxRequestTimeS(0).build(), c);
         var range = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--max-running", "0"})));
         assertEquals("--max-running: maxRunning must be at least 1, not 0", range.getMessage());
         var nan = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--port", "x"})));
