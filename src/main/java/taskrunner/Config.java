@@ -1,20 +1,41 @@
 package taskrunner;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
- * Every setting of a server. {@link Main} fills it from flags and environment variables;
- * embedders use {@link TaskServer#builder()}.
+ * Every setting of a server, built by {@link #builder()}, which holds every default and
+ * checks every value. {@link Main} fills the builder from flags and environment variables;
+ * embedders use {@link TaskServer#builder()}, which holds one of these builders.
  *
- * @param maxRunning       tasks that run at once; the rest wait in FIFO order
- * @param maxQueued        tasks that may wait; more are refused with 503
- * @param rowDelayMs       pause after each row of a row task (Kazoo sleeps 500 ms; we default to 0)
- * @param checkpointRows   journal a row task's progress every this many rows...
- * @param checkpointMs     ...or this many milliseconds, whichever comes first
- * @param maxBodyBytes     default request body limit (413 above it)
- * @param maxUploadBytes   limit for CSV and file uploads
- * @param tokenTtlMs       sliding lifetime of login tokens
- * @param ckanSecretKey    the CKAN secure key (null: generated at first start)
+ * @param port                  TCP port to listen on; 0 takes any free port (default 8000)
+ * @param bind                  address to listen on (default 127.0.0.1)
+ * @param dataDir               journal, snapshot and blobs (default ./data)
+ * @param tasksFile             JSON file of command tasks, or null; {@link TaskServer.Builder#tasksFile} loads it
+ * @param adminPassword         password of user 'admin' at the first start (null: generated, printed once)
+ * @param maxRunning            tasks that run at once; the rest wait in FIFO order (default 4 × cores, at least 4)
+ * @param maxQueued             tasks that may wait; more are refused with 503 (default 10000)
+ * @param rowDelayMs            pause after each row of every face's row work: each row of a Kazoo task and each
+ *                              row an EntryScape job loads (a CKAN job is one call and does not pause). Kazoo
+ *                              sleeps 500 ms; default 0
+ * @param checkpointRows        journal a row task's progress every this many rows... (default 1000)
+ * @param checkpointMs          ...or this many milliseconds, whichever comes first (default 1000)
+ * @param maxBodyBytes          default request body limit, 413 above it (default 1 MiB)
+ * @param maxUploadBytes        limit for CSV and file uploads (default 1 GiB)
+ * @param tokenTtlMs            sliding lifetime of login tokens (default 1 hour)
+ * @param compactAfterBytes     the journal is compacted into a snapshot once it is this long (default 64 MiB)
+ * @param ckanSecretKey         the CKAN secure key (null: generated at the first start)
+ * @param ckanCallbackTimeoutMs timeout of each attempt of a CKAN {@code result_url} callback (default 10000)
+ * @param ckanCallbackAttempts  attempts of a CKAN callback before it is recorded as failed (default 3)
+ * @param ckanCallbackBackoffMs pause before a callback's second attempt, doubling after each (default 500)
+ * @param maxRequestHeaders     header lines a request may carry; more are answered 431 in the face's envelope
+ *                              (default 200)
+ * @param maxHeaderBytes        size of a request's headers, counted as each line's name and value plus 32
+ *                              (RFC 9113's measure); more is answered 431 in the face's envelope (default 65536)
+ * @param maxRequestTimeS       seconds a client may take to send a whole request, body included, before the
+ *                              connection is closed; 0 = no limit (default 60). <b>Applied by {@link Main} only</b>:
+ *                              the JDK server reads it from a system property once, which a library must not set;
+ *                              embedders who want it pass {@code -Dsun.net.httpserver.maxReqTime=S} to the JVM
  */
 public record Config(
         int port,
@@ -31,11 +52,188 @@ public record Config(
         long maxUploadBytes,
         long tokenTtlMs,
         long compactAfterBytes,
-        String ckanSecretKey) {
+        String ckanSecretKey,
+        long ckanCallbackTimeoutMs,
+        int ckanCallbackAttempts,
+        long ckanCallbackBackoffMs,
+        int maxRequestHeaders,
+        int maxHeaderBytes,
+        long maxRequestTimeS) {
 
+    /** Every setting at its default. */
     public static Config defaults() {
-        return new Config(8000, "127.0.0.1", Path.of("data"), null, null,
-                Math.max(4, Runtime.getRuntime().availableProcessors() * 4), 10_000, 0, 1000, 1000,
-                1L << 20, 1L << 30, 3_600_000L, 64L << 20, null);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Every default, in one place. Each setter checks its value and throws
+     * {@link IllegalArgumentException} naming the setting if it is out of range.
+     */
+    public static final class Builder {
+        private int port = 8000;
+        private String bind = "127.0.0.1";
+        private Path dataDir = Path.of("data");
+        private Path tasksFile;
+        private String adminPassword;
+        private int maxRunning = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
+        private int maxQueued = 10_000;
+        private long rowDelayMs;
+        private int checkpointRows = 1000;
+        private long checkpointMs = 1000;
+        private long maxBodyBytes = 1L << 20;
+        private long maxUploadBytes = 1L << 30;
+        private long tokenTtlMs = 3_600_000L;
+        private long compactAfterBytes = 64L << 20;
+        private String ckanSecretKey;
+        private long ckanCallbackTimeoutMs = 10_000;
+        private int ckanCallbackAttempts = 3;
+        private long ckanCallbackBackoffMs = 500;
+        private int maxRequestHeaders = 200;
+        private int maxHeaderBytes = 64 << 10;
+        private long maxRequestTimeS = 60;
+
+        private Builder() {}
+
+        private Builder(Config c) {
+            port(c.port).bind(c.bind).dataDir(c.dataDir).tasksFile(c.tasksFile).adminPassword(c.adminPassword)
+                    .maxRunning(c.maxRunning).maxQueued(c.maxQueued).rowDelayMs(c.rowDelayMs)
+                    .checkpointRows(c.checkpointRows).checkpointMs(c.checkpointMs).maxBodyBytes(c.maxBodyBytes)
+                    .maxUploadBytes(c.maxUploadBytes).tokenTtlMs(c.tokenTtlMs).compactAfterBytes(c.compactAfterBytes)
+                    .ckanSecretKey(c.ckanSecretKey).ckanCallbackTimeoutMs(c.ckanCallbackTimeoutMs)
+                    .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs)
+                    .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
+                    .maxRequestTimeS(c.maxRequestTimeS);
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be from 0 to 65535, not " + port);
+            this.port = port;
+            return this;
+        }
+
+        public Builder bind(String bind) {
+            if (bind == null || bind.isBlank()) throw new IllegalArgumentException("bind must be an address, not empty");
+            this.bind = bind;
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        /** Null for none. */
+        public Builder tasksFile(Path tasksFile) {
+            this.tasksFile = tasksFile;
+            return this;
+        }
+
+        /** Null to generate one at the first start. */
+        public Builder adminPassword(String adminPassword) {
+            this.adminPassword = adminPassword;
+            return this;
+        }
+
+        public Builder maxRunning(int maxRunning) {
+            this.maxRunning = (int) atLeast("maxRunning", 1, maxRunning);
+            return this;
+        }
+
+        public Builder maxQueued(int maxQueued) {
+            this.maxQueued = (int) atLeast("maxQueued", 0, maxQueued);
+            return this;
+        }
+
+        public Builder rowDelayMs(long rowDelayMs) {
+            this.rowDelayMs = atLeast("rowDelayMs", 0, rowDelayMs);
+            return this;
+        }
+
+        public Builder checkpointRows(int checkpointRows) {
+            this.checkpointRows = (int) atLeast("checkpointRows", 1, checkpointRows);
+            return this;
+        }
+
+        public Builder checkpointMs(long checkpointMs) {
+            this.checkpointMs = atLeast("checkpointMs", 0, checkpointMs);
+            return this;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            this.maxBodyBytes = atLeast("maxBodyBytes", 0, maxBodyBytes);
+            return this;
+        }
+
+        public Builder maxUploadBytes(long maxUploadBytes) {
+            this.maxUploadBytes = atLeast("maxUploadBytes", 0, maxUploadBytes);
+            return this;
+        }
+
+        public Builder tokenTtlMs(long tokenTtlMs) {
+            this.tokenTtlMs = atLeast("tokenTtlMs", 1, tokenTtlMs);
+            return this;
+        }
+
+        public Builder compactAfterBytes(long compactAfterBytes) {
+            this.compactAfterBytes = atLeast("compactAfterBytes", 1, compactAfterBytes);
+            return this;
+        }
+
+        /** Null to generate one at the first start. */
+        public Builder ckanSecretKey(String ckanSecretKey) {
+            this.ckanSecretKey = ckanSecretKey;
+            return this;
+        }
+
+        public Builder ckanCallbackTimeoutMs(long ckanCallbackTimeoutMs) {
+            this.ckanCallbackTimeoutMs = atLeast("ckanCallbackTimeoutMs", 1, ckanCallbackTimeoutMs);
+            return this;
+        }
+
+        public Builder ckanCallbackAttempts(int ckanCallbackAttempts) {
+            this.ckanCallbackAttempts = (int) atLeast("ckanCallbackAttempts", 1, ckanCallbackAttempts);
+            return this;
+        }
+
+        public Builder ckanCallbackBackoffMs(long ckanCallbackBackoffMs) {
+            this.ckanCallbackBackoffMs = atLeast("ckanCallbackBackoffMs", 0, ckanCallbackBackoffMs);
+            return this;
+        }
+
+        public Builder maxRequestHeaders(int maxRequestHeaders) {
+            this.maxRequestHeaders = (int) atLeast("maxRequestHeaders", 1, maxRequestHeaders);
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = (int) atLeast("maxHeaderBytes", 1, maxHeaderBytes);
+            return this;
+        }
+
+        public Builder maxRequestTimeS(long maxRequestTimeS) {
+            this.maxRequestTimeS = atLeast("maxRequestTimeS", 0, maxRequestTimeS);
+            return this;
+        }
+
+        public Config build() {
+            return new Config(port, bind, dataDir, tasksFile, adminPassword, maxRunning, maxQueued, rowDelayMs,
+                    checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, tokenTtlMs, compactAfterBytes,
+                    ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs,
+                    maxRequestHeaders, maxHeaderBytes, maxRequestTimeS);
+        }
+
+        private static long atLeast(String setting, long min, long value) {
+            if (value < min) throw new IllegalArgumentException(setting + " must be at least " + min + ", not " + value);
+            return value;
+        }
     }
 }

@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * {@code java -jar taskrunner.jar [--port N] [--bind ADDR] [--data DIR] [--tasks FILE] ...}
@@ -16,23 +19,39 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     private static final String USAGE = """
             usage: java -jar taskrunner.jar [options]
-              --port N              TASKRUNNER_PORT              port (default 8000; 0 = any free port)
-              --bind ADDR           TASKRUNNER_BIND              address (default 127.0.0.1)
-              --data DIR            TASKRUNNER_DATA              data directory (default ./data)
-              --tasks FILE          TASKRUNNER_TASKS             JSON file of command tasks
-              --admin-password PW   TASKRUNNER_ADMIN_PASSWORD    password of 'admin' at first start (else generated, printed once)
-              --ckan-secret-key K   TASKRUNNER_CKAN_SECRET_KEY   CKAN secure key (else generated at first start, printed once)
-              --max-running N       TASKRUNNER_MAX_RUNNING       tasks running at once (default 4 x cores)
-              --max-queued N        TASKRUNNER_MAX_QUEUED        tasks waiting for a slot before 503 (default 10000)
-              --row-delay-ms N      TASKRUNNER_ROW_DELAY_MS      pause after each row of a row task (default 0; Kazoo: 500)
-              --max-body-bytes N    TASKRUNNER_MAX_BODY_BYTES    JSON/form body limit (default 1 MiB)
-              --max-upload-bytes N  TASKRUNNER_MAX_UPLOAD_BYTES  CSV/file upload limit (default 1 GiB)
-              --token-ttl-s N       TASKRUNNER_TOKEN_TTL_S       sliding token lifetime (default 3600)
+              --port N                     TASKRUNNER_PORT                      port (default 8000; 0 = any free port)
+              --bind ADDR                  TASKRUNNER_BIND                      address (default 127.0.0.1)
+              --data DIR                   TASKRUNNER_DATA                      data directory (default ./data)
+              --tasks FILE                 TASKRUNNER_TASKS                     JSON file of command tasks
+              --admin-password PW          TASKRUNNER_ADMIN_PASSWORD            password of 'admin' at first start (else generated, printed once)
+              --ckan-secret-key K          TASKRUNNER_CKAN_SECRET_KEY           CKAN secure key (else generated at first start, printed once)
+              --max-running N              TASKRUNNER_MAX_RUNNING               tasks running at once (default 4 x cores)
+              --max-queued N               TASKRUNNER_MAX_QUEUED                tasks waiting for a slot before 503 (default 10000)
+              --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a Kazoo task or EntryScape job (default 0; Kazoo: 500)
+              --checkpoint-rows N          TASKRUNNER_CHECKPOINT_ROWS           journal a row task's progress every N rows (default 1000)...
+              --checkpoint-ms N            TASKRUNNER_CHECKPOINT_MS             ...or every N ms, whichever comes first (default 1000)
+              --max-body-bytes N           TASKRUNNER_MAX_BODY_BYTES            JSON/form body limit (default 1 MiB)
+              --max-upload-bytes N         TASKRUNNER_MAX_UPLOAD_BYTES          CSV/file upload limit (default 1 GiB)
+              --max-request-headers N      TASKRUNNER_MAX_REQUEST_HEADERS       header lines per request before 431 (default 200)
+              --max-header-bytes N         TASKRUNNER_MAX_HEADER_BYTES          header size before 431, 32 per line included (default 65536)
+              --max-request-time-s N       TASKRUNNER_MAX_REQUEST_TIME_S        seconds to send a whole request, body included (default 60; 0 = none)
+              --token-ttl-s N              TASKRUNNER_TOKEN_TTL_S               sliding token lifetime (default 3600)
+              --ckan-callback-timeout-ms N TASKRUNNER_CKAN_CALLBACK_TIMEOUT_MS  timeout of each CKAN callback attempt (default 10000)
+              --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
+              --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
             """;
 
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        run(args, b -> {});
+    }
+
+    /**
+     * Runs the server of these flags until the JVM is stopped; {@code customize} sees the
+     * builder last (a test main adds its hooks there).
+     */
+    public static void run(String[] args, Consumer<TaskServer.Builder> customize) throws Exception {
         Map<String, String> opts;
         try {
             opts = parse(args);
@@ -46,31 +65,18 @@ public final class Main {
             System.out.print(USAGE);
             return;
         }
-        Config d = Config.defaults();
         Config config;
         try {
-            config = new Config(
-                    intOpt(opts, "port", d.port()),
-                    opts.getOrDefault("bind", d.bind()),
-                    Path.of(opts.getOrDefault("data", d.dataDir().toString())),
-                    opts.containsKey("tasks") ? Path.of(opts.get("tasks")) : null,
-                    opts.get("admin-password"),
-                    intOpt(opts, "max-running", d.maxRunning()),
-                    intOpt(opts, "max-queued", d.maxQueued()),
-                    longOpt(opts, "row-delay-ms", d.rowDelayMs()),
-                    d.checkpointRows(), d.checkpointMs(),
-                    longOpt(opts, "max-body-bytes", d.maxBodyBytes()),
-                    longOpt(opts, "max-upload-bytes", d.maxUploadBytes()),
-                    longOpt(opts, "token-ttl-s", d.tokenTtlMs() / 1000) * 1000,
-                    d.compactAfterBytes(),
-                    opts.get("ckan-secret-key"));
-        } catch (NumberFormatException e) {
-            System.err.println("taskrunner: not a number: " + e.getMessage());
+            config = config(opts);
+        } catch (IllegalArgumentException e) {
+            System.err.println("taskrunner: " + e.getMessage());
             System.exit(2);
             return;
         }
+        configureJdkServer(config);
         var builder = TaskServer.builder().config(config);
         if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
+        customize.accept(builder);
         TaskServer server = builder.build().start();
         var boot = server.bootstrap();
         if (boot != null) {
@@ -88,6 +94,46 @@ public final class Main {
             done.countDown();
         }, "shutdown"));
         done.await();
+    }
+
+    /** The settings of these options; every one not given keeps the builder's default. */
+    static Config config(Map<String, String> opts) {
+        var c = Config.builder();
+        var o = new Options(opts);
+        o.integer("port", c::port);
+        o.string("bind", c::bind);
+        o.string("data", v -> c.dataDir(Path.of(v)));
+        o.string("tasks", v -> c.tasksFile(Path.of(v)));
+        o.string("admin-password", c::adminPassword);
+        o.string("ckan-secret-key", c::ckanSecretKey);
+        o.integer("max-running", c::maxRunning);
+        o.integer("max-queued", c::maxQueued);
+        o.number("row-delay-ms", c::rowDelayMs);
+        o.integer("checkpoint-rows", c::checkpointRows);
+        o.number("checkpoint-ms", c::checkpointMs);
+        o.number("max-body-bytes", c::maxBodyBytes);
+        o.number("max-upload-bytes", c::maxUploadBytes);
+        o.integer("max-request-headers", c::maxRequestHeaders);
+        o.integer("max-header-bytes", c::maxHeaderBytes);
+        o.number("max-request-time-s", c::maxRequestTimeS);
+        o.number("token-ttl-s", s -> c.tokenTtlMs(Math.multiplyExact(s, 1000L)));
+        o.number("ckan-callback-timeout-ms", c::ckanCallbackTimeoutMs);
+        o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
+        o.number("ckan-callback-backoff-ms", c::ckanCallbackBackoffMs);
+        return c.build();
+    }
+
+    /**
+     * The JDK server reads its settings from system properties once, when its first server
+     * starts, so the command line (never the library) sets them here, before that. Its header
+     * limits are set to twice ours: between ours and twice ours the Router answers 431 in the
+     * face's envelope; beyond, the JDK drops the connection before any face is involved.
+     */
+    public static void configureJdkServer(Config c) {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        System.setProperty("sun.net.httpserver.maxReqHeaders", Long.toString(Math.min(Integer.MAX_VALUE, 2L * c.maxRequestHeaders())));
+        System.setProperty("sun.net.httpserver.maxReqHeaderSize", Long.toString(Math.min(Integer.MAX_VALUE, 2L * c.maxHeaderBytes())));
+        System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(c.maxRequestTimeS() == 0 ? -1 : c.maxRequestTimeS()));
     }
 
     /** Flags first, then TASKRUNNER_* variables for the flags not given. */
@@ -124,11 +170,26 @@ public final class Main {
         return m;
     }
 
-    private static int intOpt(Map<String, String> m, String k, int def) {
-        return m.containsKey(k) ? Integer.parseInt(m.get(k).trim()) : def;
-    }
+    /** The given options, each handed to a setter; a setting's refusal names the flag. */
+    private record Options(Map<String, String> given) {
+        void string(String flag, Consumer<String> setter) {
+            String v = given.get(flag);
+            if (v == null) return;
+            try {
+                setter.accept(v);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("--" + flag + ": not a number (or too large): " + v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + flag + ": " + e.getMessage());
+            }
+        }
 
-    private static long longOpt(Map<String, String> m, String k, long def) {
-        return m.containsKey(k) ? Long.parseLong(m.get(k).trim()) : def;
+        void integer(String flag, IntConsumer setter) {
+            string(flag, v -> setter.accept(Integer.parseInt(v.trim())));
+        }
+
+        void number(String flag, LongConsumer setter) {
+            string(flag, v -> setter.accept(Long.parseLong(v.trim())));
+        }
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * these and own nothing else.
  *
  * @param baseUri the server's own address once listening (for absolute URIs in answers)
+ * @param hooks   the test hooks given to the builder ({@link Hooks#NONE} in production)
  */
 public record Services(Config config, Store store, BlobStore blobs, TaskService tasks, Lifecycle lifecycle,
-                       Identity identity,
-                       Registry registry, Supplier<URI> baseUri) {}
+                       Identity identity, Registry registry, Supplier<URI> baseUri, Hooks hooks) {}

@@ -26,8 +26,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -42,22 +44,20 @@ import java.util.logging.Logger;
  * the previous process have been recovered; {@link #close()} stops accepting, interrupts
  * running tasks without marking them stopped (the next start resumes them) and closes the
  * journal.
+ *
+ * <p>The header limits of {@link Config} are enforced by the {@link Router}. The JDK server's
+ * own settings ({@code sun.net.httpserver.*}: TCP_NODELAY, its header limits, the request
+ * time limit) are system properties it reads once; this class never sets them, {@link Main}
+ * does before the first server starts.
  */
 public final class TaskServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TaskServer.class.getName());
-
-    static {
-        // The JDK server reads these once; they are the header and request-time limits it lacks by default.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        System.setProperty("sun.net.httpserver.maxReqHeaders", System.getProperty("sun.net.httpserver.maxReqHeaders", "200"));
-        System.setProperty("sun.net.httpserver.maxReqHeaderSize", System.getProperty("sun.net.httpserver.maxReqHeaderSize", "65536"));
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "60"));
-    }
 
     private final Config config;
     private final Registry registry;
     private final List<FaceModule> faces;
     private final Clock clock;
+    private final Hooks hooks;
     private Store store;
     private Runner runner;
     private HttpServer http;
@@ -71,6 +71,7 @@ public final class TaskServer implements AutoCloseable {
         this.registry = b.registry;
         this.faces = List.copyOf(b.faces);
         this.clock = b.clock;
+        this.hooks = b.hooks;
     }
 
     public static Builder builder() {
@@ -89,8 +90,8 @@ public final class TaskServer implements AutoCloseable {
             runner = new Runner(config.maxRunning(), config.maxQueued());
             var tasks = new TaskService(store, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);
-            services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri);
-            var router = new Router(config.maxBodyBytes());
+            services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks);
+            var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes());
             router.refuse(Busy.class, 503, "Retry-After", "5");
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
@@ -148,40 +149,53 @@ public final class TaskServer implements AutoCloseable {
         }
     }
 
-    /** Builds a server; every setting has the default of {@link Config#defaults()}. */
+    /**
+     * Builds a server. Its settings are one {@link Config.Builder} (every default there);
+     * the setting methods here and {@link #configure} change it, {@link #config(Config)}
+     * replaces it, and the last call wins.
+     */
     public static final class Builder {
-        private Config config = Config.defaults();
-        private Integer port;
-        private String bind;
-        private Path dataDir;
-        private String adminPassword;
+        private Config.Builder settings = Config.builder();
+        private Hooks hooks = Hooks.NONE;
         private final Registry registry = new Registry();
         private final List<FaceModule> faces = new ArrayList<>(Faces.standard());
         private Clock clock = Clock.systemUTC();
 
-        /** All settings at once; the single-setting methods below win over it. */
+        /** All settings at once, replacing every setting made before. */
         public Builder config(Config c) {
-            this.config = c;
+            this.settings = c.toBuilder();
+            return this;
+        }
+
+        /** Changes some settings: {@code configure(c -> c.maxRunning(2).rowDelayMs(15))}. */
+        public Builder configure(Consumer<Config.Builder> change) {
+            change.accept(settings);
             return this;
         }
 
         public Builder port(int port) {
-            this.port = port;
+            settings.port(port);
             return this;
         }
 
         public Builder bind(String bind) {
-            this.bind = bind;
+            settings.bind(bind);
             return this;
         }
 
         public Builder dataDir(Path dir) {
-            this.dataDir = dir;
+            settings.dataDir(dir);
             return this;
         }
 
         public Builder adminPassword(String password) {
-            this.adminPassword = password;
+            settings.adminPassword(password);
+            return this;
+        }
+
+        /** Test hooks (see {@link Hooks}); {@link Hooks#NONE} unless set. */
+        public Builder hooks(Hooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
             return this;
         }
 
@@ -205,6 +219,7 @@ public final class TaskServer implements AutoCloseable {
         /** Loads operator-declared command tasks from a JSON file (see README). */
         public Builder tasksFile(Path file) throws IOException {
             for (RowTaskType t : taskrunner.tasks.CommandTasks.load(file)) registry.add(t);
+            settings.tasksFile(file);
             return this;
         }
 
@@ -214,12 +229,7 @@ public final class TaskServer implements AutoCloseable {
 
         /** The settings as they stand. */
         public Config config() {
-            var c = config;
-            return new Config(port != null ? port : c.port(), bind != null ? bind : c.bind(),
-                    dataDir != null ? dataDir : c.dataDir(), c.tasksFile(),
-                    adminPassword != null ? adminPassword : c.adminPassword(), c.maxRunning(), c.maxQueued(),
-                    c.rowDelayMs(), c.checkpointRows(), c.checkpointMs(), c.maxBodyBytes(), c.maxUploadBytes(),
-                    c.tokenTtlMs(), c.compactAfterBytes(), c.ckanSecretKey());
+            return settings.build();
         }
 
         public TaskServer build() {

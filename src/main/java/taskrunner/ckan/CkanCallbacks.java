@@ -1,5 +1,7 @@
 package taskrunner.ckan;
 
+import taskrunner.Config;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,24 +28,20 @@ final class CkanCallbacks {
     private static final Logger LOG = Logger.getLogger(CkanCallbacks.class.getName());
     static final String FAILURE = "Process completed but unable to post to result_url";
 
-    /** Attempt timeout, attempts, first backoff: from system properties, for tests and operators. */
-    record Settings(Duration timeout, int attempts, Duration backoff) {
-        static Settings fromSystemProperties() {
-            return new Settings(Duration.ofMillis(Long.getLong("taskrunner.ckan.callbackTimeoutMs", 10_000)),
-                    Integer.getInteger("taskrunner.ckan.callbackAttempts", 3),
-                    Duration.ofMillis(Long.getLong("taskrunner.ckan.callbackBackoffMs", 500)));
-        }
-    }
-
     private final CkanJobs jobs;
-    private final Settings settings;
+    private final Duration timeout;
+    private final int attempts;
+    private final Duration backoff;
     private final HttpClient client;
 
-    CkanCallbacks(CkanJobs jobs, Settings settings) {
+    /** Attempt timeout, attempts and first backoff from {@code config}'s {@code ckanCallback*} settings. */
+    CkanCallbacks(CkanJobs jobs, Config config) {
         this.jobs = jobs;
-        this.settings = settings;
+        this.timeout = Duration.ofMillis(config.ckanCallbackTimeoutMs());
+        this.attempts = config.ckanCallbackAttempts();
+        this.backoff = Duration.ofMillis(config.ckanCallbackBackoffMs());
         this.client = HttpClient.newBuilder()
-                .connectTimeout(settings.timeout())
+                .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
                 .build();
@@ -89,7 +87,7 @@ final class CkanCallbacks {
                 dict = withKey;
             }
             var b = HttpRequest.newBuilder(URI.create((String) job.resultUrl()))
-                    .timeout(settings.timeout())
+                    .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(PyJson.dumps(dict), StandardCharsets.UTF_8));
             String key = job.apiKey();
@@ -104,7 +102,7 @@ final class CkanCallbacks {
             LOG.info("callback of job " + job.id() + ": the result_url or the api_key header is not usable");
             return false;
         }
-        Duration backoff = settings.backoff();
+        Duration pause = backoff;
         for (int attempt = 1; ; attempt++) {
             String why;
             try {
@@ -118,12 +116,12 @@ final class CkanCallbacks {
             } catch (IOException e) {
                 why = e.toString();
             }
-            if (attempt >= settings.attempts()) {
+            if (attempt >= attempts) {
                 LOG.info("callback of job " + job.id() + " failed after " + attempt + " attempts: " + why);
                 return false;
             }
-            Thread.sleep(backoff); // a pause between attempts, not a wait for an outcome
-            backoff = backoff.multipliedBy(2);
+            Thread.sleep(pause); // a pause between attempts, not a wait for an outcome
+            pause = pause.multipliedBy(2);
         }
     }
 }

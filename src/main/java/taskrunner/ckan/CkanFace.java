@@ -39,7 +39,7 @@ public final class CkanFace implements FaceModule, Face {
         var auth = new CkanAuth(services.identity(), secret);
         var types = new CkanJobTypes(services.registry());
         var jobs = new CkanJobs(tasks, services.lifecycle(), types, new CkanLogs(services.store(), tasks.clock()));
-        jobs.callbacks(new CkanCallbacks(jobs, CkanCallbacks.Settings.fromSystemProperties()));
+        jobs.callbacks(new CkanCallbacks(jobs, services.config()));
         var submit = new CkanSubmit(jobs);
         var jobRoutes = new CkanJobRoutes(jobs, auth);
         var session = new CkanSessionRoutes(services.identity(), auth);

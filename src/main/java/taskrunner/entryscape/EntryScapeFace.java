@@ -9,7 +9,6 @@ import taskrunner.entryscape.entrystore.EntryRoutes;
 import taskrunner.entryscape.entrystore.EntryStore;
 import taskrunner.entryscape.entrystore.ResourceRoutes;
 import taskrunner.entryscape.jobs.FileJob;
-import taskrunner.entryscape.jobs.JobHooks;
 import taskrunner.entryscape.jobs.JobRoutes;
 import taskrunner.entryscape.rowstore.Dataset;
 import taskrunner.entryscape.rowstore.RowStore;
@@ -23,12 +22,10 @@ import java.util.List;
  * The EntryScape face: the Taskrunner API ({@code /taskrunner/v1/...}) over embedded
  * subsets of EntryStore ({@code /store/...}) and RowStore ({@code /rowstore/...}).
  *
- * <p>Test hooks ({@link JobHooks}, system properties read when a server starts, unset in
- * production): a pause after each row a job loads, and a crash point inside a job's commit.
+ * <p>Jobs pause after each row they load for {@link taskrunner.Config#rowDelayMs()}, and
+ * call {@link taskrunner.Hooks#afterDatasetSwitch} inside their commit.
  */
 public final class EntryScapeFace implements FaceModule {
-    public static final String ROW_DELAY_PROPERTY = JobHooks.ROW_DELAY_PROPERTY;
-
     @Override
     public List<Kind<?>> kinds() {
         return List.of(Context.KIND, Entry.KIND, Dataset.KIND);
@@ -42,7 +39,7 @@ public final class EntryScapeFace implements FaceModule {
         var es = new EntryStore(s.store(), s.blobs(), s.identity(), s.baseUri());
         var rows = new RowStore(s.store(), s.blobs(), s.baseUri(), locks, clock);
         var uploads = new Uploads(s.blobs(), s.config().maxUploadBytes());
-        var job = new FileJob(s.tasks(), s.lifecycle(), es, rows, locks, JobHooks.fromSystemProperties());
+        var job = new FileJob(s.tasks(), s.lifecycle(), es, rows, locks, s.config().rowDelayMs(), s.hooks());
 
         new AuthRoutes(auth, s.store(), es, s.config().tokenTtlMs()).install(router);
         var entries = new EntryRoutes(es, auth, clock);

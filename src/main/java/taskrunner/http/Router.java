@@ -22,9 +22,15 @@ import java.util.logging.Logger;
  *
  * <p>Invariant: every exchange is ended exactly once, whatever the handler does: its
  * response, an {@link HttpError}'s response, or the face's error envelope for a missing
- * route (404), a wrong method (405), a body over the route's limit (413), a malformed body
- * (400), the failures declared with {@link #refuse} (a full queue: 503) and anything
- * unexpected (500, logged with the request id).
+ * route (404), a wrong method (405), headers over the limits (431), a body over the route's
+ * limit (413), a malformed body (400), the failures declared with {@link #refuse} (a full
+ * queue: 503) and anything unexpected (500, logged with the request id).
+ *
+ * <p>Header limits: at most {@code maxHeaders} header lines, and at most
+ * {@code maxHeaderBytes} counted as each line's name and value plus 32 (RFC 9113's measure,
+ * the one the JDK server uses). The JDK server has limits of its own, system properties it
+ * reads once ({@code sun.net.httpserver.maxReqHeaders}, {@code .maxReqHeaderSize}); a request
+ * over those is dropped before it reaches this class, so they should lie above these.
  */
 public final class Router implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
@@ -42,6 +48,8 @@ public final class Router implements HttpHandler {
     private final List<Route> routes = new ArrayList<>();
     private final List<Prefix> prefixes = new ArrayList<>();
     private final long defaultMaxBody;
+    private final int maxHeaders;
+    private final long maxHeaderBytes;
     private Face fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
 
     /** A failure type the router answers with a status of its own instead of a 500. */
@@ -64,8 +72,10 @@ public final class Router implements HttpHandler {
         return null;
     }
 
-    public Router(long defaultMaxBody) {
+    public Router(long defaultMaxBody, int maxHeaders, long maxHeaderBytes) {
         this.defaultMaxBody = defaultMaxBody;
+        this.maxHeaders = maxHeaders;
+        this.maxHeaderBytes = maxHeaderBytes;
     }
 
     public Router route(String method, String pattern, Face face, Handler handler) {
@@ -118,7 +128,11 @@ public final class Router implements HttpHandler {
             }
             long limit = match == null ? 0 : match.maxBody;
             req = new Request(ex, path, rid, limit);
-            if (match == null) {
+            String overLimit = headersOverLimit(ex.getRequestHeaders());
+            if (overLimit != null) {
+                if (match != null) face = match.face;
+                res = face.error(req, 431, overLimit);
+            } else if (match == null) {
                 if (allowed.isEmpty()) {
                     res = face.error(req, 404, "not found");
                 } else {
@@ -184,6 +198,20 @@ public final class Router implements HttpHandler {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "request " + rid + ": writing the response failed", e);
         }
+    }
+
+    /** Why the headers are over a limit, or null. */
+    private String headersOverLimit(Map<String, List<String>> headers) {
+        long lines = 0, bytes = 0;
+        for (var e : headers.entrySet()) {
+            for (String value : e.getValue()) {
+                lines++;
+                bytes += e.getKey().length() + value.length() + 32;
+            }
+        }
+        if (lines > maxHeaders) return "more than " + maxHeaders + " request headers";
+        if (bytes > maxHeaderBytes) return "request headers larger than " + maxHeaderBytes + " bytes";
+        return null;
     }
 
     private Face faceFor(String path) {

@@ -34,6 +34,7 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
+        taskrunner.Main.configureJdkServer(taskrunner.Config.defaults()); // in-process servers as the jar runs them
         PrintStream out = System.out;
         out.println("taskrunner benchmarks on " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));

@@ -3,7 +3,6 @@ package taskrunner.ckan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import taskrunner.Config;
 import taskrunner.support.ServerFixture;
 
 import java.io.ByteArrayOutputStream;
@@ -24,7 +23,7 @@ class CkanAuthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new ServerFixture(b -> b.config(withSecret(b.config(), SECRET)));
+        fx = new ServerFixture(b -> b.configure(c -> c.ckanSecretKey(SECRET)));
         c = new CkanClient(fx);
         fx.server.services().identity().createUser(fx.server.services().identity().root().id(), "plain", "plainpass",
                 false, null, null, null);
@@ -33,12 +32,6 @@ class CkanAuthTest {
     @AfterAll
     static void stop() throws Exception {
         fx.close();
-    }
-
-    static Config withSecret(Config k, String secret) {
-        return new Config(k.port(), k.bind(), k.dataDir(), k.tasksFile(), k.adminPassword(), k.maxRunning(), k.maxQueued(),
-                k.rowDelayMs(), k.checkpointRows(), k.checkpointMs(), k.maxBodyBytes(), k.maxUploadBytes(),
-                k.tokenTtlMs(), k.compactAfterBytes(), secret);
     }
 
     private static Map<String, Object> job(String id) throws Exception {

@@ -19,18 +19,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class CkanCallbackTest {
     static ServerFixture fx;
     static CkanClient c;
-    static final String[] PROPS = {"taskrunner.ckan.callbackTimeoutMs", "taskrunner.ckan.callbackAttempts", "taskrunner.ckan.callbackBackoffMs"};
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty(PROPS[0], "500");
-        System.setProperty(PROPS[1], "3");
-        System.setProperty(PROPS[2], "20");
-        try {
-            fx = new ServerFixture();
-        } finally {
-            for (String p : PROPS) System.clearProperty(p);
-        }
+        fx = new ServerFixture(b -> b.configure(k -> k.ckanCallbackTimeoutMs(500).ckanCallbackAttempts(3).ckanCallbackBackoffMs(20)));
         c = new CkanClient(fx);
     }
 

@@ -3,7 +3,6 @@ package taskrunner.ckan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import taskrunner.Config;
 import taskrunner.core.JobTaskType;
 import taskrunner.support.ServerFixture;
 
@@ -23,10 +22,7 @@ class CkanInfoRoutesTest {
     @BeforeAll
     static void start() throws Exception {
         fx = new ServerFixture(b -> {
-            var k = b.config();
-            b.config(new Config(k.port(), k.bind(), k.dataDir(), k.tasksFile(), k.adminPassword(), 1, 1,
-                    k.rowDelayMs(), k.checkpointRows(), k.checkpointMs(), k.maxBodyBytes(), k.maxUploadBytes(),
-                    k.tokenTtlMs(), k.compactAfterBytes(), k.ckanSecretKey()));
+            b.configure(c -> c.maxRunning(1).maxQueued(1));
             b.jobTask(new JobTaskType("hold", true, true, (data, ctx) -> {
                 release.await();
                 return "released";

@@ -1,7 +1,6 @@
 package taskrunner.ckan;
 
 import org.junit.jupiter.api.Test;
-import taskrunner.Config;
 import taskrunner.core.JobTaskType;
 import taskrunner.support.ServerFixture;
 
@@ -31,10 +30,7 @@ class CkanRestartTest {
     @Test
     void queuedJobsRunAndRunningJobsRerunOrEndInterrupted() throws Exception {
         try (var fx = new ServerFixture(b -> {
-            var k = b.config();
-            b.config(new Config(k.port(), k.bind(), k.dataDir(), k.tasksFile(), k.adminPassword(), 2, k.maxQueued(),
-                    k.rowDelayMs(), k.checkpointRows(), k.checkpointMs(), k.maxBodyBytes(), k.maxUploadBytes(),
-                    k.tokenTtlMs(), k.compactAfterBytes(), k.ckanSecretKey()));
+            b.configure(c -> c.maxRunning(2));
             b.jobTask(blocking("unsafe", false)).jobTask(blocking("safe", true));
         })) {
             var c = new CkanClient(fx);
@@ -63,9 +59,8 @@ class CkanRestartTest {
 
     @Test
     void aCallbackOwedWhenTheServerStoppedIsSentAtTheNextStart() throws Exception {
-        System.setProperty("taskrunner.ckan.callbackTimeoutMs", "3000");
-        System.setProperty("taskrunner.ckan.callbackAttempts", "1");
-        try (var rx = new CallbackReceiver(); var fx = new ServerFixture()) {
+        try (var rx = new CallbackReceiver();
+             var fx = new ServerFixture(b -> b.configure(c -> c.ckanCallbackTimeoutMs(3000).ckanCallbackAttempts(1)))) {
             rx.hangFirst.set(1);
             var c = new CkanClient(fx);
             var j = c.submit("/job/owed", Map.of("job_type", "sleep", "api_key", "k", "data", Map.of("time", 0),
@@ -80,9 +75,6 @@ class CkanRestartTest {
             assertTrue(body.containsKey("job_key"));
             assertNull(body.get("job_key"), "the raw key lived only in the old process");
             assertNull(c.job("owed", (String) j.get("job_key")).get("error"));
-        } finally {
-            System.clearProperty("taskrunner.ckan.callbackTimeoutMs");
-            System.clearProperty("taskrunner.ckan.callbackAttempts");
         }
     }
 }

@@ -3,7 +3,6 @@ package taskrunner.entryscape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import taskrunner.TaskServer;
 import taskrunner.support.ServerFixture;
 
 import java.net.http.HttpRequest;
@@ -22,16 +21,9 @@ class EntryStoreRoutesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new ServerFixture(b -> smallUploads(b, UPLOAD_LIMIT));
+        fx = new ServerFixture(b -> b.configure(k -> k.maxUploadBytes(UPLOAD_LIMIT)));
         c = new ScapeClient(fx);
         admin = c.admin();
-    }
-
-    static void smallUploads(TaskServer.Builder b, long limit) {
-        var x = b.config();
-        b.config(new taskrunner.Config(x.port(), x.bind(), x.dataDir(), x.tasksFile(), x.adminPassword(), x.maxRunning(),
-                x.maxQueued(), x.rowDelayMs(), x.checkpointRows(), x.checkpointMs(), x.maxBodyBytes(), limit,
-                x.tokenTtlMs(), x.compactAfterBytes(), x.ckanSecretKey()));
     }
 
     @AfterAll

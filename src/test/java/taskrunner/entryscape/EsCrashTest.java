@@ -2,7 +2,7 @@ package taskrunner.entryscape;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import taskrunner.entryscape.jobs.JobHooks;
+import taskrunner.support.HookedMain;
 import taskrunner.support.ChildServer;
 import taskrunner.support.ServerFixture;
 
@@ -38,11 +38,9 @@ class EsCrashTest {
         }
     }
 
-    /** Starts {@code taskrunner.Main} in a child JVM with these system properties; returns the address it prints. */
-    private URI startChild(String... systemProperties) throws Exception {
-        var jvm = new ArrayList<String>();
-        for (String p : systemProperties) jvm.add("-D" + p);
-        ChildServer child = ChildServer.start(data, jvm);
+    /** Starts {@link HookedMain} in a child JVM with these flags; returns the address it prints. */
+    private URI startChild(String... flags) throws Exception {
+        ChildServer child = ChildServer.startHooked(data, flags);
         children.add(child.process);
         return child.uri;
     }
@@ -50,7 +48,7 @@ class EsCrashTest {
     @Test
     void killDashNineInTheMiddleOfAJobLeavesNothingHalfDoneAfterRestart() throws Exception {
         data = Files.createTempDirectory("taskrunner-crash");
-        URI[] base = {startChild(JobHooks.ROW_DELAY_PROPERTY + "=15")};
+        URI[] base = {startChild("--row-delay-ms", "15")};
         var c = new ScapeClient(() -> base[0]);
         String admin = c.admin();
         var cat = c.catalog(admin, "crash1", ScapeClient.rows("station,value", "old", 1, 4));
@@ -69,7 +67,7 @@ class EsCrashTest {
         first.destroyForcibly();
         assertTrue(first.waitFor(10, TimeUnit.SECONDS));
 
-        base[0] = startChild(JobHooks.ROW_DELAY_PROPERTY + "=15");
+        base[0] = startChild("--row-delay-ms", "15");
         admin = c.admin();
         var job = c.awaitJob(jobId);
         assertEquals("Success", job.get("status"), job.toString());
@@ -86,7 +84,7 @@ class EsCrashTest {
     @Test
     void aCrashBetweenTheDatasetSwitchAndTheRestOfTheCommitIsRolledForwardOnce() throws Exception {
         data = Files.createTempDirectory("taskrunner-crash");
-        URI[] base = {startChild(JobHooks.HALT_PROPERTY + "=true")};
+        URI[] base = {startChild(HookedMain.HALT_AFTER_SWITCH)};
         var c = new ScapeClient(() -> base[0]);
         String admin = c.admin();
         var cat = c.catalog(admin, "crash2", ScapeClient.rows("station,value", "old", 1, 4));
@@ -95,7 +93,7 @@ class EsCrashTest {
         String jobId = (String) sub.get("jobId");
         Process first = children.get(0);
         assertTrue(first.waitFor(20, TimeUnit.SECONDS), "the server halts right after switching the dataset");
-        assertEquals(99, first.exitValue());
+        assertEquals(HookedMain.HALT_STATUS, first.exitValue());
 
         base[0] = startChild();
         admin = c.admin();

@@ -27,15 +27,13 @@ class EsSlowJobTest {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty(EntryScapeFace.ROW_DELAY_PROPERTY, Long.toString(DELAY_MS));
-        fx = new ServerFixture();
+        fx = new ServerFixture(b -> b.configure(k -> k.rowDelayMs(DELAY_MS)));
         c = new ScapeClient(fx);
         admin = c.admin();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        System.clearProperty(EntryScapeFace.ROW_DELAY_PROPERTY);
         fx.close();
     }
 

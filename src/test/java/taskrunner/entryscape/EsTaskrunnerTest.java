@@ -22,7 +22,7 @@ class EsTaskrunnerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new ServerFixture(b -> EntryStoreRoutesTest.smallUploads(b, UPLOAD_LIMIT));
+        fx = new ServerFixture(b -> b.configure(k -> k.maxUploadBytes(UPLOAD_LIMIT)));
         c = new ScapeClient(fx);
         admin = c.admin();
     }

@@ -3,7 +3,6 @@ package taskrunner.kazoo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import taskrunner.Config;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
 
@@ -17,9 +16,7 @@ class KazooLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        var d = Config.defaults();
-        fx = new ServerFixture(b -> b.config(new Config(d.port(), d.bind(), d.dataDir(), null, null, d.maxRunning(), d.maxQueued(),
-                0, d.checkpointRows(), d.checkpointMs(), 2048, 10_000, d.tokenTtlMs(), d.compactAfterBytes(), null)));
+        fx = new ServerFixture(b -> b.configure(c -> c.maxBodyBytes(2048).maxUploadBytes(10_000)));
         admin = KazooClient.admin(fx);
     }
 

@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server in its own JVM ({@code taskrunner.Main}), so a test can kill it with
- * {@code destroyForcibly} as a crash would, then start another on the same data.
+ * The server in its own JVM ({@code taskrunner.Main}, or {@link HookedMain} for test hooks),
+ * so a test can kill it with {@code destroyForcibly} as a crash would, then start another on
+ * the same data.
  */
 public final class ChildServer implements Endpoint, AutoCloseable {
     public final Process process;
@@ -32,12 +33,22 @@ public final class ChildServer implements Endpoint, AutoCloseable {
     }
 
     public static ChildServer start(Path dataDir, List<String> jvmArgs, String... extraArgs) throws IOException, InterruptedException {
+        return launch(dataDir, jvmArgs, "taskrunner.Main", extraArgs);
+    }
+
+    /** Runs {@link HookedMain}: its hook flags (such as {@link HookedMain#HALT_AFTER_SWITCH}) may be among the args. */
+    public static ChildServer startHooked(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        return launch(dataDir, List.of(), HookedMain.class.getName(), extraArgs);
+    }
+
+    private static ChildServer launch(Path dataDir, List<String> jvmArgs, String mainClass, String... extraArgs)
+            throws IOException, InterruptedException {
         var cmd = new ArrayList<String>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(classpath());
-        cmd.add("taskrunner.Main");
+        cmd.add(mainClass);
         cmd.addAll(List.of("--port", "0", "--data", dataDir.toString(), "--admin-password", ServerFixture.ADMIN_PASSWORD));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

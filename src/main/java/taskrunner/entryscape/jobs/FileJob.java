@@ -4,6 +4,7 @@ import taskrunner.core.Execution;
 import taskrunner.core.Lifecycle;
 import taskrunner.core.Outcome;
 import taskrunner.core.Recovery;
+import taskrunner.Hooks;
 import taskrunner.core.Task;
 import taskrunner.core.TaskContext;
 import taskrunner.core.TaskService;
@@ -62,14 +63,18 @@ public final class FileJob implements Execution {
     private final EntryStore es;
     private final RowStore rows;
     private final Locks locks;
-    private final JobHooks hooks;
+    private final long rowDelayMs;
+    private final Hooks hooks;
     private final JobLanes lanes;
 
-    public FileJob(TaskService tasks, Lifecycle lifecycle, EntryStore es, RowStore rows, Locks locks, JobHooks hooks) {
+    /** @param rowDelayMs pause after each row a job loads ({@link taskrunner.Config#rowDelayMs()}) */
+    public FileJob(TaskService tasks, Lifecycle lifecycle, EntryStore es, RowStore rows, Locks locks, long rowDelayMs,
+                   Hooks hooks) {
         this.tasks = tasks;
         this.es = es;
         this.rows = rows;
         this.locks = locks;
+        this.rowDelayMs = rowDelayMs;
         this.hooks = hooks;
         this.lanes = new JobLanes(lifecycle);
     }
@@ -193,7 +198,7 @@ public final class FileJob implements Execution {
             TaskService.Progress progress = tasks.progress(t.id());
             DatasetBuilder.RowHook hook = n -> {
                 if (progress != null) progress.succeeded = n;
-                if (hooks.rowDelayMs() > 0) ctx.sleep(java.time.Duration.ofMillis(hooks.rowDelayMs()));
+                if (rowDelayMs > 0) ctx.sleep(java.time.Duration.ofMillis(rowDelayMs));
                 ctx.checkpoint();
             };
             Built b;
@@ -259,7 +264,7 @@ public final class FileJob implements Execution {
                 if (!Objects.equals(cur.blob(), t.extra(BASE))) throw new Conflict();
                 rows.switchTo(cur, new Built(built, (List<String>) t.extra(BUILT_COLS),
                         ((Number) t.extra(BUILT_ROWS)).longValue(), ((Number) t.extra(BUILT_ADDED)).longValue()), t.id());
-                if (hooks.haltAfterSwitch()) Runtime.getRuntime().halt(99);
+                hooks.afterDatasetSwitch(t.id());
             }
         }
         // 2. the file entry

@@ -1,0 +1,93 @@
+package taskrunner;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** One builder holds every default and checks every value; the server builder and the flags go through it. */
+class ConfigTest {
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Config d = Config.defaults();
+        assertEquals(8000, d.port());
+        assertEquals("127.0.0.1", d.bind());
+        assertEquals(Path.of("data"), d.dataDir());
+        assertNull(d.tasksFile());
+        assertNull(d.adminPassword());
+        assertNull(d.ckanSecretKey());
+        assertTrue(d.maxRunning() >= 4);
+        assertEquals(10_000, d.maxQueued());
+        assertEquals(0, d.rowDelayMs());
+        assertEquals(1000, d.checkpointRows());
+        assertEquals(1000, d.checkpointMs());
+        assertEquals(1L << 20, d.maxBodyBytes());
+        assertEquals(1L << 30, d.maxUploadBytes());
+        assertEquals(3_600_000, d.tokenTtlMs());
+        assertEquals(64L << 20, d.compactAfterBytes());
+        assertEquals(10_000, d.ckanCallbackTimeoutMs());
+        assertEquals(3, d.ckanCallbackAttempts());
+        assertEquals(500, d.ckanCallbackBackoffMs());
+        assertEquals(200, d.maxRequestHeaders());
+        assertEquals(65_536, d.maxHeaderBytes());
+        assertEquals(60, d.maxRequestTimeS());
+        assertEquals(d, Config.builder().build());
+    }
+
+    @Test
+    void aValueOutOfRangeIsRefusedNamingTheSetting() {
+        refused("port", c -> c.port(-1));
+        refused("port", c -> c.port(65_536));
+        refused("bind", c -> c.bind(" "));
+        refused("maxRunning", c -> c.maxRunning(0));
+        refused("maxQueued", c -> c.maxQueued(-1));
+        refused("rowDelayMs", c -> c.rowDelayMs(-5));
+        refused("checkpointRows", c -> c.checkpointRows(0));
+        refused("tokenTtlMs", c -> c.tokenTtlMs(0));
+        refused("ckanCallbackAttempts", c -> c.ckanCallbackAttempts(0));
+        refused("ckanCallbackTimeoutMs", c -> c.ckanCallbackTimeoutMs(0));
+        refused("maxRequestHeaders", c -> c.maxRequestHeaders(0));
+        refused("maxHeaderBytes", c -> c.maxHeaderBytes(-1));
+        refused("maxRequestTimeS", c -> c.maxRequestTimeS(-1));
+        assertEquals(0, Config.builder().port(0).build().port(), "0 is any free port");
+    }
+
+    private static void refused(String setting, Consumer<Config.Builder> change) {
+        var e = assertThrows(IllegalArgumentException.class, () -> change.accept(Config.builder()));
+        assertTrue(e.getMessage().startsWith(setting + " "), e.getMessage());
+    }
+
+    @Test
+    void toBuilderKeepsEverySettingItDoesNotChange() {
+        Config c = Config.builder().port(0).dataDir(Path.of("/tmp/x")).adminPassword("pw").ckanSecretKey("k")
+                .maxRunning(2).rowDelayMs(15).ckanCallbackAttempts(1).maxRequestHeaders(20).build();
+        assertEquals(c, c.toBuilder().build());
+        Config d = c.toBuilder().maxQueued(7).build();
+        assertEquals(7, d.maxQueued());
+        assertEquals(c, d.toBuilder().maxQueued(c.maxQueued()).build());
+    }
+
+    @Test
+    void theServerBuilderChangesOneSetOfSettingsAndTheLastCallWins() {
+        var b = TaskServer.builder().port(0).configure(c -> c.maxRunning(3)).adminPassword("pw");
+        assertEquals(Config.defaults().toBuilder().port(0).maxRunning(3).adminPassword("pw").build(), b.config());
+        b.config(Config.builder().maxQueued(5).build());
+        assertEquals(8000, b.config().port(), "config(...) replaces the settings made before");
+        assertEquals(5, b.config().maxQueued());
+        assertThrows(IllegalArgumentException.class, () -> b.port(70_000));
+    }
+
+    @Test
+    void flagsReachTheirSettingsAndARefusalNamesTheFlag() {
+        Config c = Main.config(Main.parse(new String[] {"--port", "0", "--token-ttl-s", "60", "--row-delay-ms=15",
+                "--ckan-callback-attempts", "5", "--max-request-headers", "50", "--max-request-time-s", "0"}));
+        assertEquals(Config.defaults().toBuilder().port(0).tokenTtlMs(60_000).rowDelayMs(15).ckanCallbackAttempts(5)
+                .maxRequestHeaders(50).maxRequestTimeS(0).build(), c);
+        var range = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--max-running", "0"})));
+        assertEquals("--max-running: maxRunning must be at least 1, not 0", range.getMessage());
+        var nan = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--port", "x"})));
+        assertTrue(nan.getMessage().startsWith("--port: not a number"), nan.getMessage());
+    }
+}
