@@ -74,7 +74,7 @@ public final class Main {
             return;
         }
         configureJdkServer(config);
-        var builder = TaskServer.builder().config(config);
+        var builder = TaskServer.builder().config(config).examples();
         if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
         customize.accept(builder);
         TaskServer server = builder.build().start();

@@ -5,6 +5,7 @@ import taskrunner.auth.Account;
 import taskrunner.auth.Identity;
 import taskrunner.auth.Token;
 import taskrunner.auth.User;
+import taskrunner.ckan.CkanFace;
 import taskrunner.core.Busy;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.Lifecycle;
@@ -13,11 +14,15 @@ import taskrunner.core.RowTaskType;
 import taskrunner.core.Runner;
 import taskrunner.core.TaskCodec;
 import taskrunner.core.TaskService;
+import taskrunner.entryscape.EntryScapeFace;
 import taskrunner.http.Response;
 import taskrunner.http.Router;
+import taskrunner.kazoo.KazooFace;
 import taskrunner.store.BlobStore;
 import taskrunner.store.Kind;
 import taskrunner.store.Store;
+import taskrunner.tasks.Examples;
+import taskrunner.tasks.JobExamples;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -55,7 +60,7 @@ public final class TaskServer implements AutoCloseable {
 
     private final Config config;
     private final Registry registry;
-    private final List<FaceModule> faces;
+    private final List<Face> faces;
     private final Clock clock;
     private final Hooks hooks;
     private Store store;
@@ -81,7 +86,7 @@ public final class TaskServer implements AutoCloseable {
     public TaskServer start() throws IOException {
         Path data = config.dataDir();
         var kinds = new ArrayList<Kind<?>>(List.of(TaskCodec.KIND, Account.KIND, User.KIND, Token.KIND));
-        for (FaceModule f : faces) kinds.addAll(f.kinds());
+        for (Face f : faces) kinds.addAll(f.kinds());
         store = Store.open(data, kinds, config.compactAfterBytes());
         try {
             var identity = new Identity(store, clock, config.tokenTtlMs());
@@ -96,7 +101,7 @@ public final class TaskServer implements AutoCloseable {
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
                     req -> Response.text(200, "text/plain", "ok\n"));
-            for (FaceModule f : faces) f.install(router, services);
+            install(router, lifecycle);
             http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 1024);
             executor = Executors.newVirtualThreadPerTaskExecutor();
             http.setExecutor(executor);
@@ -114,6 +119,26 @@ public final class TaskServer implements AutoCloseable {
         } catch (Exception e) {
             close();
             throw new IOException(e);
+        }
+    }
+
+    /** Wires every face: its prefixes and error envelope, its routes, its tasks' execution and recovery. */
+    private void install(Router router, Lifecycle lifecycle) throws Exception {
+        Face fallback = null;
+        for (Face f : faces) {
+            for (String prefix : f.prefixes()) {
+                if (!prefix.equals("/")) {
+                    router.face(prefix, f);
+                } else if (fallback != null) {
+                    throw new IllegalStateException("faces " + fallback.name() + " and " + f.name() + " both claim /");
+                } else {
+                    router.fallback(fallback = f);
+                }
+            }
+        }
+        for (Face f : faces) {
+            Face.TaskHandling h = f.install(router, services);
+            lifecycle.register(f.name(), h.execution(), h.recovery());
         }
     }
 
@@ -158,8 +183,9 @@ public final class TaskServer implements AutoCloseable {
         private Config.Builder settings = Config.builder();
         private Hooks hooks = Hooks.NONE;
         private final Registry registry = new Registry();
-        private final List<FaceModule> faces = new ArrayList<>(Faces.standard());
+        private final List<Face> faces = List.<Face>of(new KazooFace(), new CkanFace(), new EntryScapeFace());
         private Clock clock = Clock.systemUTC();
+        private boolean examples;
 
         /** All settings at once, replacing every setting made before. */
         public Builder config(Config c) {
@@ -232,9 +258,21 @@ public final class TaskServer implements AutoCloseable {
             return settings.build();
         }
 
+        /**
+         * Offers the built-in example task types (row tasks {@code examples/echo},
+         * {@code examples/sleep}, {@code examples/count}; jobs {@code echo}, {@code sleep}) where
+         * no type of that name is registered (before or after this call). The jar does; an
+         * embedder opts in.
+         */
+        public Builder examples() {
+            this.examples = true;
+            return this;
+        }
+
         public TaskServer build() {
-            for (RowTaskType t : taskrunner.tasks.Examples.rowTypes()) {
-                if (registry.row(t.key()) == null) registry.add(t);
+            if (examples) {
+                for (RowTaskType t : Examples.rowTypes()) if (registry.row(t.key()) == null) registry.add(t);
+                for (JobTaskType t : JobExamples.types()) if (registry.job(t.name()) == null) registry.add(t);
             }
             return new TaskServer(this);
         }

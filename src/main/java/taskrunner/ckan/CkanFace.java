@@ -1,8 +1,8 @@
 package taskrunner.ckan;
 
-import taskrunner.FaceModule;
+import taskrunner.Face;
 import taskrunner.Services;
-import taskrunner.http.Face;
+import taskrunner.http.ErrorEnvelope;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
 import taskrunner.http.Router;
@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>Threading: handlers run concurrently on request threads; the face keeps no state of
  * its own beyond what {@link CkanJobs} documents.
  */
-public final class CkanFace implements FaceModule, Face {
+public final class CkanFace implements Face {
     static final String HELP = "\n        Get help at:\n        http://ckan-service-provider.readthedocs.org/.";
 
     private volatile String generatedSecretKey;
@@ -32,7 +32,7 @@ public final class CkanFace implements FaceModule, Face {
     }
 
     @Override
-    public void install(Router router, Services services) throws Exception {
+    public TaskHandling install(Router router, Services services) throws Exception {
         var tasks = services.tasks();
         var secret = CkanSecretKey.load(services.config().ckanSecretKey(), services.store(), System.out);
         generatedSecretKey = secret.generated();
@@ -66,10 +66,20 @@ public final class CkanFace implements FaceModule, Face {
         router.route("DELETE", "/job/{id}", this, strict(jobRoutes::delete));
         get(router, "/job/{id}/data", jobRoutes::data);
         options(router, "/job/{id}/data", "GET, HEAD, OPTIONS");
-        router.fallback(this);
 
-        services.lifecycle().register(CkanJob.FACE, jobs.execution(), jobs::recover);
         jobs.resendOwedCallbacks();
+        return new TaskHandling(jobs.execution(), jobs::recover);
+    }
+
+    @Override
+    public String name() {
+        return CkanJob.FACE;
+    }
+
+    /** The original serves from the root: every path no other face claims is answered here. */
+    @Override
+    public List<String> prefixes() {
+        return List.of("/");
     }
 
     /** The secure key this start generated (already printed once), or null. */

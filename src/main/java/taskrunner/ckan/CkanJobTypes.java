@@ -3,7 +3,6 @@ package taskrunner.ckan;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.Registry;
 import taskrunner.core.RowTaskType;
-import taskrunner.tasks.JobExamples;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,16 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The job types the CKAN face offers, fixed at install: the registry's job types, then the
- * built-in {@code echo} and {@code sleep} unless the embedder registered those names, then
- * every row task type as {@code <category>/<action>} (see {@link RowJob}).
+ * The job types the CKAN face offers, fixed at install: the registry's job types (the
+ * built-in {@code echo} and {@code sleep} among them when the server offers the examples),
+ * then every row task type as {@code <category>/<action>} (see {@link RowJob}).
  */
 final class CkanJobTypes {
     private final Map<String, JobTaskType> types = new LinkedHashMap<>();
 
     CkanJobTypes(Registry registry) {
         for (JobTaskType t : registry.jobTypes()) types.put(t.name(), t);
-        for (JobTaskType t : JobExamples.types()) types.putIfAbsent(t.name(), t);
         for (RowTaskType t : registry.rowTypes()) types.putIfAbsent(t.key(), RowJob.of(t));
     }
 

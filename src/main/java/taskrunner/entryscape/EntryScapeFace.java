@@ -1,6 +1,6 @@
 package taskrunner.entryscape;
 
-import taskrunner.FaceModule;
+import taskrunner.Face;
 import taskrunner.Services;
 import taskrunner.entryscape.entrystore.AuthRoutes;
 import taskrunner.entryscape.entrystore.Context;
@@ -13,6 +13,8 @@ import taskrunner.entryscape.jobs.JobRoutes;
 import taskrunner.entryscape.rowstore.Dataset;
 import taskrunner.entryscape.rowstore.RowStore;
 import taskrunner.entryscape.rowstore.RowStoreRoutes;
+import taskrunner.http.Request;
+import taskrunner.http.Response;
 import taskrunner.http.Router;
 import taskrunner.store.Kind;
 
@@ -25,14 +27,14 @@ import java.util.List;
  * <p>Jobs pause after each row they load for {@link taskrunner.Config#rowDelayMs()}, and
  * call {@link taskrunner.Hooks#afterDatasetSwitch} inside their commit.
  */
-public final class EntryScapeFace implements FaceModule {
+public final class EntryScapeFace implements Face {
     @Override
     public List<Kind<?>> kinds() {
         return List.of(Context.KIND, Entry.KIND, Dataset.KIND);
     }
 
     @Override
-    public void install(Router router, Services s) {
+    public TaskHandling install(Router router, Services s) {
         var clock = s.tasks().clock();
         var locks = new Locks();
         var auth = new EsAuth(s.identity(), s.baseUri());
@@ -48,6 +50,21 @@ public final class EntryScapeFace implements FaceModule {
         entries.install(router, s.config().maxBodyBytes());
         new RowStoreRoutes(rows, auth).install(router, s.config().maxUploadBytes());
         new JobRoutes(s.tasks(), s.lifecycle(), es, rows, auth, uploads, job).install(router);
-        s.lifecycle().register(FileJob.FACE, job, job::recover);
+        return new TaskHandling(job, job::recover);
+    }
+
+    @Override
+    public String name() {
+        return FileJob.FACE;
+    }
+
+    @Override
+    public List<String> prefixes() {
+        return List.of("/taskrunner", "/store", "/rowstore");
+    }
+
+    @Override
+    public Response error(Request req, int status, String message) {
+        return EsFace.INSTANCE.error(req, status, message);
     }
 }

@@ -1,6 +1,6 @@
 package taskrunner.entryscape;
 
-import taskrunner.http.Face;
+import taskrunner.http.ErrorEnvelope;
 import taskrunner.http.HttpError;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
@@ -11,7 +11,7 @@ import java.util.Map;
  * The error envelope of the EntryScape face: EntryStore's {@code {"error": "<text>"}}
  * (RowStore and the Taskrunner use the same shape here). Stateless.
  */
-public final class EsFace implements Face {
+public final class EsFace implements ErrorEnvelope {
     public static final EsFace INSTANCE = new EsFace();
 
     private EsFace() {}

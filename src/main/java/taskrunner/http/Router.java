@@ -41,16 +41,16 @@ public final class Router implements HttpHandler {
         Response handle(Request req) throws Exception;
     }
 
-    private record Route(String method, String[] parts, Face face, long maxBody, Handler handler) {}
+    private record Route(String method, String[] parts, ErrorEnvelope face, long maxBody, Handler handler) {}
 
-    private record Prefix(String prefix, Face face) {}
+    private record Prefix(String prefix, ErrorEnvelope face) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final List<Prefix> prefixes = new ArrayList<>();
     private final long defaultMaxBody;
     private final int maxHeaders;
     private final long maxHeaderBytes;
-    private Face fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
+    private ErrorEnvelope fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
 
     /** A failure type the router answers with a status of its own instead of a 500. */
     private record Refusal(Class<? extends RuntimeException> type, int status, String header, String value) {}
@@ -78,24 +78,24 @@ public final class Router implements HttpHandler {
         this.maxHeaderBytes = maxHeaderBytes;
     }
 
-    public Router route(String method, String pattern, Face face, Handler handler) {
+    public Router route(String method, String pattern, ErrorEnvelope face, Handler handler) {
         return route(method, pattern, face, defaultMaxBody, handler);
     }
 
-    public Router route(String method, String pattern, Face face, long maxBody, Handler handler) {
+    public Router route(String method, String pattern, ErrorEnvelope face, long maxBody, Handler handler) {
         routes.add(new Route(method, split(pattern), face, maxBody, handler));
         return this;
     }
 
     /** Paths under {@code prefix} that match no route get this face's 404. */
-    public Router face(String prefix, Face face) {
+    public Router face(String prefix, ErrorEnvelope face) {
         prefixes.add(new Prefix(prefix, face));
         prefixes.sort((a, b) -> b.prefix.length() - a.prefix.length());
         return this;
     }
 
     /** The face for paths no prefix claims. */
-    public Router fallback(Face face) {
+    public Router fallback(ErrorEnvelope face) {
         this.fallback = face;
         return this;
     }
@@ -104,7 +104,7 @@ public final class Router implements HttpHandler {
     public void handle(HttpExchange ex) {
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
         if (rid == null || rid.isEmpty() || rid.length() > 64) rid = taskrunner.auth.Secrets.weakHex16() + taskrunner.auth.Secrets.weakHex16();
-        Face face = fallback;
+        ErrorEnvelope face = fallback;
         Request req = null;
         Response res;
         try {
@@ -214,7 +214,7 @@ public final class Router implements HttpHandler {
         return null;
     }
 
-    private Face faceFor(String path) {
+    private ErrorEnvelope faceFor(String path) {
         for (Prefix p : prefixes) if (path.equals(p.prefix) || path.startsWith(p.prefix + "/")) return p.face;
         return fallback;
     }

@@ -1,11 +1,11 @@
 package taskrunner.kazoo;
 
-import taskrunner.FaceModule;
+import taskrunner.Face;
 import taskrunner.Services;
 import taskrunner.core.Recovery;
 import taskrunner.core.RowExecution;
 import taskrunner.core.Task;
-import taskrunner.http.Face;
+import taskrunner.http.ErrorEnvelope;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
 import taskrunner.http.Router;
@@ -13,6 +13,7 @@ import taskrunner.http.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,10 +21,20 @@ import java.util.Map;
  * tasks; a task that was executing when the process died resumes after its last
  * checkpoint at the next start ({@code resumed_after_row} in its JSON says so).
  */
-public final class KazooFace implements FaceModule, Face {
+public final class KazooFace implements Face {
     public static final String FACE = "kazoo";
     /** How long a stop waits for the task to write its partial output before answering. */
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+    @Override
+    public String name() {
+        return FACE;
+    }
+
+    @Override
+    public List<String> prefixes() {
+        return List.of("/v2");
+    }
 
     @Override
     public Response error(Request req, int status, String message) {
@@ -35,7 +46,7 @@ public final class KazooFace implements FaceModule, Face {
     }
 
     @Override
-    public void install(Router router, Services s) {
+    public TaskHandling install(Router router, Services s) {
         var tasks = s.tasks();
         var auth = new KazooAuth(s.identity());
         var execution = new RowExecution(tasks, s.config().checkpointRows(), s.config().checkpointMs(), s.config().rowDelayMs());
@@ -45,7 +56,6 @@ public final class KazooFace implements FaceModule, Face {
         var accounts = new KazooAccountRoutes(s.identity(), auth);
         long upload = s.config().maxUploadBytes();
 
-        router.face("/v2", this);
         router.route("PUT", "/v2/user_auth", this, accounts::userAuth);
         router.route("PUT", "/v2/api_auth", this, accounts::apiAuth);
         router.route("PUT", "/v2/accounts", this, accounts::createAccount);
@@ -67,7 +77,7 @@ public final class KazooFace implements FaceModule, Face {
             router.route("GET", prefix + "/output", this, t::output);
         }
 
-        s.lifecycle().register(FACE, execution, task -> recover(s, task));
+        return new TaskHandling(execution, task -> recover(s, task));
     }
 
     /** A task left executing by the previous process resumes after its last checkpoint. */

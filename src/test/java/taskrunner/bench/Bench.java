@@ -227,7 +227,7 @@ public final class Bench {
     static void restartWith(PrintStream out, int count) throws Exception {
         Path data = Files.createTempDirectory("bench-restart");
         try {
-            try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").build().start();
+            try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").examples().build().start();
                  var pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 var lifecycle = server.services().lifecycle();
                 String account = server.services().identity().root().id();

@@ -46,7 +46,7 @@ public final class CkanBench {
         });
         receiver.start();
         String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-        try (TaskServer server = TaskServer.builder().port(0).dataDir(dir).adminPassword("benchpass").build().start()) {
+        try (TaskServer server = TaskServer.builder().port(0).dataDir(dir).adminPassword("benchpass").examples().build().start()) {
             round(server, hook, done, jobs / 4, clients);
             var r = round(server, hook, done, jobs, clients);
             out.printf("async jobs/s (submit to complete, with callback): %.0f%n", r.rate);

@@ -19,7 +19,7 @@ class RouterTest {
     HttpServer server;
     URI base;
     final HttpClient http = HttpClient.newHttpClient();
-    final Face face = (req, status, message) -> Response.json(status, Map.of("face", "test", "status", status, "message", message));
+    final ErrorEnvelope face = (req, status, message) -> Response.json(status, Map.of("face", "test", "status", status, "message", message));
 
     @BeforeEach
     void start() throws Exception {

@@ -61,7 +61,7 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
 
     /** Starts (again) on the same data directory. */
     public void start() throws IOException {
-        var b = TaskServer.builder().port(0).dataDir(dataDir).adminPassword(ADMIN_PASSWORD);
+        var b = TaskServer.builder().port(0).dataDir(dataDir).adminPassword(ADMIN_PASSWORD).examples();
         customize.accept(b);
         server = b.build().start();
     }

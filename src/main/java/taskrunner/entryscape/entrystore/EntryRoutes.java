@@ -43,7 +43,6 @@ public final class EntryRoutes {
 
     public void install(Router r, long maxBody) {
         var f = EsFace.INSTANCE;
-        r.face("/store", f);
         r.route("POST", "/store/_contexts", f, maxBody, this::createContext);
         r.route("GET", "/store/_contexts/entry/{ctx}", f, this::getContext);
         r.route("GET", "/store/{ctx}", f, this::listContext);

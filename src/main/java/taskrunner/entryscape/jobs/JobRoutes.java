@@ -51,7 +51,6 @@ public final class JobRoutes {
     public void install(Router r) {
         var f = EsFace.INSTANCE;
         long limit = uploads.maxBytes() + (1 << 20);
-        r.face("/taskrunner", f);
         r.route("POST", "/taskrunner/v1/distribution/addFile", f, limit, req -> submit(req, FileJob.ADD));
         r.route("POST", "/taskrunner/v1/distribution/replaceFile", f, limit, req -> submit(req, FileJob.REPLACE));
         r.route("GET", "/taskrunner/v1/job/{id}", f, req -> {

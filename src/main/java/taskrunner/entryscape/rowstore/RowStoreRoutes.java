@@ -40,7 +40,6 @@ public final class RowStoreRoutes {
 
     public void install(Router r, long maxUpload) {
         var f = EsFace.INSTANCE;
-        r.face("/rowstore", f);
         r.route("GET", "/rowstore/status", f, req -> Response.json(200, Map.of("service", "RowStore",
                 "version", "taskrunner", "datasets", rows.all().size(), "activeEtlProcesses", 0)));
         r.route("GET", "/rowstore/datasets", f, req -> {

@@ -1,11 +1,11 @@
 package taskrunner.http;
 
 /**
- * One of the APIs taskrunner speaks, as the router sees it: how that API writes an error.
+ * How one of the APIs taskrunner speaks writes an error, as the router sees it.
  *
  * <p>Threading: called from request threads concurrently; implementations are stateless.
  */
-public interface Face {
+public interface ErrorEnvelope {
     /**
      * The error response in this face's envelope for a status the router decides (404 no
      * route, 405 method, 413 body too large, 400 malformed body, 500 unexpected, 503 busy).
