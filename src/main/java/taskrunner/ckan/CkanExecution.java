@@ -1,7 +1,7 @@
 package taskrunner.ckan;
 
-import taskrunner.core.Cancellation;
 import taskrunner.core.Execution;
+import taskrunner.core.ForwardingTaskContext;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.JobTaskType.JobError;
 import taskrunner.core.JobTaskType.RawResult;
@@ -107,7 +107,11 @@ final class CkanExecution implements Execution {
     }
 
     private JobTaskType.JobContext context(String id, TaskContext ctx, Map<String, Object> submission) {
-        return new JobTaskType.JobContext() {
+        final class JobRun extends ForwardingTaskContext implements JobTaskType.JobContext {
+            JobRun() {
+                super(ctx);
+            }
+
             public void log(String level, String message) {
                 StackWalker.StackFrame caller = WALKER.walk(s -> s.skip(1).findFirst().orElse(null));
                 try {
@@ -120,30 +124,7 @@ final class CkanExecution implements Execution {
             public Map<String, Object> submission() {
                 return submission;
             }
-
-            public String taskId() {
-                return ctx.taskId();
-            }
-
-            public String accountId() {
-                return ctx.accountId();
-            }
-
-            public String authAccountId() {
-                return ctx.authAccountId();
-            }
-
-            public boolean cancelled() {
-                return ctx.cancelled();
-            }
-
-            public void sleep(java.time.Duration d) throws StoppedException {
-                ctx.sleep(d);
-            }
-
-            public Cancellation.Registration onCancel(Runnable action) {
-                return ctx.onCancel(action);
-            }
-        };
+        }
+        return new JobRun();
     }
 }
