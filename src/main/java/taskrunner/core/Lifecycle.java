@@ -227,10 +227,13 @@ public final class Lifecycle {
         return ticket;
     }
 
-    /** The task as its admission makes it: RUNNING from now if it got a slot, else QUEUED. */
+    /**
+     * The task as its admission makes it: RUNNING if it got a slot (started now, unless it had
+     * started before a restart), else QUEUED.
+     */
     private Task admitted(Task t, Runner.Ticket ticket) {
         return ticket.holdsSlot()
-                ? t.withState(TaskState.RUNNING).withStarted(tasks.now()).withFinished(null)
+                ? t.withState(TaskState.RUNNING).withStarted(t.started() != null ? t.started() : tasks.now())
                 : t.withState(TaskState.QUEUED);
     }
 
@@ -248,7 +251,7 @@ public final class Lifecycle {
             try {
                 if (t.state() == TaskState.QUEUED && !cancellation.requested()) {
                     t = tasks.transition(id, c -> c.state() == TaskState.QUEUED
-                            ? c.withState(TaskState.RUNNING).withStarted(tasks.now()) : c);
+                            ? c.withState(TaskState.RUNNING).withStarted(c.started() != null ? c.started() : tasks.now()) : c);
                     if (t == null) return;
                 }
                 Outcome outcome = null;
