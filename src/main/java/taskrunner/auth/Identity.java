@@ -1,6 +1,7 @@
 package taskrunner.auth;
 
 import taskrunner.store.Store;
+import taskrunner.util.RandomIds;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -77,7 +78,7 @@ public final class Identity {
             tree.add(parent.id());
         }
         String apiKey = Secrets.hex(32);
-        var a = new Account(Secrets.hex(16), name, tree, Secrets.sha256(apiKey), clock.millis());
+        var a = new Account(RandomIds.hex(16), name, tree, Secrets.sha256(apiKey), clock.millis());
         store.put(Account.KIND, a.id(), a);
         return new NewAccount(a, apiKey);
     }
@@ -87,7 +88,7 @@ public final class Identity {
         String name = username.toLowerCase(Locale.ROOT);
         synchronized (userByName) {
             if (userByName.containsKey(name)) throw new IllegalStateException("username " + name + " is taken");
-            var u = new User(Secrets.hex(16), accountId, name,
+            var u = new User(RandomIds.hex(16), accountId, name,
                     PasswordHasher.hash(PasswordHasher.credential(name, password)), admin,
                     firstName, lastName, email, clock.millis());
             store.put(User.KIND, u.id(), u);

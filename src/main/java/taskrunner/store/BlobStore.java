@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
+import taskrunner.util.RandomIds;
 
 /**
  * Large payloads (CSV input and output, uploaded files, dataset rows) kept as files beside
@@ -245,7 +246,7 @@ public final class BlobStore {
     }
 
     private static String newId() {
-        return taskrunner.auth.Secrets.hex(16);
+        return RandomIds.hex(16);
     }
 
     /** For OutputStream wrappers that must not close the blob on close(). */
