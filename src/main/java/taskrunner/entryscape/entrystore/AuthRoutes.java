@@ -66,7 +66,7 @@ public final class AuthRoutes {
         User u = identity.checkPassword(user.trim(), password);
         if (u == null) return html(req, 401, "Login failed.");
         String token = identity.issueToken(identity.account(u.accountId()), u, ttl == null ? defaultTtlMs : ttl);
-        return html(req, 200, "Login successful.").header("Set-Cookie", auth.setCookie(token));
+        return html(req, 200, "Login successful.").header("Set-Cookie", auth.cookie().set(token));
     }
 
     private Response user(Request req) {
@@ -92,7 +92,7 @@ public final class AuthRoutes {
     private Response logout(Request req) throws Exception {
         String token = req.cookie(EsAuth.COOKIE);
         if (token != null) identity.revoke(token);
-        return html(req, 200, "Logout successful.").header("Set-Cookie", auth.clearCookie());
+        return html(req, 200, "Logout successful.").header("Set-Cookie", auth.cookie().clear());
     }
 
     /** EntryStore answers HTML to clients that take it (curl and python send Accept: any), else no body. */
