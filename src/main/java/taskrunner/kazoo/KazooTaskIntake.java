@@ -14,7 +14,6 @@ import taskrunner.csv.JsonRecordsToCsv;
 import taskrunner.http.HttpError;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
-import taskrunner.store.BlobStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +64,7 @@ final class KazooTaskIntake {
         CsvCheckResult recordsCheck = null;
         try {
             if (mime != null && CSV_TYPES.contains(mime)) {
-                blob = tasks.blobs().write(req.body());
+                blob = tasks.blobs().write(req.body()).id();
             } else if (mime == null || mime.isEmpty() || JSON_TYPES.contains(mime)) {
                 var records = records(req);
                 if (records != null) {
@@ -76,7 +75,7 @@ final class KazooTaskIntake {
                                     .checkRecords(records.rows);
                             if (recordsCheck.problem().isPresent()) return problem(req, recordsCheck);
                         }
-                        blob = writeRecords(records.rows);
+                        blob = tasks.blobs().write(out -> JsonRecordsToCsv.write(records.rows, out));
                     }
                 }
             } else {
@@ -143,17 +142,6 @@ final class KazooTaskIntake {
             rows.add((Map<String, Object>) m);
         }
         return new Records(rows, (String) fileName);
-    }
-
-    private String writeRecords(List<Map<String, Object>> rows) throws IOException {
-        BlobStore.Writer w = tasks.blobs().create();
-        try {
-            JsonRecordsToCsv.write(rows, w);
-            return w.commit();
-        } catch (IOException | RuntimeException e) {
-            w.abort();
-            throw e;
-        }
     }
 
     private static Response validation(Request req, String field, String code, String message) {
