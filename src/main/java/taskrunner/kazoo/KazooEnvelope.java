@@ -19,8 +19,11 @@ import java.util.Map;
  */
 final class KazooEnvelope {
     static final String VERSION = "4.3.0-taskrunner";
+    /** This server's Erlang-style node name, as a task's {@code node} shows it. */
+    static final String NODE_NAME = "taskrunner@" + hostName();
+    /** The envelope's {@code node}: as Crossbar's, the base64url md5 of the node name. */
     static final String NODE = Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(java.util.HexFormat.of().parseHex(Secrets.md5("taskrunner@" + hostName())));
+            .encodeToString(java.util.HexFormat.of().parseHex(Secrets.md5(NODE_NAME)));
 
     private KazooEnvelope() {}
 
