@@ -50,6 +50,13 @@ public final class Identity {
         for (Account a : store.all(Account.KIND)) if (a.apiKeyHash() != null) accountByKey.put(a.apiKeyHash(), a.id());
     }
 
+    /** A username that another user has (usernames are unique, ignoring case). */
+    public static final class NameTaken extends Exception {
+        public NameTaken(String username) {
+            super("username " + username + " is taken");
+        }
+    }
+
     /** What the first start made: the root account's api_key and the admin password, to print once. */
     public record Bootstrap(Account root, String apiKey, String adminPassword, boolean passwordGenerated) {}
 
@@ -62,7 +69,11 @@ public final class Identity {
         boolean generated = adminPassword == null || adminPassword.isEmpty();
         String password = generated ? Secrets.token().substring(0, 20) : adminPassword;
         var created = createAccount(null, ROOT_NAME);
-        createUser(created.account().id(), ADMIN_NAME, password, true, null, null, null);
+        try {
+            createUser(created.account().id(), ADMIN_NAME, password, true, null, null, null);
+        } catch (NameTaken e) {
+            throw new IOException("the data directory has users but no accounts", e);
+        }
         return new Bootstrap(created.account(), created.apiKey(), password, generated);
     }
 
@@ -83,11 +94,12 @@ public final class Identity {
         return new NewAccount(a, apiKey);
     }
 
+    /** @throws NameTaken if another user has that username */
     public User createUser(String accountId, String username, String password, boolean admin,
-                           String firstName, String lastName, String email) throws IOException {
+                           String firstName, String lastName, String email) throws IOException, NameTaken {
         String name = username.toLowerCase(Locale.ROOT);
         synchronized (userByName) {
-            if (userByName.containsKey(name)) throw new IllegalStateException("username " + name + " is taken");
+            if (userByName.containsKey(name)) throw new NameTaken(name);
             var u = new User(RandomIds.hex(16), accountId, name,
                     PasswordHasher.hash(PasswordHasher.credential(name, password)), admin,
                     firstName, lastName, email, clock.millis());

@@ -101,7 +101,7 @@ final class KazooAccountRoutes {
         try {
             u = identity.createUser(account, username, password, "admin".equals(str(data.get("priv_level"))),
                     str(data.get("first_name")), str(data.get("last_name")), str(data.get("email")));
-        } catch (IllegalStateException taken) {
+        } catch (Identity.NameTaken taken) {
             return KazooEnvelope.error(req, 400, "validation error", Map.of("username",
                     Map.of("unique", Map.of("message", "Username must be unique", "cause", username))));
         }

@@ -129,8 +129,9 @@ class KazooHelpAndAuthTest {
         var users = tenant.get("/v2/accounts/" + tenant.accountId + "/users");
         assertTrue(users.body().contains("\"alice\""));
         var dup = admin.send("PUT", "/v2/accounts/" + tenant.accountId + "/users", "application/json",
-                "{\"data\":{\"username\":\"alice\",\"password\":\"x\"}}");
+                "{\"data\":{\"username\":\"Alice\",\"password\":\"x\"}}");
         assertEquals(400, dup.statusCode());
+        assertTrue(dup.body().contains("Username must be unique"), dup.body());
         var noName = admin.send("PUT", "/v2/accounts/" + admin.accountId, "application/json", "{\"data\":{}}");
         assertEquals(400, noName.statusCode());
         // a tenant cannot read its parent
