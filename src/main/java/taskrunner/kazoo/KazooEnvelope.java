@@ -80,6 +80,29 @@ final class KazooEnvelope {
         return error(req, 404, "bad_identifier", d);
     }
 
+    /** 400 "validation error" with Crossbar's data: per refused field, {@code {code: {message, ...}}}. */
+    static Response validation(Request req, Map<String, ?> fields) {
+        return error(req, 400, "validation error", fields);
+    }
+
+    /** 400 "validation error" for one field: {@code {field: {code: {"message": message}}}}. */
+    static Response validation(Request req, String field, String code, String message) {
+        return validation(req, Map.of(field, Map.of(code, Map.of("message", message))));
+    }
+
+    /** The problem of a required field that is missing, for {@link #validation(Request, Map)}. */
+    static Map<String, Object> required() {
+        return Map.of("required", Map.of("message", "Field is required but missing"));
+    }
+
+    /** 400 "validation error" for a body that is not JSON: {@code {json: {invalid: {message, target}}}}. */
+    static Response invalidJson(Request req, String message) {
+        var invalid = new LinkedHashMap<String, Object>();
+        invalid.put("message", String.valueOf(message));
+        invalid.put("target", "body");
+        return validation(req, Map.of("json", Map.of("invalid", invalid)));
+    }
+
     static Response invalidRequest(Request req, Object data) {
         return error(req, 500, "invalid request", data == null ? Map.of("message", "invalid request") : data);
     }

@@ -124,28 +124,21 @@ final class KazooTaskIntake {
         try {
             parsed = taskrunner.Json.STD.anyFrom(body);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            var invalid = new LinkedHashMap<String, Object>();
-            invalid.put("message", String.valueOf(e.getOriginalMessage()));
-            invalid.put("target", "body");
-            throw new HttpError(KazooEnvelope.error(req, 400, "validation error", Map.of("json", Map.of("invalid", invalid))));
+            throw new HttpError(KazooEnvelope.invalidJson(req, e.getOriginalMessage()));
         }
         if (!(parsed instanceof Map<?, ?> top) || !(top.get("data") instanceof Map<?, ?> data)) return null;
         Object fileName = data.get("file_name");
         if (fileName != null && !(fileName instanceof String)) {
-            throw new HttpError(validation(req, "file_name", "type", "Value is not of type string"));
+            throw new HttpError(KazooEnvelope.validation(req, "file_name", "type", "Value is not of type string"));
         }
         Object recs = data.get("records");
         if (!(recs instanceof List<?> list)) return new Records(List.of(), (String) fileName);
         var rows = new ArrayList<Map<String, Object>>(list.size());
         for (Object o : list) {
-            if (!(o instanceof Map<?, ?> m)) throw new HttpError(validation(req, "records", "type", "Value is not of type object"));
+            if (!(o instanceof Map<?, ?> m)) throw new HttpError(KazooEnvelope.validation(req, "records", "type", "Value is not of type object"));
             rows.add((Map<String, Object>) m);
         }
         return new Records(rows, (String) fileName);
-    }
-
-    private static Response validation(Request req, String field, String code, String message) {
-        return KazooEnvelope.error(req, 400, "validation error", Map.of(field, Map.of(code, Map.of("message", message))));
     }
 
     private static Response problem(Request req, CsvCheckResult check) {
