@@ -37,8 +37,8 @@ final class CkanSessionRoutes {
             if (!basic && (!form.containsKey("username") || !form.containsKey("password"))) {
                 return CkanReplies.framework(400); // the original reads the fields with a hard index
             }
-            username = first(form, "username");
-            password = first(form, "password");
+            username = Request.first(form, "username");
+            password = Request.first(form, "password");
         }
         String[] b = basic(req);
         if (b != null) {
@@ -109,10 +109,5 @@ final class CkanSessionRoutes {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static String first(Map<String, List<String>> form, String key) {
-        var v = form.get(key);
-        return v == null || v.isEmpty() ? null : v.get(0);
     }
 }

@@ -60,7 +60,12 @@ public final class Request {
     }
 
     public String query(String name) {
-        var v = query.get(name);
+        return first(query, name);
+    }
+
+    /** The first value of a field of a parsed form ({@link #bodyForm}, a query), or null. */
+    public static String first(Map<String, List<String>> form, String name) {
+        var v = form.get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 

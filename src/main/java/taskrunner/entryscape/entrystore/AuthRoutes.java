@@ -48,13 +48,13 @@ public final class AuthRoutes {
 
     private Response login(Request req) throws Exception {
         Map<String, List<String>> form = req.bodyForm();
-        String user = first(form, "auth_username");
-        String password = first(form, "auth_password");
+        String user = Request.first(form, "auth_username");
+        String password = Request.first(form, "auth_password");
         if (user == null || password == null || user.isEmpty()) {
             throw EsFace.fail(400, "auth_username and auth_password are required");
         }
         Long ttl = null;
-        String maxAge = first(form, "auth_maxage");
+        String maxAge = Request.first(form, "auth_maxage");
         if (maxAge != null && !maxAge.isEmpty()) {
             try {
                 long s = Long.parseLong(maxAge.trim());
@@ -102,10 +102,5 @@ public final class AuthRoutes {
         if (!html) return status == 200 ? Response.empty(204) : Response.json(status, Map.of("error", message));
         return Response.text(status, "text/html; charset=UTF-8",
                 "<html><head><title>Login</title></head><body><h3>" + message + "</h3></body></html>\n");
-    }
-
-    private static String first(Map<String, List<String>> form, String k) {
-        var v = form.get(k);
-        return v == null || v.isEmpty() ? null : v.get(0);
     }
 }
