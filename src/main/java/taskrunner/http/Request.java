@@ -145,7 +145,12 @@ public final class Request {
      * @throws MalformedBody if it is not JSON
      */
     public Object bodyJson() throws IOException {
-        byte[] b = bodyBytes();
+        return bodyJson(bodyLimit);
+    }
+
+    /** As {@link #bodyJson()}, refused with {@link BodyTooLarge} past {@code max} bytes. */
+    public Object bodyJson(long max) throws IOException {
+        byte[] b = bodyBytes(max);
         if (isBlank(b)) return null;
         try {
             return taskrunner.Json.STD.anyFrom(b);

@@ -115,16 +115,14 @@ final class KazooTaskIntake {
 
     private record Records(List<Map<String, Object>> rows, String fileName) {}
 
-    /** The {@code data.records} of a JSON body, or null for a body without data. */
+    /** The {@code data.records} of a JSON body, or null for a blank body or one without data. */
     @SuppressWarnings("unchecked")
     private Records records(Request req) throws IOException {
-        byte[] body = req.bodyBytes(maxJsonBytes);
-        if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
         Object parsed;
         try {
-            parsed = taskrunner.Json.STD.anyFrom(body);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new HttpError(KazooEnvelope.invalidJson(req, e.getOriginalMessage()));
+            parsed = req.bodyJson(maxJsonBytes);
+        } catch (Request.MalformedBody e) {
+            throw new HttpError(KazooEnvelope.invalidJson(req, e.getMessage()));
         }
         if (!(parsed instanceof Map<?, ?> top) || !(top.get("data") instanceof Map<?, ?> data)) return null;
         Object fileName = data.get("file_name");
