@@ -81,6 +81,15 @@ public final class Request {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
+    /**
+     * The media type of the Content-Type, lower-cased and without parameters
+     * ({@code "text/csv"} for {@code Text/CSV; charset=utf-8}); null without a Content-Type.
+     */
+    public String mediaType() {
+        String ct = header("Content-Type");
+        return ct == null ? null : ct.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The value of one cookie from the Cookie header(s), or null. */
     public String cookie(String name) {
         for (String h : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {

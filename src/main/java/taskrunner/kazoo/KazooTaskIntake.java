@@ -57,8 +57,7 @@ final class KazooTaskIntake {
             boolean knownCategory = tasks.registry().rowTypes().stream().anyMatch(t -> t.category().equals(category));
             return KazooEnvelope.badIdentifier(req, knownCategory ? action : category);
         }
-        String ct = req.header("Content-Type");
-        String mime = ct == null ? null : ct.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String mime = req.mediaType();
         String fileName = req.query("file_name");
         String blob = null;
         CsvCheckResult recordsCheck = null;
