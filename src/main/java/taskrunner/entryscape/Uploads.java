@@ -37,8 +37,8 @@ public final class Uploads {
     /** @param partName the multipart field to take, or null for the first part */
     public Upload receive(Request req, String partName, boolean multipartOnly) throws IOException {
         String ct = req.header("Content-Type");
-        boolean multipart = ct != null && req.mediaType().startsWith("multipart/");
-        if (!multipart) {
+        String mediaType = req.mediaType();
+        if (mediaType == null || !mediaType.startsWith("multipart/")) {
             if (multipartOnly) throw EsFace.fail(400, "Expected a multipart/form-data body with a \"" + partName + "\" part");
             String type = req.query("mimeType") != null ? req.query("mimeType") : ct != null ? ct : "application/octet-stream";
             return save(req.body(), filenameOf(req.header("Content-Disposition")), type);
