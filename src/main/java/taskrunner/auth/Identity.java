@@ -1,6 +1,7 @@
 package taskrunner.auth;
 
 import taskrunner.store.Store;
+import taskrunner.util.RandomIds;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -49,6 +50,13 @@ public final class Identity {
         for (Account a : store.all(Account.KIND)) if (a.apiKeyHash() != null) accountByKey.put(a.apiKeyHash(), a.id());
     }
 
+    /** A username that another user has (usernames are unique, ignoring case). */
+    public static final class NameTaken extends Exception {
+        public NameTaken(String username) {
+            super("username " + username + " is taken");
+        }
+    }
+
     /** What the first start made: the root account's api_key and the admin password, to print once. */
     public record Bootstrap(Account root, String apiKey, String adminPassword, boolean passwordGenerated) {}
 
@@ -61,7 +69,11 @@ public final class Identity {
         boolean generated = adminPassword == null || adminPassword.isEmpty();
         String password = generated ? Secrets.token().substring(0, 20) : adminPassword;
         var created = createAccount(null, ROOT_NAME);
-        createUser(created.account().id(), ADMIN_NAME, password, true, null, null, null);
+        try {
+            createUser(created.account().id(), ADMIN_NAME, password, true, null, null, null);
+        } catch (NameTaken e) {
+            throw new IOException("the data directory has users but no accounts", e);
+        }
         return new Bootstrap(created.account(), created.apiKey(), password, generated);
     }
 
@@ -77,17 +89,18 @@ public final class Identity {
             tree.add(parent.id());
         }
         String apiKey = Secrets.hex(32);
-        var a = new Account(Secrets.hex(16), name, tree, Secrets.sha256(apiKey), clock.millis());
+        var a = new Account(RandomIds.hex(16), name, tree, Secrets.sha256(apiKey), clock.millis());
         store.put(Account.KIND, a.id(), a);
         return new NewAccount(a, apiKey);
     }
 
+    /** @throws NameTaken if another user has that username */
     public User createUser(String accountId, String username, String password, boolean admin,
-                           String firstName, String lastName, String email) throws IOException {
+                           String firstName, String lastName, String email) throws IOException, NameTaken {
         String name = username.toLowerCase(Locale.ROOT);
         synchronized (userByName) {
-            if (userByName.containsKey(name)) throw new IllegalStateException("username " + name + " is taken");
-            var u = new User(Secrets.hex(16), accountId, name,
+            if (userByName.containsKey(name)) throw new NameTaken(name);
+            var u = new User(RandomIds.hex(16), accountId, name,
                     PasswordHasher.hash(PasswordHasher.credential(name, password)), admin,
                     firstName, lastName, email, clock.millis());
             store.put(User.KIND, u.id(), u);

@@ -3,47 +3,29 @@ package taskrunner.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import taskrunner.util.RandomIds;
 
-/** Random secrets, digests and constant-time comparison: the only ways secrets are handled. */
+/**
+ * Random secrets, digests and constant-time comparison: the only ways secrets are handled.
+ * The random bytes come from {@link RandomIds}; ids that are not secrets are taken there directly.
+ */
 public final class Secrets {
-    private static final SecureRandom RANDOM = strong();
-
-    /** DRBG: as strong as the default, without NativePRNG's lock and read of /dev/urandom per call. */
-    private static SecureRandom strong() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
-    }
-
-    /** 16 random hex digits of 64 bits, for ids that are not secrets (request ids). */
-    public static String weakHex16() {
-        return HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-    }
-
     private Secrets() {}
 
     /** 256 random bits, URL-safe base64 without padding (43 characters). */
     public static String token() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(RandomIds.bytes(32));
     }
 
+    /** A secret of {@code bytes} random bytes as hex (api keys). */
     public static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return RandomIds.hex(bytes);
     }
 
     public static byte[] random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return b;
+        return RandomIds.bytes(bytes);
     }
 
     public static String sha256(String s) {

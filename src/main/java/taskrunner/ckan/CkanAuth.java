@@ -3,6 +3,7 @@ package taskrunner.ckan;
 import taskrunner.auth.Identity;
 import taskrunner.auth.Principal;
 import taskrunner.auth.Secrets;
+import taskrunner.http.Cookie;
 import taskrunner.http.Request;
 
 /**
@@ -13,7 +14,8 @@ import taskrunner.http.Request;
  * <p>Invariant: secrets are compared as SHA-256 digests in constant time and never logged.
  */
 final class CkanAuth {
-    static final String COOKIE = "session";
+    /** The admin session cookie: a core token, for the browser session only. */
+    static final Cookie SESSION = new Cookie("session", "/", Cookie.SameSite.Lax, Cookie.SESSION);
 
     private final Identity identity;
     private final CkanSecretKey secretKey;
@@ -25,7 +27,7 @@ final class CkanAuth {
 
     /** The admin principal of the session cookie, or null. */
     Principal session(Request req) {
-        String token = req.cookie(COOKIE);
+        String token = req.cookie(SESSION.name());
         if (token == null || token.isEmpty()) return null;
         Principal p = identity.authenticate(token);
         return p != null && p.user() != null && p.admin() ? p : null;

@@ -37,8 +37,8 @@ final class CkanSessionRoutes {
             if (!basic && (!form.containsKey("username") || !form.containsKey("password"))) {
                 return CkanReplies.framework(400); // the original reads the fields with a hard index
             }
-            username = first(form, "username");
-            password = first(form, "password");
+            username = Request.first(form, "username");
+            password = Request.first(form, "password");
         }
         String[] b = basic(req);
         if (b != null) {
@@ -51,14 +51,14 @@ final class CkanSessionRoutes {
         User u = identity.checkPassword(username, password);
         if (u == null || !u.admin()) return refused("Wrong username or password.");
         String token = identity.issueToken(identity.account(u.accountId()), u, null);
-        return redirect(next).header("Set-Cookie", CkanAuth.COOKIE + "=" + token + "; HttpOnly; Path=/; SameSite=Lax");
+        return redirect(next).header("Set-Cookie", CkanAuth.SESSION.set(token));
     }
 
     Response logout(Request req) throws Exception {
-        String token = req.cookie(CkanAuth.COOKIE);
+        String token = req.cookie(CkanAuth.SESSION.name());
         if (token != null && !token.isEmpty()) identity.revoke(token);
         return redirect(safeNext(req.query("next")))
-                .header("Set-Cookie", CkanAuth.COOKIE + "=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/");
+                .header("Set-Cookie", CkanAuth.SESSION.clear());
     }
 
     /** The logged-in admin, or (where the original crashes) the intended anonymous body. */
@@ -109,10 +109,5 @@ final class CkanSessionRoutes {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static String first(Map<String, List<String>> form, String key) {
-        var v = form.get(key);
-        return v == null || v.isEmpty() ? null : v.get(0);
     }
 }

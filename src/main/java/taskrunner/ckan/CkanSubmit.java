@@ -6,7 +6,6 @@ import taskrunner.http.Request;
 import taskrunner.http.Response;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,7 +30,7 @@ final class CkanSubmit {
 
     @SuppressWarnings("unchecked")
     Response handle(Request req, String pathId) throws Exception {
-        if (!isJson(req.header("Content-Type"))) {
+        if (!isJson(req.mediaType())) {
             req.body().transferTo(java.io.OutputStream.nullOutputStream()); // still bounded by the route's limit
             return CkanReplies.error(409, MALFORMED);
         }
@@ -79,9 +78,8 @@ final class CkanSubmit {
     }
 
     /** application/json (any parameters) or application/*+json, as Werkzeug's is_json. */
-    static boolean isJson(String contentType) {
-        if (contentType == null) return false;
-        String mt = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return mt.equals("application/json") || (mt.startsWith("application/") && mt.endsWith("+json"));
+    static boolean isJson(String mediaType) {
+        return mediaType != null && (mediaType.equals("application/json")
+                || (mediaType.startsWith("application/") && mediaType.endsWith("+json")));
     }
 }

@@ -3,6 +3,7 @@ package taskrunner.ckan;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.JobTaskType.JobError;
 import taskrunner.core.RowTaskType;
+import taskrunner.csv.RowFields;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,13 +48,10 @@ final class RowJob {
                 row.put(String.valueOf(e.getKey()), v == null ? null : v instanceof String s ? s : PyJson.dumps(v));
             }
         }
-        if (!type.acceptsAnyColumns()) {
-            List<String> unknown = new ArrayList<>();
-            for (String k : row.keySet()) if (!type.mandatory().contains(k) && !type.optional().contains(k)) unknown.add(k);
-            if (!unknown.isEmpty()) throw new JobError("unknown fields: " + String.join(", ", unknown));
-        }
-        List<String> missing = new ArrayList<>();
-        for (String f : type.mandatory()) if (row.get(f) == null) missing.add(f);
+        var fields = new RowFields(type.mandatory(), type.optional(), type.acceptsAnyColumns());
+        List<String> unknown = fields.unknown(row.keySet());
+        if (!unknown.isEmpty()) throw new JobError("unknown fields: " + String.join(", ", unknown));
+        List<String> missing = fields.missing(row);
         if (!missing.isEmpty()) throw new JobError("missing mandatory fields: " + String.join(", ", missing));
         for (String f : type.optional()) row.putIfAbsent(f, null);
         return row;

@@ -3,6 +3,7 @@ package taskrunner.core;
 import taskrunner.csv.CsvRow;
 import taskrunner.csv.CsvRowReader;
 import taskrunner.csv.CsvRowWriter;
+import taskrunner.csv.RowFields;
 import taskrunner.store.BlobStore;
 
 import java.io.IOException;
@@ -90,6 +91,7 @@ public final class RowExecution implements Execution {
     /** Returns true when every input row was handled, false when the run was cancelled first. */
     private boolean mapRows(Task task, RowTaskType type, TaskContext ctx, Checkpoint cp, CsvRowWriter writer,
                             BlobStore.Writer out, Counts n, TaskService.Progress progress) throws Exception {
+        var fields = new RowFields(type.mandatory(), type.optional(), type.acceptsAnyColumns());
         try (CsvRowReader reader = new CsvRowReader(tasks.blobs().open(task.input()))) {
             List<String> header = reader.header();
             List<String> extra = new ArrayList<>();
@@ -106,7 +108,8 @@ public final class RowExecution implements Execution {
                 for (String f : type.mandatory()) row.putIfAbsent(f, null);
                 for (String f : type.optional()) row.putIfAbsent(f, null);
                 Map<String, String> result = null;
-                String failure = badFields(type, row);
+                List<String> missing = fields.missing(row);
+                String failure = missing.isEmpty() ? null : "bad field(s) " + String.join(" ", missing);
                 if (failure == null) {
                     try {
                         result = type.handler().apply(row, ctx);
@@ -191,19 +194,6 @@ public final class RowExecution implements Execution {
     /** The name of a task's output work file in the blob store. */
     static String workFile(String taskId) {
         return taskId + ".out";
-    }
-
-    /** Kazoo's verifier: a mandatory field whose value is missing fails the row. */
-    private static String badFields(RowTaskType type, Map<String, String> row) {
-        List<String> bad = null;
-        for (String f : type.mandatory()) {
-            String v = row.get(f);
-            if (v == null) {
-                if (bad == null) bad = new ArrayList<>();
-                bad.add(f);
-            }
-        }
-        return bad == null ? null : "bad field(s) " + String.join(" ", bad);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

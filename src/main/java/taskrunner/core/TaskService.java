@@ -86,7 +86,7 @@ public final class TaskService {
 
     /** A fresh random id of {@code bytes} bytes, as lowercase hex. */
     public static String newId(int bytes) {
-        return taskrunner.auth.Secrets.hex(bytes);
+        return taskrunner.util.RandomIds.hex(bytes);
     }
 
     /** The task with live counters merged in, or null. */

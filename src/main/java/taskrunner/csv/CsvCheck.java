@@ -3,13 +3,12 @@ package taskrunner.csv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * One streaming validation pass over an input CSV against a task's field specification.
+ * One streaming validation pass over an input CSV against a task's field specification; what
+ * makes a row or a header wrong is {@link RowFields}' rule.
  *
  * <p>Invariant: the check reads the input at most once, front to back, holding one row plus at
  * most {@link #MAX_REPORTED_ROWS} rendered offending rows; a format problem always wins over field
@@ -20,9 +19,8 @@ public final class CsvCheck {
     /** Bound on rendered rows kept for the error body; the count itself is never capped. */
     public static final int MAX_REPORTED_ROWS = 100;
 
-    private final List<String> mandatory;
-    private final Set<String> known;
-    private final boolean acceptsAnyColumns;
+    private final RowFields fields;
+    private final boolean anyRowPasses;
 
     /**
      * @param mandatory         columns that must exist and have a value in every row
@@ -30,11 +28,8 @@ public final class CsvCheck {
      * @param acceptsAnyColumns if true, columns outside mandatory ∪ optional are not reported
      */
     public CsvCheck(List<String> mandatory, List<String> optional, boolean acceptsAnyColumns) {
-        this.mandatory = List.copyOf(mandatory);
-        Set<String> all = new LinkedHashSet<>(mandatory);
-        all.addAll(optional);
-        this.known = Set.copyOf(all);
-        this.acceptsAnyColumns = acceptsAnyColumns;
+        this.fields = new RowFields(mandatory, optional, acceptsAnyColumns);
+        this.anyRowPasses = acceptsAnyColumns && mandatory.isEmpty();
     }
 
     /** Convenience for a one-off check. */
@@ -58,7 +53,7 @@ public final class CsvCheck {
             if (header.isEmpty() || header.stream().anyMatch(h -> h == null || h.isEmpty())) {
                 return formatProblem(rows, header);
             }
-            int[] mandatoryColumns = mandatoryColumns(header);
+            RowFields.Header columns = fields.header(header);
             List<String> offending = new ArrayList<>();
             long offendingCount = 0;
             for (CsvRow row = reader.next(); row != null; row = reader.next()) {
@@ -66,7 +61,7 @@ public final class CsvCheck {
                     return formatProblem(rows, header);
                 }
                 rows++;
-                if (lacksMandatoryValue(row, mandatoryColumns)) {
+                if (columns.lacksValue(row.cells())) {
                     offendingCount++;
                     if (offending.size() < MAX_REPORTED_ROWS) {
                         offending.add(row.toLineText());
@@ -76,8 +71,7 @@ public final class CsvCheck {
             if (rows == 0) {
                 return formatProblem(rows, header);
             }
-            return new CsvCheckResult(rows, header,
-                    fieldProblems(header, offending, offendingCount));
+            return new CsvCheckResult(rows, header, fieldProblems(columns, offending, offendingCount));
         } catch (IOException e) {
             return formatProblem(rows, header);
         }
@@ -92,10 +86,10 @@ public final class CsvCheck {
         if (records.isEmpty() || records.get(0).isEmpty()) return formatProblem(0, List.of());
         List<String> header = List.copyOf(records.get(0).keySet());
         if (header.contains("")) return formatProblem(0, header);
-        if (acceptsAnyColumns && mandatory.isEmpty()) {
+        if (anyRowPasses) {
             return new CsvCheckResult(records.size(), header, Optional.empty()); // nothing a value could violate
         }
-        int[] mandatoryColumns = mandatoryColumns(header);
+        RowFields.Header columns = fields.header(header);
         List<String> offending = new ArrayList<>();
         long offendingCount = 0;
         long rows = 0;
@@ -104,44 +98,22 @@ public final class CsvCheck {
             var cells = new ArrayList<String>(header.size());
             for (String h : header) cells.add(JsonCellText.of(record.get(h)));
             CsvRow row = new CsvRow(rows, cells);
-            if (lacksMandatoryValue(row, mandatoryColumns)) {
+            if (columns.lacksValue(row.cells())) {
                 offendingCount++;
                 if (offending.size() < MAX_REPORTED_ROWS) offending.add(row.toLineText());
             }
         }
-        return new CsvCheckResult(rows, header, fieldProblems(header, offending, offendingCount));
+        return new CsvCheckResult(rows, header, fieldProblems(columns, offending, offendingCount));
     }
 
-    private Optional<Problem> fieldProblems(List<String> header, List<String> offending,
+    private static Optional<Problem> fieldProblems(RowFields.Header columns, List<String> offending,
             long offendingCount) {
-        List<String> unknown = acceptsAnyColumns ? List.of()
-                : header.stream().filter(h -> !known.contains(h)).toList();
-        List<String> missingFields = mandatory.stream().filter(m -> !header.contains(m)).toList();
+        List<String> unknown = columns.unknown();
+        List<String> missingFields = columns.absent();
         if (unknown.isEmpty() && missingFields.isEmpty() && offendingCount == 0) {
             return Optional.empty();
         }
         return Optional.of(new FieldProblems(unknown, missingFields, offending, offendingCount));
-    }
-
-    private int[] mandatoryColumns(List<String> header) {
-        // Every position, not indexOf: a duplicated mandatory column must be filled everywhere.
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < header.size(); i++) {
-            if (mandatory.contains(header.get(i))) {
-                idx.add(i);
-            }
-        }
-        return idx.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static boolean lacksMandatoryValue(CsvRow row, int[] mandatoryColumns) {
-        for (int i : mandatoryColumns) {
-            // Only null (unquoted empty) is missing; a quoted "" is a deliberate empty value.
-            if (row.cells().get(i) == null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static CsvCheckResult formatProblem(long rows, List<String> header) {

@@ -1,17 +1,23 @@
 package taskrunner.csv;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Streams the rows of a UTF-8 CSV file, one record in memory at a time.
+ * Streams the rows of a UTF-8 CSV file, one record in memory at a time: the one CSV reader of
+ * the server. Text is decoded strictly (bad UTF-8 is an IOException) and a leading byte order
+ * mark is dropped ({@link BomSkippingReader}); cells follow {@link CsvFormats#READ}, so an
+ * unquoted empty cell is null (missing) and a quoted {@code ""} is the empty string.
  *
  * <p>Invariant: {@link #header()} is fixed at construction (the first non-blank record, or an
  * empty list for empty input) and is never returned again by {@link #next()}; rows are handed out
@@ -19,6 +25,21 @@ import org.apache.commons.csv.CSVRecord;
  * retained, so memory does not grow with the file.
  */
 public final class CsvRowReader implements AutoCloseable {
+
+    /** How the cell separator is chosen. */
+    public enum Separator {
+        /** Always {@code ,}. */
+        COMMA,
+        /**
+         * {@code ;} if the first two lines hold the same non-zero number of {@code ;}, else
+         * {@code ,} (RowStore's rule); the lines are looked at within the first
+         * {@link #SNIFF_CHARS} characters and then read again as CSV.
+         */
+        SNIFFED
+    }
+
+    /** How far {@link Separator#SNIFFED} looks ahead for the first two lines. */
+    public static final int SNIFF_CHARS = 64 * 1024;
 
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
@@ -31,10 +52,28 @@ public final class CsvRowReader implements AutoCloseable {
      * @throws IOException on I/O failure or if the header record itself cannot be parsed
      */
     public CsvRowReader(InputStream in) throws IOException {
+        this(in, Separator.COMMA);
+    }
+
+    /**
+     * As {@link #CsvRowReader(InputStream)}, with the separator chosen by {@code separator}.
+     *
+     * @throws IOException on I/O failure, bad UTF-8 in what was looked at, or an unparsable header
+     */
+    public CsvRowReader(InputStream in, Separator separator) throws IOException {
+        Reader text = BomSkippingReader.open(in);
+        CSVFormat format = CsvFormats.READ;
+        if (separator == Separator.SNIFFED) {
+            BufferedReader buffered = new BufferedReader(text, SNIFF_CHARS);
+            if (semicolons(buffered)) {
+                format = CsvFormats.READ.builder().setDelimiter(';').get();
+            }
+            text = buffered;
+        }
         // The header is read as an ordinary record rather than via setHeader(): commons-csv's own
         // header handling rejects empty/duplicate names with its own messages, and we want to
         // decide that (and the wording) in CsvCheck.
-        this.parser = CSVParser.parse(BomSkippingReader.open(in), CsvFormats.READ);
+        this.parser = CSVParser.parse(text, format);
         this.records = parser.iterator();
         CSVRecord first = advance();
         this.header = first == null ? List.of() : cellsOf(first);
@@ -71,6 +110,19 @@ public final class CsvRowReader implements AutoCloseable {
             // checked exception back so "bad input" can't be mistaken for a programming error.
             throw e.getCause();
         }
+    }
+
+    /** Whether the first two lines hold the same non-zero number of {@code ;}; reads nothing away. */
+    private static boolean semicolons(BufferedReader in) throws IOException {
+        in.mark(SNIFF_CHARS);
+        int[] semis = new int[2];
+        int line = 0;
+        for (int i = 0, c; i < SNIFF_CHARS && line < 2 && (c = in.read()) != -1; i++) {
+            if (c == '\n') line++;
+            else if (c == ';') semis[line]++;
+        }
+        in.reset();
+        return semis[0] > 0 && semis[0] == semis[1];
     }
 
     private static List<String> cellsOf(CSVRecord record) {

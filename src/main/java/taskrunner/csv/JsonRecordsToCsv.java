@@ -1,6 +1,5 @@
 package taskrunner.csv;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -30,20 +29,21 @@ public final class JsonRecordsToCsv {
             throws IOException {
         List<String> columns = null;
         long rows = 0;
-        CsvRowWriter writer = new CsvRowWriter(new NonClosing(out));
-        try (writer) {
-            for (Map<String, ?> record : records) {
-                if (columns == null) {
-                    columns = List.copyOf(record.keySet());
-                    if (columns.isEmpty()) {
-                        return 0;
-                    }
-                    writer.write(columns);
+        // Flushed, never closed: closing would close the caller's stream, and the writer holds
+        // nothing that a flush leaves behind.
+        CsvRowWriter writer = new CsvRowWriter(out);
+        for (Map<String, ?> record : records) {
+            if (columns == null) {
+                columns = List.copyOf(record.keySet());
+                if (columns.isEmpty()) {
+                    break;
                 }
-                writer.write(row(columns, record));
-                rows++;
+                writer.write(columns);
             }
+            writer.write(row(columns, record));
+            rows++;
         }
+        writer.flush();
         return rows;
     }
 
@@ -53,22 +53,5 @@ public final class JsonRecordsToCsv {
             cells.add(JsonCellText.of(record.get(column)));
         }
         return cells;
-    }
-
-    /** Lets the writer be closed (flushing its encoder) without closing the caller's stream. */
-    private static final class NonClosing extends FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -2,6 +2,7 @@ package taskrunner.entryscape;
 
 import taskrunner.auth.Identity;
 import taskrunner.auth.Principal;
+import taskrunner.http.Cookie;
 import taskrunner.http.HttpError;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
@@ -19,7 +20,7 @@ import java.util.function.Supplier;
 public final class EsAuth {
     public static final String COOKIE = "auth_token";
     /** Sliding expiry keeps tokens alive, so the cookie itself lives a year, as EntryStore's does. */
-    public static final long COOKIE_MAX_AGE_S = 31_536_000L;
+    private static final long COOKIE_MAX_AGE_S = 31_536_000L;
 
     private final Identity identity;
     private final Supplier<URI> base;
@@ -51,20 +52,11 @@ public final class EsAuth {
 
     /** 401 that also tells the browser to drop its cookie. */
     public Response notAuthorized() {
-        return Response.json(401, Map.of("error", "Not authorized")).header("Set-Cookie", clearCookie());
+        return Response.json(401, Map.of("error", "Not authorized")).header("Set-Cookie", cookie().clear());
     }
 
-    /** EntryStore's cookie path: the path of the repository URL. */
-    public String cookiePath() {
-        return base.get().getPath() + "store/";
-    }
-
-    public String setCookie(String token) {
-        // No Secure: the server speaks plain HTTP (put TLS in front and it belongs there).
-        return COOKIE + "=" + token + "; Max-Age=" + COOKIE_MAX_AGE_S + "; SameSite=Strict; HttpOnly; Path=" + cookiePath();
-    }
-
-    public String clearCookie() {
-        return COOKIE + "=; Max-Age=0; SameSite=Strict; HttpOnly; Path=" + cookiePath();
+    /** The {@code auth_token} cookie, on EntryStore's cookie path: the path of the repository URL. */
+    public Cookie cookie() {
+        return new Cookie(COOKIE, base.get().getPath() + "store/", Cookie.SameSite.Strict, COOKIE_MAX_AGE_S);
     }
 }

@@ -36,26 +36,33 @@ public final class Rdf {
 
     private Rdf() {}
 
-    /** The graph as a deep copy of checked RDF/JSON, or an exception saying what is wrong. */
+    /** A value that is not RDF/JSON; the message says what is wrong. */
+    public static final class Malformed extends Exception {
+        Malformed(String message) {
+            super(message);
+        }
+    }
+
+    /** The graph as a deep copy of checked RDF/JSON. */
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> check(Object json) {
+    public static Map<String, Object> check(Object json) throws Malformed {
         if (json == null) return new LinkedHashMap<>();
-        if (!(json instanceof Map<?, ?> m)) throw new IllegalArgumentException("RDF/JSON must be an object");
+        if (!(json instanceof Map<?, ?> m)) throw new Malformed("RDF/JSON must be an object");
         var out = new LinkedHashMap<String, Object>();
         for (var s : m.entrySet()) {
             if (!(s.getValue() instanceof Map<?, ?> preds)) {
-                throw new IllegalArgumentException("subject " + s.getKey() + " must map to an object");
+                throw new Malformed("subject " + s.getKey() + " must map to an object");
             }
             var po = new LinkedHashMap<String, Object>();
             for (var p : preds.entrySet()) {
                 if (!(p.getValue() instanceof List<?> objs)) {
-                    throw new IllegalArgumentException("predicate " + p.getKey() + " must map to an array");
+                    throw new Malformed("predicate " + p.getKey() + " must map to an array");
                 }
                 var list = new ArrayList<Object>();
                 for (Object o : objs) {
                     if (!(o instanceof Map<?, ?> obj) || !(obj.get("value") instanceof String)
                             || !(obj.get("type") instanceof String t) || !(t.equals("uri") || t.equals("literal") || t.equals("bnode"))) {
-                        throw new IllegalArgumentException("objects need a string \"value\" and a \"type\" of uri, literal or bnode");
+                        throw new Malformed("objects need a string \"value\" and a \"type\" of uri, literal or bnode");
                     }
                     var copy = new LinkedHashMap<String, Object>();
                     for (var f : ((Map<String, Object>) obj).entrySet()) {

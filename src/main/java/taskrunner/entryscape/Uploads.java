@@ -1,6 +1,6 @@
 package taskrunner.entryscape;
 
-import taskrunner.http.BodyTooLarge;
+import taskrunner.http.LimitedInputStream;
 import taskrunner.http.Request;
 import taskrunner.http.multipart.MultipartException;
 import taskrunner.http.multipart.MultipartParser;
@@ -9,10 +9,6 @@ import taskrunner.store.BlobStore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -20,8 +16,10 @@ import java.util.Locale;
  * {@code multipart/form-data} body gives one part (the first, or the one named), any other
  * body is the file itself.
  *
- * <p>Invariant: either a complete, durable blob comes back or nothing is left behind; a
- * file over {@code maxBytes} is 413, a malformed body or a missing part 400.
+ * <p>Invariant: either a complete, durable blob comes back or nothing is left behind (also
+ * when the body turns out malformed after the part was saved); a file over {@code maxBytes}
+ * is 413, a malformed body or a missing part 400. The bytes go through
+ * {@link BlobStore#write(InputStream)}, as every received payload does.
  */
 public final class Uploads {
     private final BlobStore blobs;
@@ -39,15 +37,17 @@ public final class Uploads {
     /** @param partName the multipart field to take, or null for the first part */
     public Upload receive(Request req, String partName, boolean multipartOnly) throws IOException {
         String ct = req.header("Content-Type");
-        boolean multipart = ct != null && ct.toLowerCase(Locale.ROOT).startsWith("multipart/");
-        if (!multipart) {
+        String mediaType = req.mediaType();
+        if (mediaType == null || !mediaType.startsWith("multipart/")) {
             if (multipartOnly) throw EsFace.fail(400, "Expected a multipart/form-data body with a \"" + partName + "\" part");
             String type = req.query("mimeType") != null ? req.query("mimeType") : ct != null ? ct : "application/octet-stream";
             return save(req.body(), filenameOf(req.header("Content-Disposition")), type);
         }
+        Upload got = null;
+        boolean ok = false;
         try {
             var parser = new MultipartParser(req.body(), MultipartParser.boundaryOf(ct));
-            Upload got = null;
+            // Read to the closing delimiter: only a whole well-formed body is accepted.
             for (Part part; (part = parser.next()) != null; ) {
                 if (got == null && (partName == null || partName.equals(part.name()))) {
                     String type = req.query("mimeType") != null ? req.query("mimeType") : part.contentType();
@@ -57,36 +57,20 @@ public final class Uploads {
             if (got == null) {
                 throw EsFace.fail(400, partName == null ? "The multipart body has no part" : "The multipart body has no \"" + partName + "\" part");
             }
+            ok = true;
             return got;
         } catch (MultipartException e) {
             throw EsFace.fail(400, "Malformed multipart body: " + e.getMessage());
+        } finally {
+            if (!ok && got != null) blobs.delete(got.blob());
         }
     }
 
     private Upload save(InputStream in, String filename, String type) throws IOException {
         // Both are echoed in response headers later: keep them to printable, header-safe text.
         if (type == null || !type.matches("[\\x21-\\x7e][\\x20-\\x7e]{0,200}")) type = "application/octet-stream";
-        BlobStore.Writer w = blobs.create();
-        boolean ok = false;
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            long size = 0;
-            try (OutputStream out = new DigestOutputStream(BlobStore.unclosable(w), md)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    size += n;
-                    if (size > maxBytes) throw new BodyTooLarge(maxBytes);
-                    out.write(buf, 0, n);
-                }
-            }
-            String blob = w.commit();
-            ok = true;
-            return new Upload(blob, filename, type, size, HexFormat.of().formatHex(md.digest()));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            if (!ok) w.abort();
-        }
+        BlobStore.Written b = blobs.write(new LimitedInputStream(in, maxBytes));
+        return new Upload(b.id(), filename, type, b.size(), b.sha256());
     }
 
     /** The file name of a Content-Disposition header, or null. */

@@ -4,12 +4,15 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Passes a body through, failing with {@link BodyTooLarge} once more than limit bytes came. */
-final class LimitedInputStream extends FilterInputStream {
+/**
+ * Passes a body through, failing with {@link BodyTooLarge} once more than limit bytes came:
+ * the limit of a route's body ({@link Request#body()}) and of one uploaded part.
+ */
+public final class LimitedInputStream extends FilterInputStream {
     private final long limit;
     private long count;
 
-    LimitedInputStream(InputStream in, long limit) {
+    public LimitedInputStream(InputStream in, long limit) {
         super(in);
         this.limit = limit;
     }

@@ -60,7 +60,12 @@ public final class Request {
     }
 
     public String query(String name) {
-        var v = query.get(name);
+        return first(query, name);
+    }
+
+    /** The first value of a field of a parsed form ({@link #bodyForm}, a query), or null. */
+    public static String first(Map<String, List<String>> form, String name) {
+        var v = form.get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
@@ -74,6 +79,15 @@ public final class Request {
 
     public String header(String name) {
         return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /**
+     * The media type of the Content-Type, lower-cased and without parameters
+     * ({@code "text/csv"} for {@code Text/CSV; charset=utf-8}); null without a Content-Type.
+     */
+    public String mediaType() {
+        String ct = header("Content-Type");
+        return ct == null ? null : ct.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The value of one cookie from the Cookie header(s), or null. */
@@ -140,7 +154,12 @@ public final class Request {
      * @throws MalformedBody if it is not JSON
      */
     public Object bodyJson() throws IOException {
-        byte[] b = bodyBytes();
+        return bodyJson(bodyLimit);
+    }
+
+    /** As {@link #bodyJson()}, refused with {@link BodyTooLarge} past {@code max} bytes. */
+    public Object bodyJson(long max) throws IOException {
+        byte[] b = bodyBytes(max);
         if (isBlank(b)) return null;
         try {
             return taskrunner.Json.STD.anyFrom(b);

@@ -2,6 +2,7 @@ package taskrunner.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import taskrunner.util.RandomIds;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -103,7 +104,7 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange ex) {
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
-        if (rid == null || rid.isEmpty() || rid.length() > 64) rid = taskrunner.auth.Secrets.weakHex16() + taskrunner.auth.Secrets.weakHex16();
+        if (rid == null || rid.isEmpty() || rid.length() > 64) rid = RandomIds.weakHex(16);
         ErrorEnvelope face = fallback;
         Request req = null;
         Response res;

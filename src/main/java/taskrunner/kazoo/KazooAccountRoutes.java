@@ -67,8 +67,7 @@ final class KazooAccountRoutes {
         Map<String, Object> data = data(req);
         String name = str(data.get("name"));
         if (name == null || name.isBlank()) {
-            return KazooEnvelope.error(req, 400, "validation error",
-                    Map.of("name", Map.of("required", Map.of("message", "Field is required but missing"))));
+            return KazooEnvelope.validation(req, Map.of("name", KazooEnvelope.required()));
         }
         var created = identity.createAccount(parent, name);
         var json = accountJson(created.account());
@@ -94,15 +93,15 @@ final class KazooAccountRoutes {
         String username = str(data.get("username"));
         String password = str(data.get("password"));
         var missing = new LinkedHashMap<String, Object>();
-        if (username == null || username.isBlank()) missing.put("username", required());
-        if (password == null || password.isEmpty()) missing.put("password", required());
-        if (!missing.isEmpty()) return KazooEnvelope.error(req, 400, "validation error", missing);
+        if (username == null || username.isBlank()) missing.put("username", KazooEnvelope.required());
+        if (password == null || password.isEmpty()) missing.put("password", KazooEnvelope.required());
+        if (!missing.isEmpty()) return KazooEnvelope.validation(req, missing);
         User u;
         try {
             u = identity.createUser(account, username, password, "admin".equals(str(data.get("priv_level"))),
                     str(data.get("first_name")), str(data.get("last_name")), str(data.get("email")));
-        } catch (IllegalStateException taken) {
-            return KazooEnvelope.error(req, 400, "validation error", Map.of("username",
+        } catch (Identity.NameTaken taken) {
+            return KazooEnvelope.validation(req, Map.of("username",
                     Map.of("unique", Map.of("message", "Username must be unique", "cause", username))));
         }
         return KazooEnvelope.success(req, 201, userJson(u));
@@ -159,18 +158,13 @@ final class KazooAccountRoutes {
         return m;
     }
 
-    private static Map<String, Object> required() {
-        return Map.of("required", Map.of("message", "Field is required but missing"));
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> data(Request req) throws IOException {
         Object body;
         try {
             body = req.bodyJson();
         } catch (Request.MalformedBody e) {
-            throw new HttpError(KazooEnvelope.error(req, 400, "validation error",
-                    Map.of("json", Map.of("invalid", Map.of("message", String.valueOf(e.getMessage()), "target", "body")))));
+            throw new HttpError(KazooEnvelope.invalidJson(req, e.getMessage()));
         }
         if (body instanceof Map<?, ?> m && m.get("data") instanceof Map<?, ?> d) return (Map<String, Object>) d;
         return Map.of();

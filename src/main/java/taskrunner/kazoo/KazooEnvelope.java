@@ -19,8 +19,11 @@ import java.util.Map;
  */
 final class KazooEnvelope {
     static final String VERSION = "4.3.0-taskrunner";
+    /** This server's Erlang-style node name, as a task's {@code node} shows it. */
+    static final String NODE_NAME = "taskrunner@" + hostName();
+    /** The envelope's {@code node}: as Crossbar's, the base64url md5 of the node name. */
     static final String NODE = Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(java.util.HexFormat.of().parseHex(Secrets.md5("taskrunner@" + hostName())));
+            .encodeToString(java.util.HexFormat.of().parseHex(Secrets.md5(NODE_NAME)));
 
     private KazooEnvelope() {}
 
@@ -75,6 +78,29 @@ final class KazooEnvelope {
         d.put("message", "bad identifier");
         if (reason != null) d.put("reason", reason);
         return error(req, 404, "bad_identifier", d);
+    }
+
+    /** 400 "validation error" with Crossbar's data: per refused field, {@code {code: {message, ...}}}. */
+    static Response validation(Request req, Map<String, ?> fields) {
+        return error(req, 400, "validation error", fields);
+    }
+
+    /** 400 "validation error" for one field: {@code {field: {code: {"message": message}}}}. */
+    static Response validation(Request req, String field, String code, String message) {
+        return validation(req, Map.of(field, Map.of(code, Map.of("message", message))));
+    }
+
+    /** The problem of a required field that is missing, for {@link #validation(Request, Map)}. */
+    static Map<String, Object> required() {
+        return Map.of("required", Map.of("message", "Field is required but missing"));
+    }
+
+    /** 400 "validation error" for a body that is not JSON: {@code {json: {invalid: {message, target}}}}. */
+    static Response invalidJson(Request req, String message) {
+        var invalid = new LinkedHashMap<String, Object>();
+        invalid.put("message", String.valueOf(message));
+        invalid.put("target", "body");
+        return validation(req, Map.of("json", Map.of("invalid", invalid)));
     }
 
     static Response invalidRequest(Request req, Object data) {

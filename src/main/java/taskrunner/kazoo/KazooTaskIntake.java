@@ -14,7 +14,6 @@ import taskrunner.csv.JsonRecordsToCsv;
 import taskrunner.http.HttpError;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
-import taskrunner.store.BlobStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,14 +59,13 @@ final class KazooTaskIntake {
             boolean knownCategory = tasks.registry().rowTypes().stream().anyMatch(t -> t.category().equals(category));
             return KazooEnvelope.badIdentifier(req, knownCategory ? action : category);
         }
-        String ct = req.header("Content-Type");
-        String mime = ct == null ? null : ct.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String mime = req.mediaType();
         String fileName = req.query("file_name");
         String blob = null;
         CsvCheckResult recordsCheck = null;
         try {
             if (mime != null && CSV_TYPES.contains(mime)) {
-                blob = tasks.blobs().write(req.body());
+                blob = tasks.blobs().write(req.body()).id();
             } else if (mime == null || mime.isEmpty() || JSON_TYPES.contains(mime)) {
                 var records = records(req);
                 if (records != null) {
@@ -78,7 +76,7 @@ final class KazooTaskIntake {
                                     .checkRecords(records.rows);
                             if (recordsCheck.problem().isPresent()) return problem(req, recordsCheck);
                         }
-                        blob = writeRecords(records.rows);
+                        blob = tasks.blobs().write(out -> JsonRecordsToCsv.write(records.rows, out));
                     }
                 }
             } else {
@@ -117,48 +115,28 @@ final class KazooTaskIntake {
 
     private record Records(List<Map<String, Object>> rows, String fileName) {}
 
-    /** The {@code data.records} of a JSON body, or null for a body without data. */
+    /** The {@code data.records} of a JSON body, or null for a blank body or one without data. */
     @SuppressWarnings("unchecked")
     private Records records(Request req) throws IOException {
-        byte[] body = req.bodyBytes(maxJsonBytes);
-        if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
         Object parsed;
         try {
-            parsed = taskrunner.Json.STD.anyFrom(body);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            var invalid = new LinkedHashMap<String, Object>();
-            invalid.put("message", String.valueOf(e.getOriginalMessage()));
-            invalid.put("target", "body");
-            throw new HttpError(KazooEnvelope.error(req, 400, "validation error", Map.of("json", Map.of("invalid", invalid))));
+            parsed = req.bodyJson(maxJsonBytes);
+        } catch (Request.MalformedBody e) {
+            throw new HttpError(KazooEnvelope.invalidJson(req, e.getMessage()));
         }
         if (!(parsed instanceof Map<?, ?> top) || !(top.get("data") instanceof Map<?, ?> data)) return null;
         Object fileName = data.get("file_name");
         if (fileName != null && !(fileName instanceof String)) {
-            throw new HttpError(validation(req, "file_name", "type", "Value is not of type string"));
+            throw new HttpError(KazooEnvelope.validation(req, "file_name", "type", "Value is not of type string"));
         }
         Object recs = data.get("records");
         if (!(recs instanceof List<?> list)) return new Records(List.of(), (String) fileName);
         var rows = new ArrayList<Map<String, Object>>(list.size());
         for (Object o : list) {
-            if (!(o instanceof Map<?, ?> m)) throw new HttpError(validation(req, "records", "type", "Value is not of type object"));
+            if (!(o instanceof Map<?, ?> m)) throw new HttpError(KazooEnvelope.validation(req, "records", "type", "Value is not of type object"));
             rows.add((Map<String, Object>) m);
         }
         return new Records(rows, (String) fileName);
-    }
-
-    private String writeRecords(List<Map<String, Object>> rows) throws IOException {
-        BlobStore.Writer w = tasks.blobs().create();
-        try {
-            JsonRecordsToCsv.write(rows, w);
-            return w.commit();
-        } catch (IOException | RuntimeException e) {
-            w.abort();
-            throw e;
-        }
-    }
-
-    private static Response validation(Request req, String field, String code, String message) {
-        return KazooEnvelope.error(req, 400, "validation error", Map.of(field, Map.of(code, Map.of("message", message))));
     }
 
     private static Response problem(Request req, CsvCheckResult check) {

@@ -13,8 +13,6 @@ import java.util.Map;
  * stop, delete: with {@code node}, without {@code csvs}). Unset fields are omitted.
  */
 final class KazooTaskJson {
-    static final String NODE_NAME = "taskrunner@localhost";
-
     private KazooTaskJson() {}
 
     static String categoryName(Task t) {
@@ -50,7 +48,7 @@ final class KazooTaskJson {
     private static Map<String, Object> common(Task t, boolean node) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", t.id());
-        if (node && t.started() != null) m.put("node", NODE_NAME);
+        if (node && t.started() != null) m.put("node", KazooEnvelope.NODE_NAME);
         m.put("account_id", t.accountId());
         m.put("auth_account_id", t.authAccountId());
         m.put("category", categoryName(t));

@@ -11,7 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
+import taskrunner.util.RandomIds;
 
 /**
  * Large payloads (CSV input and output, uploaded files, dataset rows) kept as files beside
@@ -189,13 +194,42 @@ public final class BlobStore {
         return Files.exists(work.resolve(safe(name)));
     }
 
-    /** Copies a stream into a new committed blob. */
-    public String write(InputStream in) throws IOException {
+    /** A committed blob as {@link #write(InputStream)} made it. */
+    public record Written(String id, long size, String sha256) {}
+
+    /** What {@link #write(Content)} puts into a new blob. */
+    @FunctionalInterface
+    public interface Content {
+        /** Writes the bytes; {@code out} must not be closed (closing it is harmless, though). */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Copies a stream into a new committed blob: the one way a received payload (a request
+     * body, a multipart part) becomes durable. A size limit is the stream's business (it
+     * throws); on any failure nothing is left behind.
+     *
+     * @return the blob's id, its length and the hex SHA-256 of its bytes
+     */
+    public Written write(InputStream in) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+        long[] size = {0};
+        String id = write(out -> size[0] = in.transferTo(new DigestOutputStream(out, sha256)));
+        return new Written(id, size[0], HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    /** Writes {@code content} into a new committed blob; on any failure nothing is left behind. */
+    public String write(Content content) throws IOException {
         Writer w = create();
         try {
-            in.transferTo(w);
+            content.writeTo(unclosable(w));
             return w.commit();
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             w.abort();
             throw e;
         }
@@ -245,7 +279,7 @@ public final class BlobStore {
     }
 
     private static String newId() {
-        return taskrunner.auth.Secrets.hex(16);
+        return RandomIds.hex(16);
     }
 
     /** For OutputStream wrappers that must not close the blob on close(). */

@@ -46,6 +46,35 @@ class CsvRowReaderTest {
     }
 
     @Test
+    void sniffedSeparatorIsSemicolonOnlyWhenTheFirstTwoLinesAgree() throws IOException {
+        try (CsvRowReader r = new CsvRowReader(in("\uFEFFa;b\n3;4\n\"x;1\";\n"), CsvRowReader.Separator.SNIFFED)) {
+            assertEquals(List.of("a", "b"), r.header());
+            assertEquals(List.of("3", "4"), r.next().cells());
+            assertEquals(Arrays.asList("x;1", null), r.next().cells());
+        }
+        try (CsvRowReader r = new CsvRowReader(in("a;b,c\n1,2\n"), CsvRowReader.Separator.SNIFFED)) {
+            assertEquals(List.of("a;b", "c"), r.header(), "one ; in the header but none below: comma");
+        }
+        try (CsvRowReader r = new CsvRowReader(in("a;b\n1;2\n"))) {
+            assertEquals(List.of("a;b"), r.header(), "without sniffing the separator is always a comma");
+        }
+    }
+
+    @Test
+    void badUtf8IsACheckedIOException() throws IOException {
+        byte[] latin1 = "id\nJos\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        for (var separator : CsvRowReader.Separator.values()) {
+            assertThrows(java.nio.charset.CharacterCodingException.class, () -> {
+                try (CsvRowReader r = new CsvRowReader(new ByteArrayInputStream(latin1), separator)) {
+                    while (r.next() != null) {
+                        // read to the end
+                    }
+                }
+            }, separator.name());
+        }
+    }
+
+    @Test
     void emptyInputHasEmptyHeaderAndNoRows() throws IOException {
         try (CsvRowReader r = new CsvRowReader(in(""))) {
             assertEquals(List.of(), r.header());

@@ -84,7 +84,9 @@ class EntryStoreRoutesTest {
         assertEquals(200, res.statusCode());
         assertTrue(res.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
         assertEquals(md(s, "New title"), ServerFixture.json(res.body()));
-        assertEquals(400, c.json("PUT", "/store/m1/metadata/x", admin, "[1]").statusCode());
+        var notRdf = c.json("PUT", "/store/m1/metadata/x", admin, "[1]");
+        assertEquals(400, notRdf.statusCode());
+        assertTrue(notRdf.body().contains("RDF/JSON must be an object"), notRdf.body());
         assertEquals(400, c.json("PUT", "/store/m1/metadata/x", admin, "{nope").statusCode());
         assertEquals(md(s, "New title"), ServerFixture.json(c.get("/store/m1/metadata/x", admin).body()));
     }

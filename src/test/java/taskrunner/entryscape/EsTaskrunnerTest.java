@@ -171,6 +171,27 @@ class EsTaskrunnerTest {
     }
 
     @Test
+    void aFilePartFollowedByAMalformedPartLeavesNoBlobBehind() throws Exception {
+        var cat = c.catalog(admin, "bad2", ScapeClient.rows("station,value", "a", 1, 2));
+        String add = "/taskrunner/v1/distribution/addFile?resourceURI=" + ScapeClient.enc(cat.distUri());
+        var before = blobFiles();
+        String file = "station,value\n" + "x,1\n".repeat(2000); // past BlobStore.INLINE_MAX: a file of its own
+        var body = "--qq\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                + file + "\r\n--qq\r\nno colon here\r\n\r\n--qq--\r\n";
+        var res = c.send(fx.request(add).header("Cookie", "auth_token=" + admin)
+                .header("Content-Type", "multipart/form-data; boundary=qq").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(400, res.statusCode(), res.body());
+        assertEquals(before, blobFiles());
+    }
+
+    private static java.util.Set<String> blobFiles() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(fx.dataDir.resolve("blobs"))) {
+            return files.filter(java.nio.file.Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
     void aFileWhoseColumnsDoNotMatchTheApiFailsTheJobAndChangesNothing() throws Exception {
         var cat = c.catalog(admin, "cols1", ScapeClient.rows("station,value", "a", 1, 2));
         var sub = ServerFixture.json(c.addFile(admin, cat.distUri(), "other.csv", "name,age\nx,1\n").body());

@@ -71,6 +71,18 @@ class RowStoreRoutesTest {
     }
 
     @Test
+    void aByteOrderMarkIsSkippedAndOnlyUtf8IsRead() throws Exception {
+        var d = create("\uFEFFA;B\n1;\n;\"\"\n");
+        var q = c.query("/rowstore/dataset/" + d.get("id") + "/json");
+        assertEquals(List.of(Map.of("a", "1", "b", ""), Map.of("a", "", "b", "")), q.get("results"));
+        var latin1 = c.send(c.request("/rowstore/datasets").header("Content-Type", "text/csv")
+                .header("Cookie", "auth_token=" + admin)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray("name\nJos\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))));
+        assertEquals(400, latin1.statusCode());
+        assertTrue(latin1.body().contains("not UTF-8 text"), latin1.body());
+    }
+
+    @Test
     void filtersAreExactAndAndedAndUnknownColumnsAre400() throws Exception {
         var d = create("station,kind\nA,x\nB,y\nC,x\n");
         String q = "/rowstore/dataset/" + d.get("id") + "/json";

@@ -105,8 +105,20 @@ class KazooHelpAndAuthTest {
         r = new KazooClient(fx).get("/v2/accounts/" + admin.accountId + "/tasks");
         assertEquals(401, r.statusCode());
         r = fx.send(fx.request("/v2/user_auth").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{not json")));
-        assertEquals(400, r.statusCode());
-        assertEquals("validation error", ServerFixture.json(r.body()).get("message"));
+        assertNotJson(r);
+        // a task's JSON body is refused in the same shape
+        assertNotJson(admin.send("PUT", "/v2/accounts/" + admin.accountId + "/tasks?category=examples&action=echo",
+                "application/json", "{not json"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertNotJson(java.net.http.HttpResponse<String> r) throws Exception {
+        assertEquals(400, r.statusCode(), r.body());
+        var json = ServerFixture.json(r.body());
+        assertEquals("validation error", json.get("message"));
+        var invalid = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) json.get("data")).get("json")).get("invalid");
+        assertEquals(List.of("message", "target"), List.copyOf(invalid.keySet()));
+        assertEquals("body", invalid.get("target"));
     }
 
     @Test
@@ -129,8 +141,9 @@ class KazooHelpAndAuthTest {
         var users = tenant.get("/v2/accounts/" + tenant.accountId + "/users");
         assertTrue(users.body().contains("\"alice\""));
         var dup = admin.send("PUT", "/v2/accounts/" + tenant.accountId + "/users", "application/json",
-                "{\"data\":{\"username\":\"alice\",\"password\":\"x\"}}");
+                "{\"data\":{\"username\":\"Alice\",\"password\":\"x\"}}");
         assertEquals(400, dup.statusCode());
+        assertTrue(dup.body().contains("Username must be unique"), dup.body());
         var noName = admin.send("PUT", "/v2/accounts/" + admin.accountId, "application/json", "{\"data\":{}}");
         assertEquals(400, noName.statusCode());
         // a tenant cannot read its parent

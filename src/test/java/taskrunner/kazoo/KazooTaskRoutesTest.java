@@ -71,7 +71,10 @@ class KazooTaskRoutesTest {
         assertEquals(200, r.statusCode(), r.body());
         var started = KazooClient.readOnly(r);
         assertEquals("executing", started.get("status"));
-        assertNotNull(started.get("node"));
+        assertTrue(((String) started.get("node")).startsWith("taskrunner@"), String.valueOf(started.get("node")));
+        String nodeHash = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.util.HexFormat.of().parseHex(taskrunner.auth.Secrets.md5((String) started.get("node"))));
+        assertEquals(nodeHash, ServerFixture.json(r.body()).get("node"), "the envelope's node is the md5 of the task's node");
         assertNotNull(started.get("start_timestamp"));
 
         var done = alice.awaitFinished(id, Duration.ofSeconds(10));

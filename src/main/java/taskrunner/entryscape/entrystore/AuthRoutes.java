@@ -48,13 +48,13 @@ public final class AuthRoutes {
 
     private Response login(Request req) throws Exception {
         Map<String, List<String>> form = req.bodyForm();
-        String user = first(form, "auth_username");
-        String password = first(form, "auth_password");
+        String user = Request.first(form, "auth_username");
+        String password = Request.first(form, "auth_password");
         if (user == null || password == null || user.isEmpty()) {
             throw EsFace.fail(400, "auth_username and auth_password are required");
         }
         Long ttl = null;
-        String maxAge = first(form, "auth_maxage");
+        String maxAge = Request.first(form, "auth_maxage");
         if (maxAge != null && !maxAge.isEmpty()) {
             try {
                 long s = Long.parseLong(maxAge.trim());
@@ -66,7 +66,7 @@ public final class AuthRoutes {
         User u = identity.checkPassword(user.trim(), password);
         if (u == null) return html(req, 401, "Login failed.");
         String token = identity.issueToken(identity.account(u.accountId()), u, ttl == null ? defaultTtlMs : ttl);
-        return html(req, 200, "Login successful.").header("Set-Cookie", auth.setCookie(token));
+        return html(req, 200, "Login successful.").header("Set-Cookie", auth.cookie().set(token));
     }
 
     private Response user(Request req) {
@@ -92,7 +92,7 @@ public final class AuthRoutes {
     private Response logout(Request req) throws Exception {
         String token = req.cookie(EsAuth.COOKIE);
         if (token != null) identity.revoke(token);
-        return html(req, 200, "Logout successful.").header("Set-Cookie", auth.clearCookie());
+        return html(req, 200, "Logout successful.").header("Set-Cookie", auth.cookie().clear());
     }
 
     /** EntryStore answers HTML to clients that take it (curl and python send Accept: any), else no body. */
@@ -102,10 +102,5 @@ public final class AuthRoutes {
         if (!html) return status == 200 ? Response.empty(204) : Response.json(status, Map.of("error", message));
         return Response.text(status, "text/html; charset=UTF-8",
                 "<html><head><title>Login</title></head><body><h3>" + message + "</h3></body></html>\n");
-    }
-
-    private static String first(Map<String, List<String>> form, String k) {
-        var v = form.get(k);
-        return v == null || v.isEmpty() ? null : v.get(0);
     }
 }

@@ -157,8 +157,10 @@ public final class EntryRoutes {
             Object json = taskrunner.Json.STD.anyFrom(body);
             if (!(json instanceof Map<?, ?> m)) throw EsFace.fail(400, "Error in JSON syntax");
             return Rdf.check(m.get("metadata"));
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw EsFace.fail(400, "Error in JSON syntax" + (e instanceof IllegalArgumentException ? ": " + e.getMessage() : ""));
+        } catch (java.io.IOException e) {
+            throw EsFace.fail(400, "Error in JSON syntax");
+        } catch (Rdf.Malformed e) {
+            throw EsFace.fail(400, "Error in JSON syntax: " + e.getMessage());
         }
     }
 
@@ -241,7 +243,7 @@ public final class EntryRoutes {
         Map<String, Object> md;
         try {
             md = Rdf.check(req.bodyJson());
-        } catch (IllegalArgumentException ex) {
+        } catch (Rdf.Malformed ex) {
             throw EsFace.fail(400, "Error in JSON syntax: " + ex.getMessage());
         }
         es.put(e.withMetadata(md, clock.millis()));

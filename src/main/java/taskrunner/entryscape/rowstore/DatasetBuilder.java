@@ -24,6 +24,25 @@ public final class DatasetBuilder {
         String name();
 
         InputStream open() throws IOException;
+
+        /** A source named {@code name} (for error messages) whose bytes {@code open} gives. */
+        static Source of(String name, Opener open) {
+            return new Source() {
+                public String name() {
+                    return name;
+                }
+
+                public InputStream open() throws IOException {
+                    return open.open();
+                }
+            };
+        }
+    }
+
+    /** Opens the bytes of a {@link Source}. */
+    @FunctionalInterface
+    public interface Opener {
+        InputStream open() throws IOException;
     }
 
     /** Called after each new row is written: paces test builds and lets a stop or shutdown end them. */

@@ -88,7 +88,7 @@ public final class RowStore {
 
     /** Loads a CSV into a new dataset; nothing is stored if the CSV cannot be loaded. */
     public Dataset create(InputStream csv, String owner) throws Exception {
-        Built b = builder.build(null, List.of(source("the CSV", csv)), DatasetBuilder.NONE);
+        Built b = builder.build(null, List.of(DatasetBuilder.Source.of("the CSV", () -> csv)), DatasetBuilder.NONE);
         var d = new Dataset(UUID.randomUUID().toString(), Dataset.AVAILABLE, clock.millis(), b.columns(), b.rowCount(),
                 b.blob(), List.of(), owner, null);
         try {
@@ -105,7 +105,7 @@ public final class RowStore {
         return locks.with(lockName(id), () -> {
             Dataset cur = store.get(Dataset.KIND, id);
             if (cur == null) throw new DatasetError("the dataset was deleted");
-            Built b = builder.build(append ? cur : null, List.of(source("the CSV", csv)), DatasetBuilder.NONE);
+            Built b = builder.build(append ? cur : null, List.of(DatasetBuilder.Source.of("the CSV", () -> csv)), DatasetBuilder.NONE);
             return switchTo(cur, b, null);
         });
     }
@@ -172,17 +172,5 @@ public final class RowStore {
             }
             return DatasetQuery.run(in, filters, offset, limit);
         }
-    }
-
-    public static DatasetBuilder.Source source(String name, InputStream in) {
-        return new DatasetBuilder.Source() {
-            public String name() {
-                return name;
-            }
-
-            public InputStream open() {
-                return in;
-            }
-        };
     }
 }

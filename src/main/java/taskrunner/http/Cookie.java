@@ -1,0 +1,57 @@
+package taskrunner.http;
+
+import java.util.Objects;
+
+/**
+ * A cookie the server sets, and the one place a {@code Set-Cookie} value is written.
+ *
+ * <p>Invariant: the attributes always come in one order, {@code name=value; Max-Age=N;
+ * SameSite=X; HttpOnly; Path=P} ({@code Max-Age} only for a cookie that outlives the
+ * browser session); every cookie is HttpOnly, as none is for scripts; none is Secure, as the
+ * server speaks plain HTTP (put TLS in front and it belongs there). Values are limited to
+ * RFC 6265 cookie-octets, so a value can never add an attribute.
+ *
+ * @param name          the cookie name, a token
+ * @param path          the Path attribute
+ * @param sameSite      the SameSite attribute
+ * @param maxAgeSeconds lifetime in the browser, or {@link #SESSION} for a session cookie
+ */
+public record Cookie(String name, String path, SameSite sameSite, long maxAgeSeconds) {
+    /** {@code maxAgeSeconds} of a cookie that ends with the browser session. */
+    public static final long SESSION = -1;
+
+    public enum SameSite { Strict, Lax }
+
+    public Cookie {
+        if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new IllegalArgumentException("bad cookie name " + name);
+        if (path == null || !path.startsWith("/") || !path.chars().allMatch(c -> c >= 0x20 && c <= 0x7e && c != ';')) throw new IllegalArgumentException("bad cookie path " + path);
+        Objects.requireNonNull(sameSite, "sameSite");
+        if (maxAgeSeconds < SESSION) throw new IllegalArgumentException("bad Max-Age " + maxAgeSeconds);
+    }
+
+    /** The Set-Cookie value that gives the browser this cookie with {@code value}. */
+    public String set(String value) {
+        if (value == null || !octets(value)) throw new IllegalArgumentException("a cookie value must be RFC 6265 cookie-octets");
+        return header(value, maxAgeSeconds);
+    }
+
+    /** The Set-Cookie value that makes the browser drop this cookie at once. */
+    public String clear() {
+        return header("", 0);
+    }
+
+    private String header(String value, long maxAge) {
+        var sb = new StringBuilder(name).append('=').append(value);
+        if (maxAge != SESSION) sb.append("; Max-Age=").append(maxAge);
+        return sb.append("; SameSite=").append(sameSite).append("; HttpOnly; Path=").append(path).toString();
+    }
+
+    /** RFC 6265 cookie-octet: printable US-ASCII except space, {@code " , ; \}. */
+    private static boolean octets(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7e || c == '"' || c == ',' || c == ';' || c == '\\') return false;
+        }
+        return true;
+    }
+}
