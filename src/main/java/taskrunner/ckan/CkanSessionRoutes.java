@@ -58,7 +58,7 @@ final class CkanSessionRoutes {
         String token = req.cookie(CkanAuth.SESSION.name());
         if (token != null && !token.isEmpty()) identity.revoke(token);
         return redirect(safeNext(req.query("next")))
-                .header("Set-Cookie", CkanAuth.SESSION.clear());
+                .header("Set-Cookie", CkanAuth.SESSION.clearDated());
     }
 
     /** The logged-in admin, or (where the original crashes) the intended anonymous body. */

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * A cookie the server sets, and the one place a {@code Set-Cookie} value is written.
  *
- * <p>Invariant: the attributes always come in one order, {@code name=value; Max-Age=N;
- * SameSite=X; HttpOnly; Path=P} ({@code Max-Age} only for a cookie that outlives the
+ * <p>Invariant: the attributes always come in one order, {@code name=value; [Expires=D;]
+ * Max-Age=N; SameSite=X; HttpOnly; Path=P} ({@code Max-Age} only for a cookie that outlives the
  * browser session); every cookie is HttpOnly, as none is for scripts; none is Secure, as the
  * server speaks plain HTTP (put TLS in front and it belongs there). Values are limited to
  * RFC 6265 cookie-octets, so a value can never add an attribute.
@@ -35,13 +35,26 @@ public record Cookie(String name, String path, SameSite sameSite, long maxAgeSec
         return header(value, maxAgeSeconds);
     }
 
-    /** The Set-Cookie value that makes the browser drop this cookie at once. */
+    /** The Set-Cookie value that makes the browser drop this cookie at once (EntryStore's form). */
     public String clear() {
-        return header("", 0);
+        return header("", 0, false);
+    }
+
+    /**
+     * Like {@link #clear()}, with an {@code Expires} in 1970 before {@code Max-Age=0}: the form
+     * Flask (so CKAN Service Provider) sends, for clients that read only Expires.
+     */
+    public String clearDated() {
+        return header("", 0, true);
     }
 
     private String header(String value, long maxAge) {
+        return header(value, maxAge, false);
+    }
+
+    private String header(String value, long maxAge, boolean dated) {
         var sb = new StringBuilder(name).append('=').append(value);
+        if (dated) sb.append("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
         if (maxAge != SESSION) sb.append("; Max-Age=").append(maxAge);
         return sb.append("; SameSite=").append(sameSite).append("; HttpOnly; Path=").append(path).toString();
     }

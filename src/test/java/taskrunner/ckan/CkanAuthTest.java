@@ -124,6 +124,8 @@ class CkanAuthTest {
         var out = c.get("/logout", "Cookie", cookie);
         assertEquals(302, out.statusCode());
         assertTrue(out.headers().firstValue("Set-Cookie").orElseThrow().contains("Max-Age=0"));
+        assertTrue(out.headers().firstValue("Set-Cookie").orElseThrow().contains("Expires=Thu, 01 Jan 1970 00:00:00 GMT"),
+                "Flask dates the cleared cookie in 1970 too");
         assertEquals(403, c.delete("/job?days=30", "Cookie", cookie).statusCode());
         var anon = ServerFixture.json(c.get("/user", "Cookie", cookie).body());
         assertEquals(true, anon.get("is_anonymous"));
