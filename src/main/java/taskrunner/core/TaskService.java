@@ -2,6 +2,7 @@ package taskrunner.core;
 
 import taskrunner.store.BlobStore;
 import taskrunner.store.Store;
+import taskrunner.util.NamedLocks;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -36,7 +37,7 @@ public final class TaskService {
     private final Registry registry;
     private final Runner runner;
     private final Clock clock;
-    private final Object[] locks = new Object[64];
+    private final NamedLocks locks = new NamedLocks();
     private final Map<String, Set<String>> byAccount = new ConcurrentHashMap<>();
     private final Map<String, Progress> live = new ConcurrentHashMap<>();
 
@@ -46,7 +47,6 @@ public final class TaskService {
         this.registry = registry;
         this.runner = runner;
         this.clock = clock;
-        for (int i = 0; i < locks.length; i++) locks[i] = new Object();
         store.listen(TaskCodec.KIND, (old, now) -> {
             if (old != null && now == null) {
                 var ids = byAccount.get(key(old));
@@ -154,14 +154,14 @@ public final class TaskService {
     }
 
     private Task change(String id, UnaryOperator<Task> change) throws IOException {
-        synchronized (lock(id)) {
+        return locks.with(id, () -> {
             Task cur = store.get(TaskCodec.KIND, id);
             if (cur == null) return null;
             Task next = change.apply(cur);
             if (next == cur || next == null) return cur;
             store.put(TaskCodec.KIND, id, next);
             return next;
-        }
+        });
     }
 
     /** A task that is queued or running cannot be deleted; stop it first. */
@@ -178,10 +178,14 @@ public final class TaskService {
      * @throws TaskActive if it is with the runner (queued there, or running)
      */
     public Task delete(String id) throws IOException, TaskActive {
-        synchronized (lock(id)) {
+        boolean[] active = {false};
+        Task gone = locks.with(id, () -> {
             Task cur = store.get(TaskCodec.KIND, id);
             if (cur == null) return null;
-            if (runner.isActive(id)) throw new TaskActive(id);
+            if (runner.isActive(id)) {
+                active[0] = true;
+                return null;
+            }
             store.delete(TaskCodec.KIND, id);
             blobs.delete(cur.input());
             blobs.delete(cur.output());
@@ -190,7 +194,9 @@ public final class TaskService {
                 if (v instanceof String s && s.startsWith("blob:")) blobs.delete(s.substring(5));
             }
             return cur;
-        }
+        });
+        if (active[0]) throw new TaskActive(id);
+        return gone;
     }
 
     public boolean isActive(String id) {
@@ -217,7 +223,4 @@ public final class TaskService {
         return store.all(TaskCodec.KIND);
     }
 
-    private Object lock(String id) {
-        return locks[(id.hashCode() & 0x7fffffff) % locks.length];
-    }
 }
