@@ -1,9 +1,11 @@
 package taskrunner;
 
+import taskrunner.core.FaceState;
 import taskrunner.http.Router;
 import taskrunner.store.Kind;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One API face as the server assembles it: the record kinds it keeps in the store, its
@@ -13,6 +15,11 @@ import java.util.List;
 public interface FaceModule {
     default List<Kind<?>> kinds() {
         return List.of();
+    }
+
+    /** The codec of the state its tasks carry ({@link taskrunner.core.Task#faceState()}), by face name. */
+    default Map<String, FaceState.Codec<?>> stateCodecs() {
+        return Map.of();
     }
 
     /** Adds routes; called once, before the server listens. */

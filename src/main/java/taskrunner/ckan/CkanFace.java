@@ -2,6 +2,7 @@ package taskrunner.ckan;
 
 import taskrunner.FaceModule;
 import taskrunner.Services;
+import taskrunner.core.FaceState;
 import taskrunner.http.Face;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
@@ -29,6 +30,11 @@ public final class CkanFace implements FaceModule, Face {
     @Override
     public List<Kind<?>> kinds() {
         return List.of(CkanLog.KIND, CkanSecretKey.KIND);
+    }
+
+    @Override
+    public Map<String, FaceState.Codec<?>> stateCodecs() {
+        return Map.of(CkanJob.FACE, CkanJobState.CODEC);
     }
 
     @Override

@@ -2,6 +2,7 @@ package taskrunner.kazoo;
 
 import taskrunner.FaceModule;
 import taskrunner.Services;
+import taskrunner.core.FaceState;
 import taskrunner.core.Recovery;
 import taskrunner.core.RowExecution;
 import taskrunner.core.Task;
@@ -32,6 +33,11 @@ public final class KazooFace implements FaceModule, Face {
             case 500 -> KazooEnvelope.invalidRequest(req, null);
             default -> KazooEnvelope.error(req, status, message, Map.of("message", message));
         };
+    }
+
+    @Override
+    public Map<String, FaceState.Codec<?>> stateCodecs() {
+        return Map.of(FACE, KazooTaskState.CODEC);
     }
 
     @Override
@@ -77,7 +83,7 @@ public final class KazooFace implements FaceModule, Face {
         }
         long after = task.checkpoint() == null ? 0 : task.checkpoint().rowsDone();
         try {
-            s.tasks().update(task.id(), t -> t.withExtra("resumed_after_row", after));
+            s.tasks().update(task.id(), t -> t.withFaceState(new KazooTaskState(after)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
