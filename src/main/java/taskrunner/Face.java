@@ -1,6 +1,7 @@
 package taskrunner;
 
 import taskrunner.core.Execution;
+import taskrunner.core.FaceState;
 import taskrunner.core.Recovery;
 import taskrunner.http.ErrorEnvelope;
 import taskrunner.http.Router;
@@ -10,7 +11,7 @@ import java.util.List;
 
 /**
  * One API face, all the server needs of it in one place: its name (the {@code face} of its
- * tasks), the record kinds it keeps in the store, the path prefixes it owns and its error
+ * tasks), the record kinds it keeps in the store, the codec of its tasks' own state, the path prefixes it owns and its error
  * envelope, its routes, and how its tasks run and recover. The server wires these; a face
  * registers nothing on the side.
  *
@@ -27,6 +28,11 @@ public interface Face extends ErrorEnvelope {
 
     default List<Kind<?>> kinds() {
         return List.of();
+    }
+
+    /** The codec of the state this face's tasks carry ({@code Task.faceState()}), or null if they carry none. */
+    default FaceState.Codec<?> stateCodec() {
+        return null;
     }
 
     /**

@@ -7,11 +7,13 @@ import taskrunner.auth.Token;
 import taskrunner.auth.User;
 import taskrunner.ckan.CkanFace;
 import taskrunner.core.Busy;
+import taskrunner.core.FaceState;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.Lifecycle;
 import taskrunner.core.Registry;
 import taskrunner.core.RowTaskType;
 import taskrunner.core.Runner;
+import taskrunner.core.Task;
 import taskrunner.core.TaskCodec;
 import taskrunner.core.TaskService;
 import taskrunner.entryscape.EntryScapeFace;
@@ -30,6 +32,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -85,7 +88,10 @@ public final class TaskServer implements AutoCloseable {
 
     public TaskServer start() throws IOException {
         Path data = config.dataDir();
-        var kinds = new ArrayList<Kind<?>>(List.of(TaskCodec.KIND, Account.KIND, User.KIND, Token.KIND));
+        var stateCodecs = new HashMap<String, FaceState.Codec<?>>();
+        for (Face f : faces) if (f.stateCodec() != null) stateCodecs.put(f.name(), f.stateCodec());
+        Kind<Task> taskKind = TaskCodec.kind(stateCodecs);
+        var kinds = new ArrayList<Kind<?>>(List.of(taskKind, Account.KIND, User.KIND, Token.KIND));
         for (Face f : faces) kinds.addAll(f.kinds());
         store = Store.open(data, kinds, config.compactAfterBytes());
         try {
@@ -93,7 +99,7 @@ public final class TaskServer implements AutoCloseable {
             bootstrap = identity.bootstrap(config.adminPassword());
             var blobs = new BlobStore(data);
             runner = new Runner(config.maxRunning(), config.maxQueued());
-            var tasks = new TaskService(store, blobs, registry, runner, clock);
+            var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks);
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes());

@@ -1,6 +1,7 @@
 package taskrunner.ckan;
 
 import taskrunner.Config;
+import taskrunner.ckan.CkanJobState.Callback;
 
 import java.io.IOException;
 import java.net.URI;
@@ -65,11 +66,12 @@ final class CkanCallbacks {
 
     private void deliver(String id) throws IOException, InterruptedException {
         CkanJob job = jobs.get(id);
-        if (job == null || !"pending".equals(job.callbackState())) return;
+        if (job == null || !job.owesCallback()) return;
         boolean ok = post(job);
         jobs.tasks().update(id, t -> {
-            var n = t.withExtra(CkanJob.API_KEY, null).withExtra(CkanJob.CALLBACK, ok ? "done" : "failed");
-            return ok ? n : n.withExtra(CkanJob.ERROR, CkanExecution.error(FAILURE));
+            var n = CkanJob.of(t).state().withoutApiKey()
+                    .withCallback(ok ? Callback.DONE : Callback.FAILED);
+            return t.withFaceState(ok ? n : n.withError(CkanExecution.error(FAILURE)));
         });
     }
 

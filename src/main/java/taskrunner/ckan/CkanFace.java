@@ -2,6 +2,7 @@ package taskrunner.ckan;
 
 import taskrunner.Face;
 import taskrunner.Services;
+import taskrunner.core.FaceState;
 import taskrunner.http.ErrorEnvelope;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
@@ -29,6 +30,11 @@ public final class CkanFace implements Face {
     @Override
     public List<Kind<?>> kinds() {
         return List.of(CkanLog.KIND, CkanSecretKey.KIND);
+    }
+
+    @Override
+    public FaceState.Codec<?> stateCodec() {
+        return CkanJobState.CODEC;
     }
 
     @Override

@@ -8,31 +8,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A CKAN job as a core {@link Task} with {@code face="ckan"} sees it: the names of its
- * extras and how they read back. The raw job key is never among them (only its SHA-256);
- * the raw {@code api_key} is kept only until the result callback is done with it.
+ * A CKAN job as the face reads it: a core {@link Task} with {@code face="ckan"} and its
+ * {@link CkanJobState}, with the fallbacks of a job the core ended on its own (crash, stop).
  */
-record CkanJob(Task task) {
+record CkanJob(Task task, CkanJobState state) {
     static final String FACE = "ckan";
-    /** The submission without api_key: job_type, data, metadata, result_url as sent. */
-    static final String SUBMISSION = "submission";
-    static final String API_KEY = "api_key";
-    static final String KEY_HASH = "job_key_sha256";
-    static final String STATUS = "status";
-    static final String RESULT = "result";
-    static final String ERROR = "error";
-    static final String REQUESTED = "requested_us";
-    static final String FINISHED = "finished_us";
-    static final String APS_JOB_ID = "aps_job_id";
-    /** "pending" while the result callback is owed, then "done" or "failed". */
-    static final String CALLBACK = "callback";
 
     static final String PENDING = "pending";
     static final String COMPLETE = "complete";
     static final String FAILED = "error";
 
     static CkanJob of(Task t) {
-        return t == null || !FACE.equals(t.face()) ? null : new CkanJob(t);
+        return t == null || !FACE.equals(t.face()) ? null : new CkanJob(t, t.faceState(CkanJobState.class));
     }
 
     String id() {
@@ -42,12 +29,11 @@ record CkanJob(Task task) {
     String status() {
         if (task.state() == TaskState.STOPPED) return FAILED;
         if (task.state() != TaskState.DONE) return PENDING;
-        return task.extra(STATUS) instanceof String s ? s : FAILED;
+        return state.end() != null ? state.end().status() : FAILED;
     }
 
-    @SuppressWarnings("unchecked")
     Map<String, Object> submission() {
-        return task.extra(SUBMISSION) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return state.submission() != null ? state.submission() : Map.of();
     }
 
     Object inputData() {
@@ -73,15 +59,15 @@ record CkanJob(Task task) {
     }
 
     String apiKey() {
-        return task.extra(API_KEY) instanceof String s ? s : null;
+        return state.keys().apiKey();
     }
 
     String keyHash() {
-        return (String) task.extra(KEY_HASH);
+        return state.keys().jobKeyHash();
     }
 
     Object result() {
-        return task.extra(RESULT);
+        return state.end() != null ? state.end().result() : null;
     }
 
     /**
@@ -89,28 +75,31 @@ record CkanJob(Task task) {
      * stopped job (deleted while it ran) as cancelled.
      */
     Object error() {
-        Object e = task.extra(ERROR);
-        if (e != null) return e;
-        if (task.state() == TaskState.STOPPED && task.extra(STATUS) == null) return Map.of("message", "Job was cancelled");
-        if (task.state().finished() && task.error() != null && task.extra(STATUS) == null) {
+        if (state.error() != null) return state.error();
+        if (task.state() == TaskState.STOPPED && state.end() == null) return Map.of("message", "Job was cancelled");
+        if (task.state().finished() && task.error() != null && state.end() == null) {
             return Map.of("message", task.error());
         }
         return null;
     }
 
     long requestedMicros() {
-        return task.extra(REQUESTED) instanceof Number n ? n.longValue() : task.created() * 1000;
+        return state.requestedMicros() != null ? state.requestedMicros() : task.created() * 1000;
     }
 
     /** When it finished, or null; a crash the core recorded has only its millisecond time. */
-    Object finishedMicros() {
-        Object f = task.extra(FINISHED);
-        if (f == null && task.state().finished() && task.finished() != null) return task.finished() * 1000;
-        return f;
+    Long finishedMicros() {
+        if (state.end() != null) return state.end().finishedMicros();
+        return task.state().finished() && task.finished() != null ? task.finished() * 1000 : null;
     }
 
-    String callbackState() {
-        return (String) task.extra(CALLBACK);
+    CkanJobState.Callback callback() {
+        return state.callback();
+    }
+
+    /** Its result callback is owed and not yet delivered. */
+    boolean owesCallback() {
+        return state.callback() == CkanJobState.Callback.PENDING;
     }
 
     /**
@@ -127,7 +116,7 @@ record CkanJob(Task task) {
         m.put("requested_timestamp", CkanTime.format(requestedMicros()));
         m.put("finished_timestamp", CkanTime.format(finishedMicros()));
         m.put("sent_data", sentData());
-        m.put("aps_job_id", task.extra(APS_JOB_ID));
+        m.put("aps_job_id", state.apsJobId());
         m.put("result_url", resultUrl());
         if (jobKey != null) m.put("job_key", jobKey);
         m.put("metadata", new java.util.TreeMap<>(metadata()));

@@ -1,6 +1,7 @@
 package taskrunner.ckan;
 
 import taskrunner.auth.Secrets;
+import taskrunner.ckan.CkanJobState.Callback;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.JobTaskType.RawResult;
 import taskrunner.core.Lifecycle;
@@ -92,7 +93,7 @@ final class CkanJobs {
     /** Every job, newest request first (ties: id descending). */
     List<CkanJob> all() {
         var out = new ArrayList<CkanJob>();
-        for (Task t : tasks.all(CkanJob.FACE)) if (t != null) out.add(new CkanJob(t));
+        for (Task t : tasks.all(CkanJob.FACE)) if (t != null) out.add(CkanJob.of(t));
         out.sort(Comparator.comparingLong(CkanJob::requestedMicros).thenComparing(CkanJob::id).reversed());
         return out;
     }
@@ -117,13 +118,9 @@ final class CkanJobs {
         try {
             if (tasks.get(id) != null) throw new Duplicate(id);
             String jobKey = java.util.UUID.randomUUID().toString();
-            var extras = new java.util.LinkedHashMap<String, Object>();
-            extras.put(CkanJob.SUBMISSION, submission);
-            extras.put(CkanJob.API_KEY, apiKey);
-            extras.put(CkanJob.KEY_HASH, Secrets.sha256(jobKey));
-            extras.put(CkanJob.REQUESTED, CkanTime.nowMicros(tasks.clock()));
-            if (type.async()) extras.put(CkanJob.APS_JOB_ID, TaskService.newId(16));
-            var draft = Task.draft(id, CkanJob.FACE, type.name(), null, null, tasks.now()).withExtras(extras);
+            var state = CkanJobState.submitted(submission, new CkanJobState.Keys(apiKey, Secrets.sha256(jobKey)),
+                    CkanTime.nowMicros(tasks.clock()), type.async() ? TaskService.newId(16) : null);
+            var draft = Task.draft(id, CkanJob.FACE, type.name(), null, null, tasks.now()).withFaceState(state);
             rawKeys.put(id, jobKey);
             var done = new CompletableFuture<Optional<RawResult>>();
             if (!type.async()) waiters.put(id, done);
@@ -135,7 +132,7 @@ final class CkanJobs {
                 rawKeys.remove(id);
                 throw e;
             }
-            return new Submitted(new CkanJob(task), jobKey, done);
+            return new Submitted(CkanJob.of(task), jobKey, done);
         } finally {
             claimed.remove(id);
         }
@@ -147,14 +144,12 @@ final class CkanJobs {
      */
     UnaryOperator<Task> outcome(Object result, Map<String, Object> error, boolean raw) {
         long finished = CkanTime.nowMicros(tasks.clock());
+        var end = new CkanJobState.End(error == null ? CkanJob.COMPLETE : CkanJob.FAILED, result, finished);
         return t -> {
-            boolean callback = !raw && new CkanJob(t).wantsCallback();
-            Task n = t.withExtra(CkanJob.STATUS, error == null ? CkanJob.COMPLETE : CkanJob.FAILED)
-                    .withExtra(CkanJob.RESULT, result)
-                    .withExtra(CkanJob.ERROR, error)
-                    .withExtra(CkanJob.FINISHED, finished)
-                    .withExtra(CkanJob.CALLBACK, callback ? "pending" : null);
-            return callback ? n : n.withExtra(CkanJob.API_KEY, null);
+            CkanJob job = CkanJob.of(t);
+            boolean callback = !raw && job.wantsCallback();
+            CkanJobState n = job.state().withEnd(end, error).withCallback(callback ? Callback.PENDING : null);
+            return t.withFaceState(callback ? n : n.withoutApiKey());
         };
     }
 
@@ -166,17 +161,18 @@ final class CkanJobs {
     void ended(Task task, RawResult raw) {
         String id = task.id();
         if (task.state().finished() && raw == null) {
-            CkanJob j = new CkanJob(task);
-            if (j.callbackState() == null && j.task().extra(CkanJob.STATUS) == null && j.wantsCallback()) {
+            CkanJob j = CkanJob.of(task);
+            if (j.callback() == null && j.state().end() == null && j.wantsCallback()) {
                 try {
-                    tasks.update(id, t -> t.withExtra(CkanJob.CALLBACK, "pending"));
+                    tasks.update(id, t -> t.withFaceState(
+                            CkanJob.of(t).state().withCallback(Callback.PENDING)));
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "job " + id + ": could not record the callback it owes", e);
                 }
             }
         }
         CkanJob j = get(id);
-        boolean owed = raw == null && j != null && j.task().state().finished() && "pending".equals(j.callbackState());
+        boolean owed = raw == null && j != null && j.task().state().finished() && j.owesCallback();
         if (!owed) rawKeys.remove(id);
         CompletableFuture<Void> sent = owed ? callbacks.send(id) : CompletableFuture.completedFuture(null);
         var waiter = waiters.remove(id);
@@ -200,7 +196,7 @@ final class CkanJobs {
     /** At start: sends callbacks a previous process owed but did not finish. */
     void resendOwedCallbacks() {
         for (CkanJob j : all()) {
-            if (j.task().state() == TaskState.DONE && "pending".equals(j.callbackState())) callbacks.send(j.id());
+            if (j.task().state() == TaskState.DONE && j.owesCallback()) callbacks.send(j.id());
         }
     }
 

@@ -5,9 +5,28 @@ import taskrunner.store.Kind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The journal form of a {@link Task}: a flat JSON object, absent keys for null fields. */
+/**
+ * The journal form of a {@link Task}: a flat JSON object, absent keys for null fields, and
+ * the face's state under {@code "x"} in the form its face's {@link FaceState.Codec} gives
+ * (absent when the face keeps none, or its codec writes no key).
+ *
+ * <p>The state of a face this server has no codec for (a face it no longer speaks) is kept
+ * as the JSON it was read as and written back unchanged, so a compaction does not lose it.
+ */
 public final class TaskCodec implements Kind.Codec<Task> {
-    public static final Kind<Task> KIND = new Kind<>("task", new TaskCodec());
+    private final Map<String, FaceState.Codec<?>> byFace;
+
+    private TaskCodec(Map<String, FaceState.Codec<?>> byFace) {
+        this.byFace = Map.copyOf(byFace);
+    }
+
+    /** The store's kind for tasks, with each face's state codec by face name. */
+    public static Kind<Task> kind(Map<String, FaceState.Codec<?>> byFace) {
+        return new Kind<>("task", new TaskCodec(byFace));
+    }
+
+    /** The state of a face without a codec here: its journal JSON as read. */
+    private record Unread(Map<String, Object> json) implements FaceState {}
 
     @Override
     public Map<String, Object> encode(Task t) {
@@ -32,7 +51,8 @@ public final class TaskCodec implements Kind.Codec<Task> {
             m.put("cp_bytes", t.checkpoint().outputBytes());
         }
         put(m, "error", t.error());
-        if (!t.extras().isEmpty()) m.put("x", t.extras());
+        Map<String, Object> x = encodeState(t);
+        if (!x.isEmpty()) m.put("x", x);
         return m;
     }
 
@@ -47,7 +67,26 @@ public final class TaskCodec implements Kind.Codec<Task> {
                 optNum(m.get("started")), optNum(m.get("finished")), optNum(m.get("total")),
                 optNum(m.get("ok")), optNum(m.get("bad")), (String) m.get("file_name"),
                 (String) m.get("input"), (String) m.get("output"), cp, (String) m.get("error"),
-                (Map<String, Object>) m.get("x"));
+                decodeState((String) m.get("face"), (Map<String, Object>) m.get("x")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> encodeState(Task t) {
+        FaceState s = t.faceState();
+        if (s == null) return Map.of();
+        if (s instanceof Unread u) return u.json();
+        var codec = (FaceState.Codec<FaceState>) byFace.get(t.face());
+        if (codec == null || !codec.type().isInstance(s)) {
+            throw new IllegalStateException("task " + t.id() + " of face " + t.face() + " holds a "
+                    + s.getClass().getSimpleName() + ", which its face has no codec for");
+        }
+        return codec.encode(s);
+    }
+
+    private FaceState decodeState(String face, Map<String, Object> x) {
+        if (x == null) return null;
+        FaceState.Codec<?> codec = byFace.get(face);
+        return codec == null ? new Unread(x) : codec.decode(x);
     }
 
     private static void put(Map<String, Object> m, String k, Object v) {

@@ -1,6 +1,7 @@
 package taskrunner.core;
 
 import taskrunner.store.BlobStore;
+import taskrunner.store.Kind;
 import taskrunner.store.Store;
 import taskrunner.util.NamedLocks;
 
@@ -33,6 +34,7 @@ public final class TaskService {
     }
 
     private final Store store;
+    private final Kind<Task> kind;
     private final BlobStore blobs;
     private final Registry registry;
     private final Runner runner;
@@ -41,13 +43,15 @@ public final class TaskService {
     private final Map<String, Set<String>> byAccount = new ConcurrentHashMap<>();
     private final Map<String, Progress> live = new ConcurrentHashMap<>();
 
-    public TaskService(Store store, BlobStore blobs, Registry registry, Runner runner, Clock clock) {
+    /** {@code kind} is the store's kind for tasks ({@link TaskCodec#kind}). */
+    public TaskService(Store store, Kind<Task> kind, BlobStore blobs, Registry registry, Runner runner, Clock clock) {
         this.store = store;
+        this.kind = kind;
         this.blobs = blobs;
         this.registry = registry;
         this.runner = runner;
         this.clock = clock;
-        store.listen(TaskCodec.KIND, (old, now) -> {
+        store.listen(kind, (old, now) -> {
             if (old != null && now == null) {
                 var ids = byAccount.get(key(old));
                 if (ids != null) ids.remove(old.id());
@@ -55,7 +59,7 @@ public final class TaskService {
                 byAccount.computeIfAbsent(key(now), k -> ConcurrentHashMap.newKeySet()).add(now.id());
             }
         });
-        for (Task t : store.all(TaskCodec.KIND)) {
+        for (Task t : store.all(kind)) {
             byAccount.computeIfAbsent(key(t), k -> ConcurrentHashMap.newKeySet()).add(t.id());
         }
     }
@@ -91,7 +95,7 @@ public final class TaskService {
 
     /** The task with live counters merged in, or null. */
     public Task get(String id) {
-        Task t = store.get(TaskCodec.KIND, id);
+        Task t = store.get(kind, id);
         if (t == null) return null;
         Progress p = live.get(id);
         return p == null || t.state().finished() ? t : t.withCounters(p.succeeded, p.failed);
@@ -112,17 +116,17 @@ public final class TaskService {
     /** Every task of a face (for listings that are not per account). */
     public List<Task> all(String face) {
         var out = new ArrayList<Task>();
-        for (Task t : store.all(TaskCodec.KIND)) if (face.equals(t.face())) out.add(get(t.id()));
+        for (Task t : store.all(kind)) if (face.equals(t.face())) out.add(get(t.id()));
         return out;
     }
 
     public int count() {
-        return store.count(TaskCodec.KIND);
+        return store.count(kind);
     }
 
     /** Stores a new task; returns once it is durable. Only {@link Lifecycle} creates tasks. */
     Task insert(Task t) throws IOException {
-        store.put(TaskCodec.KIND, t.id(), t);
+        store.put(kind, t.id(), t);
         return t;
     }
 
@@ -155,11 +159,11 @@ public final class TaskService {
 
     private Task change(String id, UnaryOperator<Task> change) throws IOException {
         return locks.with(id, () -> {
-            Task cur = store.get(TaskCodec.KIND, id);
+            Task cur = store.get(kind, id);
             if (cur == null) return null;
             Task next = change.apply(cur);
             if (next == cur || next == null) return cur;
-            store.put(TaskCodec.KIND, id, next);
+            store.put(kind, id, next);
             return next;
         });
     }
@@ -180,19 +184,17 @@ public final class TaskService {
     public Task delete(String id) throws IOException, TaskActive {
         boolean[] active = {false};
         Task gone = locks.with(id, () -> {
-            Task cur = store.get(TaskCodec.KIND, id);
+            Task cur = store.get(kind, id);
             if (cur == null) return null;
             if (runner.isActive(id)) {
                 active[0] = true;
                 return null;
             }
-            store.delete(TaskCodec.KIND, id);
+            store.delete(kind, id);
             blobs.delete(cur.input());
             blobs.delete(cur.output());
             blobs.deleteWork(RowExecution.workFile(cur.id()));
-            for (Object v : cur.extras().values()) {
-                if (v instanceof String s && s.startsWith("blob:")) blobs.delete(s.substring(5));
-            }
+            if (cur.faceState() != null) for (String blob : cur.faceState().blobs()) blobs.delete(blob);
             return cur;
         });
         if (active[0]) throw new TaskActive(id);
@@ -220,7 +222,7 @@ public final class TaskService {
 
     /** Every stored task as journaled (no live counters), for recovery. */
     java.util.Collection<Task> stored() {
-        return store.all(TaskCodec.KIND);
+        return store.all(kind);
     }
 
 }

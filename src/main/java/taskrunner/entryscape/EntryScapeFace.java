@@ -2,6 +2,7 @@ package taskrunner.entryscape;
 
 import taskrunner.Face;
 import taskrunner.Services;
+import taskrunner.core.FaceState;
 import taskrunner.entryscape.entrystore.AuthRoutes;
 import taskrunner.entryscape.entrystore.Context;
 import taskrunner.entryscape.entrystore.Entry;
@@ -9,6 +10,7 @@ import taskrunner.entryscape.entrystore.EntryRoutes;
 import taskrunner.entryscape.entrystore.EntryStore;
 import taskrunner.entryscape.entrystore.ResourceRoutes;
 import taskrunner.entryscape.jobs.FileJob;
+import taskrunner.entryscape.jobs.FileJobState;
 import taskrunner.entryscape.jobs.JobRoutes;
 import taskrunner.entryscape.rowstore.Dataset;
 import taskrunner.entryscape.rowstore.RowStore;
@@ -19,6 +21,7 @@ import taskrunner.http.Router;
 import taskrunner.store.Kind;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The EntryScape face: the Taskrunner API ({@code /taskrunner/v1/...}) over embedded
@@ -31,6 +34,11 @@ public final class EntryScapeFace implements Face {
     @Override
     public List<Kind<?>> kinds() {
         return List.of(Context.KIND, Entry.KIND, Dataset.KIND);
+    }
+
+    @Override
+    public FaceState.Codec<?> stateCodec() {
+        return FileJobState.CODEC;
     }
 
     @Override

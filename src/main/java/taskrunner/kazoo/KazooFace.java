@@ -2,6 +2,7 @@ package taskrunner.kazoo;
 
 import taskrunner.Face;
 import taskrunner.Services;
+import taskrunner.core.FaceState;
 import taskrunner.core.Recovery;
 import taskrunner.core.RowExecution;
 import taskrunner.core.Task;
@@ -46,6 +47,11 @@ public final class KazooFace implements Face {
     }
 
     @Override
+    public FaceState.Codec<?> stateCodec() {
+        return KazooTaskState.CODEC;
+    }
+
+    @Override
     public TaskHandling install(Router router, Services s) {
         var tasks = s.tasks();
         var auth = new KazooAuth(s.identity());
@@ -87,7 +93,7 @@ public final class KazooFace implements Face {
         }
         long after = task.checkpoint() == null ? 0 : task.checkpoint().rowsDone();
         try {
-            s.tasks().update(task.id(), t -> t.withExtra("resumed_after_row", after));
+            s.tasks().update(task.id(), t -> t.withFaceState(new KazooTaskState(after)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

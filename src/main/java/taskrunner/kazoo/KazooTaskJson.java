@@ -61,8 +61,8 @@ final class KazooTaskJson {
         if (t.succeeded() != null) m.put("success_count", t.succeeded());
         if (t.total() != null) m.put("total_count", t.total());
         m.put("status", KazooStatus.of(t));
-        Object resumed = t.extra("resumed_after_row");
-        if (resumed != null) m.put("resumed_after_row", resumed);
+        KazooTaskState state = t.faceState(KazooTaskState.class);
+        if (state != null) m.put("resumed_after_row", state.resumedAfterRow());
         return m;
     }
 }

@@ -34,7 +34,7 @@ class CkanCallbackTest {
     private static Map<String, Object> awaitCallbackRecorded(String id, String key) throws Exception {
         ServerFixture.await("callback of " + id + " to be recorded", Duration.ofSeconds(20), () -> {
             var j = CkanJob.of(fx.server.services().tasks().get(id));
-            return j != null && !"pending".equals(j.callbackState()) && j.task().state().finished();
+            return j != null && !j.owesCallback() && j.task().state().finished();
         });
         return c.job(id, key);
     }
@@ -127,7 +127,7 @@ class CkanCallbackTest {
                 c.submit("/job/cb8-" + i, Map.of("job_type", "sleep", "api_key", "k", "data", Map.of("time", 0), "result_url", ok.url("/h")));
             }
             ServerFixture.await("the other callbacks", Duration.ofSeconds(10), () -> ok.received.size() == 3);
-            assertEquals("pending", CkanJob.of(fx.server.services().tasks().get("cb7")).callbackState());
+            assertEquals(CkanJobState.Callback.PENDING, CkanJob.of(fx.server.services().tasks().get("cb7")).callback());
             var after = awaitCallbackRecorded("cb7", (String) stuck.get("job_key"));
             assertEquals("complete", after.get("status"));
             assertEquals(Map.of("message", CkanCallbacks.FAILURE), after.get("error"));

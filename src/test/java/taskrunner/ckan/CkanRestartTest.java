@@ -69,7 +69,8 @@ class CkanRestartTest {
             fx.restart();
             ServerFixture.await("the callback to be sent again", Duration.ofSeconds(10), () -> rx.received.size() == 2);
             ServerFixture.await("it to be recorded", Duration.ofSeconds(10),
-                    () -> "done".equals(CkanJob.of(fx.server.services().tasks().get("owed")).callbackState()));
+                    () -> CkanJob.of(fx.server.services().tasks().get("owed")).callback()
+                            == CkanJobState.Callback.DONE);
             var body = ServerFixture.json(rx.received.get(1).body());
             assertEquals("complete", body.get("status"));
             assertTrue(body.containsKey("job_key"));

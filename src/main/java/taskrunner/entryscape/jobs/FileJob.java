@@ -53,11 +53,6 @@ public final class FileJob implements Execution {
     private static final Logger LOG = Logger.getLogger(FileJob.class.getName());
     public static final String FACE = "entryscape";
     public static final String ADD = "addFile", REPLACE = "replaceFile";
-    static final String RESOURCE_URI = "resourceURI", PROTOTYPE_URI = "prototypeURI", RESULTS = "results";
-    static final String DIST = "dist", FILE = "file", FILE_URI = "fileURI", UPLOAD = "upload", MIME = "mime",
-            SIZE = "size", SHA = "sha256", USER = "user", PHASE = "phase", BUILT = "built", BUILT_COLS = "builtColumns",
-            BUILT_ROWS = "builtRows", BUILT_ADDED = "builtAdded", BASE = "base", DATASET = "dataset",
-            OLD_BLOB = "oldFileBlob";
 
     private final TaskService tasks;
     private final EntryStore es;
@@ -90,8 +85,12 @@ public final class FileJob implements Execution {
     }
 
     private static String laneOf(Task t) {
-        String dist = (String) t.extra(DIST);
-        return dist != null ? "dist:" + dist : "file:" + t.extra(FILE);
+        FileJobState.Target target = state(t).target();
+        return target.dist() != null ? "dist:" + target.dist() : "file:" + target.file();
+    }
+
+    private static FileJobState state(Task t) {
+        return t.faceState(FileJobState.class);
     }
 
     /** What a restart does with a job that was queued or running: queue it again (its commit rolls forward). */
@@ -102,11 +101,12 @@ public final class FileJob implements Execution {
     @Override
     public Outcome run(Task task, TaskContext ctx) throws Exception {
         String id = task.id();
-        String distKey = (String) task.extra(DIST);
+        FileJobState.Target target = state(task).target();
+        String distLock = target.dist() != null ? "dist:" + target.dist() : "none:" + id;
         try {
-            Map<String, Object> results = locks.with(distKey != null ? "dist:" + distKey : "none:" + id, ctx,
-                    () -> locks.with(ResourceRoutes.lockName((String) task.extra(FILE)), ctx, () -> runLocked(id, ctx)));
-            return Outcome.done().withFace(cur -> cur.withExtra(RESULTS, results));
+            Map<String, Object> results = locks.with(distLock, ctx,
+                    () -> locks.with(ResourceRoutes.lockName(target.file()), ctx, () -> runLocked(id, ctx)));
+            return Outcome.done().withFace(cur -> cur.withFaceState(state(cur).withResults(results)));
         } catch (TaskContext.StoppedException e) {
             return Outcome.partial(); // the core decides: stopped, or resumed at the next start
         } catch (JobFailure | DatasetError e) {
@@ -130,12 +130,15 @@ public final class FileJob implements Execution {
     private void dropUnreferencedBlobs(String id) {
         Task t = tasks.get(id);
         if (t == null) return;
-        String upload = (String) t.extra(UPLOAD);
-        Entry file = byKey((String) t.extra(FILE));
+        FileJobState s = state(t);
+        String upload = s.upload().blob();
+        Entry file = byKey(s.target().file());
         if (upload != null && (file == null || !upload.equals(file.blob()))) tasks.blobs().delete(upload);
-        String built = (String) t.extra(BUILT);
-        Dataset ds = t.extra(DATASET) == null ? null : rows.get((String) t.extra(DATASET));
-        if (built != null && (ds == null || !built.equals(ds.blob()))) tasks.blobs().delete(built);
+        FileJobState.Commit c = s.commit();
+        if (c == null || c.built() == null) return;
+        String built = c.built().blob();
+        Dataset ds = rows.get(c.dataset());
+        if (ds == null || !built.equals(ds.blob())) tasks.blobs().delete(built);
     }
 
     /** Builds (unless a previous run got as far as its commit) and commits; returns the job's results. */
@@ -143,13 +146,13 @@ public final class FileJob implements Execution {
         for (int attempt = 0; ; attempt++) {
             Task t = tasks.get(id);
             try {
-                return "commit".equals(t.extra(PHASE)) ? commit(t) : build(t, ctx);
+                return state(t).commit() != null ? commit(t) : build(t, ctx);
             } catch (Conflict c) {
                 // The dataset moved on between our build and our commit (only possible across a
                 // restart): nothing of ours was switched in, so build again on top of it.
                 if (attempt >= 2) throw new JobFailure("the dataset kept changing while the job ran");
-                String built = (String) tasks.get(id).extra(BUILT);
-                tasks.update(id, cur -> cur.withExtra(PHASE, null).withExtra(BUILT, null));
+                String built = state(tasks.get(id)).commit().built().blob();
+                tasks.update(id, cur -> cur.withFaceState(state(cur).withCommit(null)));
                 tasks.blobs().delete(built);
             }
         }
@@ -165,10 +168,10 @@ public final class FileJob implements Execution {
     private record Targets(Entry dist, Entry file, Entry api, Dataset dataset) {}
 
     private Targets targets(Task t) throws JobFailure {
-        String distKey = (String) t.extra(DIST);
-        Entry dist = distKey == null ? null : byKey(distKey);
-        if (distKey != null && dist == null) throw new JobFailure("the distribution was deleted");
-        Entry file = byKey((String) t.extra(FILE));
+        FileJobState.Target target = state(t).target();
+        Entry dist = target.dist() == null ? null : byKey(target.dist());
+        if (target.dist() != null && dist == null) throw new JobFailure("the distribution was deleted");
+        Entry file = byKey(target.file());
         if (REPLACE.equals(t.type()) && file == null) throw new JobFailure("the file entry was deleted");
         Entry api = dist == null ? null : es.apiDistributionOf(dist);
         Dataset ds = null;
@@ -189,8 +192,8 @@ public final class FileJob implements Execution {
     private Map<String, Object> build(Task t, TaskContext ctx) throws Exception {
         Targets x = targets(t);
         if (x.dataset == null) {
-            return commit(tasks.update(t.id(), cur -> cur.withExtra(PHASE, "commit")
-                    .withExtra(OLD_BLOB, x.file == null ? null : x.file.blob())));
+            var c = new FileJobState.Commit(x.file == null ? null : x.file.blob(), null, null, null);
+            return commit(tasks.update(t.id(), cur -> cur.withFaceState(state(cur).withCommit(c))));
         }
         return locks.with(RowStore.lockName(x.dataset.id()), ctx, () -> {
             Dataset ds = rows.get(x.dataset.id());
@@ -219,21 +222,19 @@ public final class FileJob implements Execution {
                 b = rows.builder().build(null, sources, hook);
             }
             try {
-                Task marked = tasks.update(t.id(), cur -> cur.withExtra(PHASE, "commit").withExtra(BUILT, b.blob())
-                        .withExtra(BUILT_COLS, b.columns()).withExtra(BUILT_ROWS, b.rowCount())
-                        .withExtra(BUILT_ADDED, b.rowsAdded()).withExtra(BASE, ds.blob()).withExtra(DATASET, ds.id())
-                        .withExtra(OLD_BLOB, x.file == null ? null : x.file.blob()));
+                var c = new FileJobState.Commit(x.file == null ? null : x.file.blob(), b, ds.blob(), ds.id());
+                Task marked = tasks.update(t.id(), cur -> cur.withFaceState(state(cur).withCommit(c)));
                 return commit(marked); // still under the dataset's lock: nobody can move it between build and switch
             } catch (Exception e) {
                 Task cur = tasks.get(t.id());
-                if (cur == null || !"commit".equals(cur.extra(PHASE))) tasks.blobs().delete(b.blob());
+                if (cur == null || state(cur).commit() == null) tasks.blobs().delete(b.blob());
                 throw e;
             }
         });
     }
 
     private DatasetBuilder.Source upload(Task t) {
-        return blobSource(t.fileName() != null ? t.fileName() : "the uploaded file", (String) t.extra(UPLOAD));
+        return blobSource(t.fileName() != null ? t.fileName() : "the uploaded file", state(t).upload().blob());
     }
 
     private DatasetBuilder.Source blobSource(String name, String blob) {
@@ -249,46 +250,45 @@ public final class FileJob implements Execution {
     }
 
     /** Applies a built job and returns its results; every step is skipped if already done, so it can be repeated. */
-    @SuppressWarnings("unchecked")
     private Map<String, Object> commit(Task t) throws Exception {
         Targets x = targets(t);
         long now = tasks.now();
-        String fileUri = (String) t.extra(FILE_URI);
-        String upload = (String) t.extra(UPLOAD);
-        String built = (String) t.extra(BUILT);
+        FileJobState s = state(t);
+        String fileUri = s.target().fileUri();
+        FileJobState.Uploaded upload = s.upload();
+        Built built = s.commit().built();
         // 1. the dataset: one put switches readers from the old rows to the new
         if (built != null) {
-            Dataset cur = rows.get((String) t.extra(DATASET));
+            Dataset cur = rows.get(s.commit().dataset());
             if (cur == null) throw new JobFailure("the API dataset was deleted");
             if (!t.id().equals(cur.lastJob())) {
-                if (!Objects.equals(cur.blob(), t.extra(BASE))) throw new Conflict();
-                rows.switchTo(cur, new Built(built, (List<String>) t.extra(BUILT_COLS),
-                        ((Number) t.extra(BUILT_ROWS)).longValue(), ((Number) t.extra(BUILT_ADDED)).longValue()), t.id());
+                if (!Objects.equals(cur.blob(), s.commit().base())) throw new Conflict();
+                rows.switchTo(cur, built, t.id());
                 hooks.afterDatasetSwitch(t.id());
             }
         }
         // 2. the file entry
-        String[] fk = ((String) t.extra(FILE)).split("/", 2);
+        String[] fk = s.target().file().split("/", 2);
         Entry file = es.entry(fk[0], fk[1]);
         String name = t.fileName();
         if (file == null) {
             Map<String, Object> md = Rdf.set(Map.of(), fileUri, Rdf.RDF_TYPE, Rdf.uri(Rdf.FILE));
             if (name != null) md = Rdf.set(md, fileUri, Rdf.TITLE, Rdf.literal(name));
-            es.put(new Entry(fk[0], fk[1], "local", "none", true, null, md, upload, (String) t.extra(MIME), name,
-                    ((Number) t.extra(SIZE)).longValue(), (String) t.extra(SHA), now, now, (String) t.extra(USER), t.id()));
+            es.put(new Entry(fk[0], fk[1], "local", "none", true, null, md, upload.blob(), upload.mime(), name,
+                    upload.size(), upload.sha256(), now, now, s.user(), t.id()));
         } else if (!t.id().equals(file.job())) { // by job, not by blob: small blobs with equal bytes have equal ids
             var md = name == null ? file.metadata() : Rdf.set(file.metadata(), es.subject(file), Rdf.TITLE, Rdf.literal(name));
-            es.put(file.withFile(upload, (String) t.extra(MIME), name, ((Number) t.extra(SIZE)).longValue(),
-                    (String) t.extra(SHA), now, t.id()).withMetadata(md, now));
+            es.put(file.withFile(upload.blob(), upload.mime(), name, upload.size(), upload.sha256(), now, t.id())
+                    .withMetadata(md, now));
         }
-        String old = (String) t.extra(OLD_BLOB);
-        if (old != null && !old.equals(upload)) tasks.blobs().delete(old);
+        String old = s.commit().oldFileBlob();
+        if (old != null && !old.equals(upload.blob())) tasks.blobs().delete(old);
         // 3. the distribution: the file listed, format and modified date current
         if (x.dist != null) {
             String d = es.subject(x.dist);
             var md = Rdf.add(x.dist.metadata(), d, Rdf.DOWNLOAD_URL, Rdf.uri(fileUri));
             md = Rdf.add(md, d, Rdf.ACCESS_URL, Rdf.uri(fileUri));
-            String mime = (String) t.extra(MIME);
+            String mime = upload.mime();
             if (REPLACE.equals(t.type()) || Rdf.values(md, d, Rdf.FORMAT).isEmpty()) {
                 md = Rdf.set(md, d, Rdf.FORMAT, Rdf.literal(mime == null ? "application/octet-stream" : mime));
             }
@@ -305,8 +305,8 @@ public final class FileJob implements Execution {
         if (x.api != null) {
             results.put("apiDistributionURI", es.resourceUri(x.api));
             results.put("apiURL", rows.url(x.dataset));
-            results.put("rowCount", t.extra(BUILT_ROWS));
-            results.put("rowsLoaded", t.extra(BUILT_ADDED));
+            results.put("rowCount", built == null ? null : built.rowCount());
+            results.put("rowsLoaded", built == null ? null : built.rowsAdded());
         }
         return results;
     }

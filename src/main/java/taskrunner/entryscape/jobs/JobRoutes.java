@@ -100,21 +100,15 @@ public final class JobRoutes {
         String id = TaskService.newId(16);
         String fileId = file != null ? file.id() : TaskService.newId(8);
         String fileUri = es.localResourceUri(target.context(), fileId);
-        var x = new LinkedHashMap<String, Object>();
-        x.put(FileJob.RESOURCE_URI, uri);
-        if (file == null) x.put(FileJob.PROTOTYPE_URI, fileUri);
-        if (dist != null) x.put(FileJob.DIST, dist.key());
-        x.put(FileJob.FILE, Entry.key(target.context(), fileId));
-        x.put(FileJob.FILE_URI, fileUri);
-        x.put(FileJob.UPLOAD, u.blob());
-        x.put(FileJob.MIME, u.mimetype());
-        x.put(FileJob.SIZE, u.size());
-        x.put(FileJob.SHA, u.sha256());
-        if (p.user() != null) x.put(FileJob.USER, p.user().id());
+        var state = FileJobState.submitted(
+                new FileJobState.Target(uri, file == null ? fileUri : null, dist == null ? null : dist.key(),
+                        Entry.key(target.context(), fileId), fileUri),
+                new FileJobState.Uploaded(u.blob(), u.mimetype(), u.size(), u.sha256()),
+                p.user() == null ? null : p.user().id());
         Task t;
         try {
             t = lifecycle.enqueue(Task.draft(id, FileJob.FACE, kind, p.account().id(), p.account().id(), tasks.now())
-                    .withFileName(u.filename()).withExtras(x));
+                    .withFileName(u.filename()).withFaceState(state));
         } catch (Exception e) {
             es.blobs().delete(u.blob());
             throw e;

@@ -24,19 +24,20 @@ final class JobView {
     }
 
     static Map<String, Object> of(Task t) {
+        FileJobState s = t.faceState(FileJobState.class);
         var m = new LinkedHashMap<String, Object>();
         m.put("id", t.id());
         m.put("status", status(t));
         m.put("type", t.type());
-        m.put("resourceURI", t.extra(FileJob.RESOURCE_URI));
-        if (t.extra(FileJob.PROTOTYPE_URI) != null) m.put("prototypeURI", t.extra(FileJob.PROTOTYPE_URI));
+        m.put("resourceURI", s.target().resourceUri());
+        if (s.target().prototypeUri() != null) m.put("prototypeURI", s.target().prototypeUri());
         m.put("created", Instant.ofEpochMilli(t.created()).toString());
         if (t.started() != null) m.put("started", Instant.ofEpochMilli(t.started()).toString());
         if (t.finished() != null) m.put("finished", Instant.ofEpochMilli(t.finished()).toString());
         if (t.state() == taskrunner.core.TaskState.RUNNING && t.succeeded() != null) m.put("rowsLoaded", t.succeeded());
         if (t.state().finished()) {
             if (t.state() == taskrunner.core.TaskState.STOPPED) m.put("error", "The job was stopped before it finished");
-            else if (t.error() == null) m.put("results", t.extra(FileJob.RESULTS));
+            else if (t.error() == null) m.put("results", s.results());
             else m.put("error", t.error());
         }
         return m;
