@@ -19,6 +19,7 @@ import taskrunner.http.Request;
 import taskrunner.http.Response;
 import taskrunner.http.Router;
 import taskrunner.store.Kind;
+import taskrunner.util.NamedLocks;
 
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class EntryScapeFace implements Face {
     @Override
     public TaskHandling install(Router router, Services s) {
         var clock = s.tasks().clock();
-        var locks = new Locks();
+        var locks = new NamedLocks();
         var auth = new EsAuth(s.identity(), s.baseUri());
         var es = new EntryStore(s.store(), s.blobs(), s.identity(), s.baseUri());
         var rows = new RowStore(s.store(), s.blobs(), s.baseUri(), locks, clock);

@@ -1,7 +1,7 @@
 package taskrunner.entryscape.entrystore;
 
 import taskrunner.entryscape.EsFace;
-import taskrunner.entryscape.Locks;
+import taskrunner.util.NamedLocks;
 import taskrunner.entryscape.Upload;
 import taskrunner.entryscape.Uploads;
 import taskrunner.http.Request;
@@ -25,10 +25,10 @@ public final class ResourceRoutes {
     private final EntryStore es;
     private final EntryRoutes entries;
     private final Uploads uploads;
-    private final Locks locks;
+    private final NamedLocks locks;
     private final Clock clock;
 
-    public ResourceRoutes(EntryStore es, EntryRoutes entries, Uploads uploads, Locks locks, Clock clock) {
+    public ResourceRoutes(EntryStore es, EntryRoutes entries, Uploads uploads, NamedLocks locks, Clock clock) {
         this.es = es;
         this.entries = entries;
         this.uploads = uploads;

@@ -9,7 +9,7 @@ import taskrunner.core.Task;
 import taskrunner.core.TaskContext;
 import taskrunner.core.TaskService;
 import taskrunner.core.TaskState;
-import taskrunner.entryscape.Locks;
+import taskrunner.util.NamedLocks;
 import taskrunner.entryscape.Rdf;
 import taskrunner.entryscape.entrystore.Entry;
 import taskrunner.entryscape.entrystore.EntryStore;
@@ -20,8 +20,6 @@ import taskrunner.entryscape.rowstore.DatasetBuilder;
 import taskrunner.entryscape.rowstore.DatasetError;
 import taskrunner.entryscape.rowstore.RowStore;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +45,8 @@ import java.util.logging.Logger;
  * <p>Threading: each job runs on its own virtual thread; jobs on one distribution are
  * started one after another ({@link JobLanes}) and also hold the distribution's, the
  * file's and the dataset's locks, so nothing else writes what a job reads between its
- * build and its switch.
+ * build and its switch. Lock order, to stay free of deadlocks: the distribution, then the
+ * file, then the dataset (routes take only one of them). A stop ends a wait for any of them.
  */
 public final class FileJob implements Execution {
     private static final Logger LOG = Logger.getLogger(FileJob.class.getName());
@@ -57,13 +56,13 @@ public final class FileJob implements Execution {
     private final TaskService tasks;
     private final EntryStore es;
     private final RowStore rows;
-    private final Locks locks;
+    private final NamedLocks locks;
     private final long rowDelayMs;
     private final Hooks hooks;
     private final JobLanes lanes;
 
     /** @param rowDelayMs pause after each row a job loads ({@link taskrunner.Config#rowDelayMs()}) */
-    public FileJob(TaskService tasks, Lifecycle lifecycle, EntryStore es, RowStore rows, Locks locks, long rowDelayMs,
+    public FileJob(TaskService tasks, Lifecycle lifecycle, EntryStore es, RowStore rows, NamedLocks locks, long rowDelayMs,
                    Hooks hooks) {
         this.tasks = tasks;
         this.es = es;
@@ -104,8 +103,8 @@ public final class FileJob implements Execution {
         FileJobState.Target target = state(task).target();
         String distLock = target.dist() != null ? "dist:" + target.dist() : "none:" + id;
         try {
-            Map<String, Object> results = locks.with(distLock, ctx,
-                    () -> locks.with(ResourceRoutes.lockName(target.file()), ctx, () -> runLocked(id, ctx)));
+            Map<String, Object> results = locks.with(distLock, ctx::checkpoint,
+                    () -> locks.with(ResourceRoutes.lockName(target.file()), ctx::checkpoint, () -> runLocked(id, ctx)));
             return Outcome.done().withFace(cur -> cur.withFaceState(state(cur).withResults(results)));
         } catch (TaskContext.StoppedException e) {
             return Outcome.partial(); // the core decides: stopped, or resumed at the next start
@@ -195,7 +194,7 @@ public final class FileJob implements Execution {
             var c = new FileJobState.Commit(x.file == null ? null : x.file.blob(), null, null, null);
             return commit(tasks.update(t.id(), cur -> cur.withFaceState(state(cur).withCommit(c))));
         }
-        return locks.with(RowStore.lockName(x.dataset.id()), ctx, () -> {
+        return locks.with(RowStore.lockName(x.dataset.id()), ctx::checkpoint, () -> {
             Dataset ds = rows.get(x.dataset.id());
             if (ds == null) throw new JobFailure("the API dataset was deleted");
             TaskService.Progress progress = tasks.progress(t.id());
@@ -238,15 +237,7 @@ public final class FileJob implements Execution {
     }
 
     private DatasetBuilder.Source blobSource(String name, String blob) {
-        return new DatasetBuilder.Source() {
-            public String name() {
-                return name;
-            }
-
-            public InputStream open() throws IOException {
-                return tasks.blobs().open(blob);
-            }
-        };
+        return DatasetBuilder.Source.of(name, () -> tasks.blobs().open(blob));
     }
 
     /** Applies a built job and returns its results; every step is skipped if already done, so it can be repeated. */

@@ -1,6 +1,6 @@
 package taskrunner.entryscape.rowstore;
 
-import taskrunner.entryscape.Locks;
+import taskrunner.util.NamedLocks;
 import taskrunner.store.BlobStore;
 import taskrunner.store.Store;
 
@@ -31,12 +31,12 @@ public final class RowStore {
     private final Store store;
     private final BlobStore blobs;
     private final Supplier<URI> base;
-    private final Locks locks;
+    private final NamedLocks locks;
     private final Clock clock;
     private final DatasetBuilder builder;
     private final Map<String, String> byAlias = new ConcurrentHashMap<>();
 
-    public RowStore(Store store, BlobStore blobs, Supplier<URI> base, Locks locks, Clock clock) {
+    public RowStore(Store store, BlobStore blobs, Supplier<URI> base, NamedLocks locks, Clock clock) {
         this.store = store;
         this.blobs = blobs;
         this.base = base;
