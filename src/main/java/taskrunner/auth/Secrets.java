@@ -36,10 +36,6 @@ public final class Secrets {
         return HexFormat.of().formatHex(digest("MD5", s.getBytes(StandardCharsets.UTF_8)));
     }
 
-    public static String sha1(String s) {
-        return HexFormat.of().formatHex(digest("SHA-1", s.getBytes(StandardCharsets.UTF_8)));
-    }
-
     /** Compares in time independent of where the inputs differ. Nulls never match. */
     public static boolean equal(String a, String b) {
         if (a == null || b == null) return false;

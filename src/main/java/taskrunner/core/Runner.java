@@ -212,10 +212,6 @@ public final class Runner {
         return queue.size();
     }
 
-    public int activeCount() {
-        return active.size();
-    }
-
     /**
      * Admits nothing more and starts no queued task; cancels every running task with reason
      * {@link Cancellation.Reason#SHUTDOWN}, so what they journaled stays and the next start

@@ -39,10 +39,6 @@ public final class Request {
         this.pathParams = params;
     }
 
-    public HttpExchange exchange() {
-        return exchange;
-    }
-
     public String method() {
         return exchange.getRequestMethod();
     }
@@ -103,10 +99,6 @@ public final class Request {
             }
         }
         return null;
-    }
-
-    public long bodyLimit() {
-        return bodyLimit;
     }
 
     /** The body as a stream that fails with {@link BodyTooLarge} past the route's limit. */
