@@ -68,7 +68,7 @@ final class CkanExecution implements Execution {
         }
         try {
             PyJson.dumps(result);
-        } catch (IllegalArgumentException e) {
+        } catch (PyJson.NotJson e) {
             return finish(null, error(unexpected(e)));
         }
         return finish(result, null);
@@ -87,7 +87,7 @@ final class CkanExecution implements Execution {
         try {
             PyJson.dumps(v);
             return v;
-        } catch (IllegalArgumentException e) {
+        } catch (PyJson.NotJson e) {
             return String.valueOf(v);
         }
     }

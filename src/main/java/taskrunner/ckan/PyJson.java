@@ -86,7 +86,7 @@ final class PyJson {
             }
             sb.append(']');
         } else {
-            throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
+            throw new NotJson(v);
         }
     }
 
@@ -126,5 +126,12 @@ final class PyJson {
         }
         String mant = digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
         return sign + mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    }
+
+    /** A value with no JSON form (a job returned an object of its own class). */
+    static final class NotJson extends IllegalArgumentException {
+        NotJson(Object v) {
+            super("not a JSON value: " + v.getClass().getName());
+        }
     }
 }
