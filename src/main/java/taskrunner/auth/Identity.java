@@ -233,6 +233,16 @@ public final class Identity {
     }
 
     /** True if the principal may act on {@code accountId}: its own, a descendant, or superduper. */
+    /**
+     * The rights of a task acting for its owner: those of its account (an account's tasks
+     * reach what the account and its descendants own), no user's, never superduper. Null if
+     * the account is gone.
+     */
+    public Principal actingFor(String accountId) {
+        Account a = accountId == null ? null : account(accountId);
+        return a == null ? null : new Principal(a, null, null, false);
+    }
+
     public boolean mayAccess(Principal p, String accountId) {
         if (p == null || accountId == null) return false;
         if (p.superduper()) return true;

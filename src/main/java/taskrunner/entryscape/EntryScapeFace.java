@@ -50,7 +50,7 @@ public final class EntryScapeFace implements Face {
         var es = new EntryStore(s.store(), s.blobs(), s.identity(), s.baseUri());
         var rows = new RowStore(s.store(), s.blobs(), s.baseUri(), locks, clock);
         var uploads = new Uploads(s.blobs(), s.config().maxUploadBytes());
-        var job = new FileJob(s.tasks(), s.lifecycle(), es, rows, locks, s.config().rowDelayMs(), s.hooks());
+        var job = new FileJob(s.tasks(), s.lifecycle(), s.identity(), es, rows, locks, s.config().rowDelayMs(), s.hooks());
 
         new AuthRoutes(auth, s.store(), es, s.config().tokenTtlMs()).install(router);
         var entries = new EntryRoutes(es, auth, clock);

@@ -138,6 +138,16 @@ public final class EntryStore {
         return mayWrite(p, c);
     }
 
+    /** Whether the principal may read the entry (by its context). */
+    public boolean mayRead(Principal p, Entry e) {
+        return e != null && mayRead(p, context(e.context()));
+    }
+
+    /** Whether the principal may change the entry (by its context). */
+    public boolean mayWrite(Principal p, Entry e) {
+        return e != null && mayWrite(p, context(e.context()));
+    }
+
     public void putContext(Context c) throws IOException {
         store.put(Context.KIND, c.id(), c);
     }

@@ -1,5 +1,7 @@
 package taskrunner.entryscape.jobs;
 
+import taskrunner.auth.Identity;
+import taskrunner.auth.Principal;
 import taskrunner.core.Execution;
 import taskrunner.core.Lifecycle;
 import taskrunner.core.Outcome;
@@ -54,6 +56,7 @@ public final class FileJob implements Execution {
     public static final String ADD = "addFile", REPLACE = "replaceFile";
 
     private final TaskService tasks;
+    private final Identity identity;
     private final EntryStore es;
     private final RowStore rows;
     private final NamedLocks locks;
@@ -62,9 +65,10 @@ public final class FileJob implements Execution {
     private final JobLanes lanes;
 
     /** @param rowDelayMs pause after each row a job loads ({@link taskrunner.Config#rowDelayMs()}) */
-    public FileJob(TaskService tasks, Lifecycle lifecycle, EntryStore es, RowStore rows, NamedLocks locks, long rowDelayMs,
+    public FileJob(TaskService tasks, Lifecycle lifecycle, Identity identity, EntryStore es, RowStore rows, NamedLocks locks, long rowDelayMs,
                    Hooks hooks) {
         this.tasks = tasks;
+        this.identity = identity;
         this.es = es;
         this.rows = rows;
         this.locks = locks;
@@ -164,22 +168,34 @@ public final class FileJob implements Execution {
         }
     }
 
-    private record Targets(Entry dist, Entry file, Entry api, Dataset dataset) {}
+    private record Targets(Principal owner, Entry dist, Entry file, Entry api, Dataset dataset) {}
 
+    /**
+     * What the job writes and reads, each checked with its owner's rights (a job never does
+     * what its owner could not): a tenant's links may point anywhere, so every entry and the
+     * dataset they lead to are checked, not just the one the job was submitted for.
+     */
     private Targets targets(Task t) throws JobFailure {
         FileJobState.Target target = state(t).target();
+        Principal owner = identity.actingFor(t.accountId());
         Entry dist = target.dist() == null ? null : byKey(target.dist());
         if (target.dist() != null && dist == null) throw new JobFailure("the distribution was deleted");
+        if (dist != null && !es.mayWrite(owner, dist)) throw new JobFailure("this account may not change the distribution");
         Entry file = byKey(target.file());
         if (REPLACE.equals(t.type()) && file == null) throw new JobFailure("the file entry was deleted");
+        if (file != null && !es.mayWrite(owner, file)) throw new JobFailure("this account may not change the file");
         Entry api = dist == null ? null : es.apiDistributionOf(dist);
+        if (api != null && !es.mayWrite(owner, api)) throw new JobFailure("this account may not change the API distribution");
         Dataset ds = null;
         if (api != null) {
             String url = es.values(api, Rdf.ACCESS_URL).get(0);
             ds = rows.byUrl(url);
             if (ds == null) throw new JobFailure("the API distribution's dataset " + url + " does not exist");
+            if (!identity.mayAccess(owner, ds.owner())) {
+                throw new JobFailure("the API distribution's dataset " + url + " belongs to another account");
+            }
         }
-        return new Targets(dist, file, api, ds);
+        return new Targets(owner, dist, file, api, ds);
     }
 
     private Entry byKey(String key) {
@@ -215,7 +231,10 @@ public final class FileJob implements Execution {
                         continue;
                     }
                     Entry f = es.entryOf(uri);
-                    if (f == null || f.blob() == null) throw new JobFailure("the distribution's file " + uri + " is not stored here");
+                    if (f == null || f.blob() == null || !es.mayRead(x.owner, f)) {
+                        // one message for both: whether another account's file exists is not for this account to learn
+                        throw new JobFailure("the distribution's file " + uri + " is not stored here, or this account may not read it");
+                    }
                     sources.add(blobSource(f.filename() != null ? f.filename() : uri, f.blob()));
                 }
                 b = rows.builder().build(null, sources, hook);

@@ -88,8 +88,14 @@ public final class JobRoutes {
             dist = es.distributionOfFile(file);
         }
         Entry api = dist == null ? null : es.apiDistributionOf(dist);
-        if (api != null && rows.byUrl(es.values(api, Rdf.ACCESS_URL).get(0)) == null) {
-            throw EsFace.fail(409, "The API distribution " + es.resourceUri(api) + " points to a dataset that does not exist");
+        if (api != null) {
+            var ds = rows.byUrl(es.values(api, Rdf.ACCESS_URL).get(0));
+            if (ds == null) {
+                throw EsFace.fail(409, "The API distribution " + es.resourceUri(api) + " points to a dataset that does not exist");
+            }
+            if (!es.mayWrite(p, api) || !auth.identity().mayAccess(p, ds.owner())) {
+                throw EsFace.fail(403, "Not authorized to change the API distribution " + es.resourceUri(api) + " or its dataset");
+            }
         }
         Upload u = uploads.receive(req, "file", true);
         if (api != null && !Uploads.looksLikeCsv(u)) {
