@@ -49,7 +49,10 @@ final class CkanSessionRoutes {
             return refused("No username or password.");
         }
         User u = identity.checkPassword(username, password);
-        if (u == null || !u.admin()) return refused("Wrong username or password.");
+        // the original's admins are the server's: an admin of another account is not one here
+        if (u == null || !u.admin() || !identity.root().id().equals(u.accountId())) {
+            return refused("Wrong username or password.");
+        }
         String token = identity.issueToken(identity.account(u.accountId()), u, null);
         return redirect(next).header("Set-Cookie", CkanAuth.SESSION.set(token));
     }

@@ -118,6 +118,21 @@ class CkanAuthTest {
     }
 
     @Test
+    void anAdminOfAnotherAccountIsNoCkanAdmin() throws Exception {
+        var root = taskrunner.support.KazooClient.admin(fx);
+        var tenantAdmin = root.childWithUser("tenant", "tenantadmin", "tenant-pw-1");
+        var job = job("tenantjob");
+        var login = fx.send(fx.request("/login").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=tenantadmin&password=tenant-pw-1")));
+        assertEquals(401, login.statusCode(), "an admin of a child account gets no CKAN admin session");
+        // nor does a token of such an admin, put into the session cookie by hand
+        String token = tenantAdmin.token;
+        assertEquals(403, c.get("/job/tenantjob", "Cookie", "session=" + token).statusCode());
+        assertEquals(403, c.delete("/job?days=0", "Cookie", "session=" + token).statusCode());
+        assertEquals(200, c.get("/job/tenantjob", "Authorization", (String) job.get("job_key")).statusCode());
+    }
+
+    @Test
     void logoutEndsTheSessionAndBulkDeleteNeedsOne() throws Exception {
         String cookie = c.login();
         assertEquals(200, c.delete("/job?days=30", "Cookie", cookie).statusCode());
