@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param dataDir               journal, snapshot and blobs (default ./data)
  * @param tasksFile             JSON file of command tasks, or null; {@link TaskServer.Builder#tasksFile} loads it
  * @param adminPassword         password of user 'admin' at the first start (null: generated, printed once)
- * @param maxRunning            tasks that run at once; the rest wait in FIFO order (default 4 × cores, at least 4)
+ * @param maxRunning            tasks that run at once; the rest wait, each account's in FIFO order, accounts in turn
+ *                              (default 4 × cores, at least 4)
  * @param maxQueued             tasks that may wait; more are refused with 503 (default 10000)
+ * @param anonymousSlotsPercent the share of {@code maxRunning} that tasks of no account (anonymous CKAN jobs) may
+ *                              hold at once, at least one slot (default 50)
+ * @param maxJobRunTimeS        seconds a CKAN job may run before it is ended with an error, for job types that set
+ *                              no limit of their own; 0 = no limit (default 3600)
  * @param rowDelayMs            pause after each row of every face's row work: each row of a Kazoo task and each
  *                              row an EntryScape job loads (a CKAN job is one call and does not pause). Kazoo
  *                              sleeps 500 ms; default 0
@@ -45,6 +50,8 @@ public record Config(
         String adminPassword,
         int maxRunning,
         int maxQueued,
+        int anonymousSlotsPercent,
+        long maxJobRunTimeS,
         long rowDelayMs,
         int checkpointRows,
         long checkpointMs,
@@ -86,6 +93,8 @@ public record Config(
         private String adminPassword;
         private int maxRunning = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
         private int maxQueued = 10_000;
+        private int anonymousSlotsPercent = 50;
+        private long maxJobRunTimeS = 3600;
         private long rowDelayMs;
         private int checkpointRows = 1000;
         private long checkpointMs = 1000;
@@ -105,7 +114,8 @@ public record Config(
 
         private Builder(Config c) {
             port(c.port).bind(c.bind).dataDir(c.dataDir).tasksFile(c.tasksFile).adminPassword(c.adminPassword)
-                    .maxRunning(c.maxRunning).maxQueued(c.maxQueued).rowDelayMs(c.rowDelayMs)
+                    .maxRunning(c.maxRunning).maxQueued(c.maxQueued).anonymousSlotsPercent(c.anonymousSlotsPercent)
+                    .maxJobRunTimeS(c.maxJobRunTimeS).rowDelayMs(c.rowDelayMs)
                     .checkpointRows(c.checkpointRows).checkpointMs(c.checkpointMs).maxBodyBytes(c.maxBodyBytes)
                     .maxUploadBytes(c.maxUploadBytes).tokenTtlMs(c.tokenTtlMs).compactAfterBytes(c.compactAfterBytes)
                     .ckanSecretKey(c.ckanSecretKey).ckanCallbackTimeoutMs(c.ckanCallbackTimeoutMs)
@@ -145,6 +155,19 @@ public record Config(
 
         public Builder maxRunning(int maxRunning) {
             this.maxRunning = (int) atLeast("maxRunning", 1, maxRunning);
+            return this;
+        }
+
+        public Builder anonymousSlotsPercent(int percent) {
+            if (percent < 1 || percent > 100) {
+                throw new IllegalArgumentException("anonymousSlotsPercent must be from 1 to 100, not " + percent);
+            }
+            this.anonymousSlotsPercent = percent;
+            return this;
+        }
+
+        public Builder maxJobRunTimeS(long seconds) {
+            this.maxJobRunTimeS = atLeast("maxJobRunTimeS", 0, seconds);
             return this;
         }
 
@@ -225,7 +248,8 @@ public record Config(
         }
 
         public Config build() {
-            return new Config(port, bind, dataDir, tasksFile, adminPassword, maxRunning, maxQueued, rowDelayMs,
+            return new Config(port, bind, dataDir, tasksFile, adminPassword, maxRunning, maxQueued,
+                    anonymousSlotsPercent, maxJobRunTimeS, rowDelayMs,
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs,
                     maxRequestHeaders, maxHeaderBytes, maxRequestTimeS);

@@ -27,6 +27,8 @@ public final class Main {
               --ckan-secret-key K          TASKRUNNER_CKAN_SECRET_KEY           CKAN secure key (else generated at first start, printed once)
               --max-running N              TASKRUNNER_MAX_RUNNING               tasks running at once (default 4 x cores)
               --max-queued N               TASKRUNNER_MAX_QUEUED                tasks waiting for a slot before 503 (default 10000)
+              --anonymous-slots-percent N  TASKRUNNER_ANONYMOUS_SLOTS_PERCENT   share of --max-running anonymous CKAN jobs may hold (default 50)
+              --max-job-run-time-s N       TASKRUNNER_MAX_JOB_RUN_TIME_S        seconds a CKAN job may run before it ends with an error (default 3600; 0 = none)
               --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a Kazoo task or EntryScape job (default 0; Kazoo: 500)
               --checkpoint-rows N          TASKRUNNER_CHECKPOINT_ROWS           journal a row task's progress every N rows (default 1000)...
               --checkpoint-ms N            TASKRUNNER_CHECKPOINT_MS             ...or every N ms, whichever comes first (default 1000)
@@ -108,6 +110,8 @@ public final class Main {
         o.string("ckan-secret-key", c::ckanSecretKey);
         o.integer("max-running", c::maxRunning);
         o.integer("max-queued", c::maxQueued);
+        o.integer("anonymous-slots-percent", c::anonymousSlotsPercent);
+        o.number("max-job-run-time-s", c::maxJobRunTimeS);
         o.number("row-delay-ms", c::rowDelayMs);
         o.integer("checkpoint-rows", c::checkpointRows);
         o.number("checkpoint-ms", c::checkpointMs);

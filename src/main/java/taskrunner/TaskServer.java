@@ -98,7 +98,8 @@ public final class TaskServer implements AutoCloseable {
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
             var blobs = new BlobStore(data);
-            runner = new Runner(config.maxRunning(), config.maxQueued());
+            runner = new Runner(config.maxRunning(), config.maxQueued(),
+                    Math.max(1, config.maxRunning() * config.anonymousSlotsPercent() / 100));
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks);

@@ -74,6 +74,14 @@ final class CkanExecution implements Execution {
         return finish(result, null);
     }
 
+    /** The type's limit, else the server's ({@code Config.maxJobRunTimeS}; 0 there: none). */
+    @Override
+    public java.time.Duration maxRunTime(Task task) {
+        JobTaskType type = jobs.types().get(task.type());
+        if (type != null && type.maxRunTime() != null) return type.maxRunTime();
+        return jobs.defaultMaxRunTime();
+    }
+
     @Override
     public void ended(Task task) {
         jobs.ended(task, raws.remove(task.id()));

@@ -44,7 +44,9 @@ public final class CkanFace implements Face {
         generatedSecretKey = secret.generated();
         var auth = new CkanAuth(services.identity(), secret);
         var types = new CkanJobTypes(services.registry());
-        var jobs = new CkanJobs(tasks, services.lifecycle(), types, new CkanLogs(services.store(), tasks.clock()));
+        long limitS = services.config().maxJobRunTimeS();
+        var jobs = new CkanJobs(tasks, services.lifecycle(), types, new CkanLogs(services.store(), tasks.clock()),
+                limitS == 0 ? null : java.time.Duration.ofSeconds(limitS));
         jobs.callbacks(new CkanCallbacks(jobs, services.config()));
         var submit = new CkanSubmit(jobs);
         var jobRoutes = new CkanJobRoutes(jobs, auth);

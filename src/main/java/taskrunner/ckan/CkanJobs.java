@@ -50,6 +50,7 @@ final class CkanJobs {
 
     private final TaskService tasks;
     private final Lifecycle lifecycle;
+    private final Duration defaultMaxRunTime;
     private final CkanJobTypes types;
     private final CkanLogs logs;
     private final CkanExecution execution;
@@ -58,9 +59,11 @@ final class CkanJobs {
     private final Map<String, CompletableFuture<Optional<RawResult>>> waiters = new ConcurrentHashMap<>();
     private final Map<String, Boolean> claimed = new ConcurrentHashMap<>();
 
-    CkanJobs(TaskService tasks, Lifecycle lifecycle, CkanJobTypes types, CkanLogs logs) {
+    /** @param defaultMaxRunTime the run-time limit of job types that set none; null for none */
+    CkanJobs(TaskService tasks, Lifecycle lifecycle, CkanJobTypes types, CkanLogs logs, Duration defaultMaxRunTime) {
         this.tasks = tasks;
         this.lifecycle = lifecycle;
+        this.defaultMaxRunTime = defaultMaxRunTime;
         this.types = types;
         this.logs = logs;
         this.execution = new CkanExecution(this);
@@ -76,6 +79,10 @@ final class CkanJobs {
 
     CkanJobTypes types() {
         return types;
+    }
+
+    Duration defaultMaxRunTime() {
+        return defaultMaxRunTime;
     }
 
     CkanExecution execution() {

@@ -27,7 +27,9 @@ public final class Cancellation {
         /** Stopped on request: the task ends {@link TaskState#STOPPED}. */
         STOP,
         /** The server is closing: the task is left as it is for the next start to recover. */
-        SHUTDOWN
+        SHUTDOWN,
+        /** It ran longer than its type allows: the task ends done, with an error saying so. */
+        TIME_LIMIT
     }
 
     private final ReentrantLock lock = new ReentrantLock();

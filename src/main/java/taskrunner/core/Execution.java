@@ -18,6 +18,14 @@ public interface Execution {
     Outcome run(Task task, TaskContext ctx) throws Exception;
 
     /**
+     * How long one run of the task may take before the core cancels it and ends it with an
+     * error; null for no limit.
+     */
+    default java.time.Duration maxRunTime(Task task) {
+        return null;
+    }
+
+    /**
      * Called once a run is over, with the task as stored: final (done or stopped, and
      * durable), or still QUEUED or RUNNING when the run was interrupted by the server's
      * shutdown or its end could not be journaled (then the next start recovers it). Also

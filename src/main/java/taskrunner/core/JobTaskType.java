@@ -2,6 +2,7 @@ package taskrunner.core;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -11,8 +12,24 @@ import java.util.Map;
  *                  false: submitting waits for the result
  * @param rerunSafe true if a job that was running when the process died may simply be run
  *                  again after a restart; otherwise it ends as an error saying so
+ * @param maxRunTime how long one run may take before it is ended with an error; null: the
+ *                  server's default ({@code Config.maxJobRunTimeS})
  */
-public record JobTaskType(String name, boolean async, boolean rerunSafe, JobHandler handler) {
+public record JobTaskType(String name, boolean async, boolean rerunSafe, JobHandler handler, Duration maxRunTime) {
+
+    /** A type with the server's default run-time limit. */
+    public JobTaskType(String name, boolean async, boolean rerunSafe, JobHandler handler) {
+        this(name, async, rerunSafe, handler, null);
+    }
+
+    public JobTaskType withMaxRunTime(Duration limit) {
+        return new JobTaskType(name, async, rerunSafe, handler, limit);
+    }
+
+    /** The same type under another name (to offer a built-in twice, with other limits). */
+    public JobTaskType renamed(String newName) {
+        return new JobTaskType(newName, async, rerunSafe, handler, maxRunTime);
+    }
 
     /**
      * Runs one job. Returns the result (a JSON-compatible value: String, Number, Boolean,

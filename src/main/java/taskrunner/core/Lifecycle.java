@@ -22,6 +22,8 @@ import java.util.logging.Logger;
  *                                     ▼                  ▼
  *                                  STOPPED ◄─────────── STOPPED (partial output kept)
  *
+ *   RUNNING longer than its execution's maxRunTime ──► DONE (error: ran longer than its limit)
+ *
  *   process ends while QUEUED or RUNNING ──► at the next start the face's Recovery.Policy:
  *       Run     ─► QUEUED / RUNNING again (row tasks resume after their last checkpoint)
  *       Requeue ─► QUEUED, handed back to the face to schedule
@@ -96,7 +98,7 @@ public final class Lifecycle {
      * @throws Busy if the queue is full; then nothing is journaled
      */
     public Task submit(Task draft) throws IOException {
-        Runner.Ticket ticket = admit(draft.id());
+        Runner.Ticket ticket = admit(draft);
         Task t;
         try {
             t = tasks.insert(admitted(draft, ticket));
@@ -117,7 +119,7 @@ public final class Lifecycle {
     public Task start(String id) throws IOException, NotPending {
         Task cur = tasks.get(id);
         if (cur == null || cur.state() != TaskState.PENDING) throw new NotPending(id);
-        Runner.Ticket ticket = runner.admit(id);
+        Runner.Ticket ticket = runner.admit(id, cur.accountId());
         if (ticket == null) throw new NotPending(id);
         Task t;
         try {
@@ -143,7 +145,7 @@ public final class Lifecycle {
     public boolean run(String id) {
         Task t = tasks.get(id);
         if (t == null || t.state() != TaskState.QUEUED) return false;
-        Runner.Ticket ticket = admit(id);
+        Runner.Ticket ticket = admit(t);
         ticket.go(body(id, execution(t)));
         return true;
     }
@@ -168,6 +170,13 @@ public final class Lifecycle {
         }
         runner.awaitEnd(id, wait);
         return tasks.get(id);
+    }
+
+    /** The end of a run that took longer than its execution allows. */
+    private static final class TimeLimit extends Exception {
+        TimeLimit(Duration limit) {
+            super("the task ran longer than its limit of " + limit.toSeconds() + " s and was ended", null, false, false);
+        }
     }
 
     /** True once the server is shutting down: nothing more is admitted. */
@@ -196,7 +205,7 @@ public final class Lifecycle {
             try {
                 switch (face.policy().decide(t)) {
                     case Recovery.Run r -> {
-                        Runner.Ticket ticket = admit(t.id());
+                        Runner.Ticket ticket = admit(t);
                         try {
                             tasks.transition(t.id(), c -> admitted(c, ticket));
                         } catch (IOException | RuntimeException e) {
@@ -221,9 +230,10 @@ public final class Lifecycle {
         }
     }
 
-    private Runner.Ticket admit(String id) {
-        Runner.Ticket ticket = runner.admit(id);
-        if (ticket == null) throw new IllegalStateException("task " + id + " is already with the runner");
+    /** Admits the task for its owner (its account: the runner is fair between accounts). */
+    private Runner.Ticket admit(Task t) {
+        Runner.Ticket ticket = runner.admit(t.id(), t.accountId());
+        if (ticket == null) throw new IllegalStateException("task " + t.id() + " is already with the runner");
         return ticket;
     }
 
@@ -256,12 +266,27 @@ public final class Lifecycle {
                 }
                 Outcome outcome = null;
                 Throwable failure = null;
+                Duration limit = execution.maxRunTime(t);
+                Thread timer = limit == null ? null : Thread.ofVirtual().name("time-limit-" + id).start(() -> {
+                    try {
+                        Thread.sleep(limit);
+                        cancellation.cancel(Cancellation.Reason.TIME_LIMIT);
+                    } catch (InterruptedException ended) {
+                        // the run ended in time (this is the timer's thread, never the task's)
+                    }
+                });
                 try {
                     outcome = execution.run(t, new RunContext(t, cancellation));
                 } catch (TaskContext.StoppedException e) {
                     outcome = Outcome.partial();
                 } catch (Exception | Error e) {
                     failure = e;
+                } finally {
+                    if (timer != null) timer.interrupt();
+                }
+                if (cancellation.reason() == Cancellation.Reason.TIME_LIMIT && (outcome == null || !outcome.complete())) {
+                    failure = new TimeLimit(limit);
+                    outcome = null;
                 }
                 Task end = end(id, cancellation, outcome, failure);
                 if (end == null) end = tasks.get(id);
@@ -295,7 +320,8 @@ public final class Lifecycle {
                         .withCounters(o != null ? o.succeeded() : c.succeeded(), o != null ? o.failed() : c.failed())
                         .withOutput(blob != null ? blob : c.output()).withCheckpoint(null));
             } else if (failure != null) {
-                LOG.log(Level.WARNING, "task " + id + " failed", failure);
+                if (failure instanceof TimeLimit) LOG.info("task " + id + ": " + failure.getMessage());
+                else LOG.log(Level.WARNING, "task " + id + " failed", failure);
                 String message = String.valueOf(failure.getMessage());
                 change = c -> c.withState(TaskState.DONE).withFinished(tasks.now()).withError(message)
                         .withCounters(c.succeeded(), null).withCheckpoint(null);

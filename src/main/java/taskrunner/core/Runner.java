@@ -2,6 +2,8 @@ package taskrunner.core;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +12,12 @@ import java.util.logging.Logger;
 
 /**
  * Runs each admitted task on its own virtual thread, at most {@code maxRunning} at a time;
- * the rest wait in a FIFO queue (a thread is started only when its task gets a slot, so
- * tasks start in exactly the order they were admitted) and nothing fails because it waited.
+ * the rest wait, and nothing fails because it waited. Waiting is fair between owners: each
+ * owner (an account; {@link #ANONYMOUS} for tasks of none) has its own FIFO queue, and a
+ * freed slot goes to the next owner in turn (round robin), so one owner's burst delays
+ * another's task by at most one task per owner ahead of it. Within one owner tasks start in
+ * exactly the order they were admitted (a thread is started only when its task gets a slot).
+ * Anonymous tasks hold at most {@code maxAnonymous} slots at once.
  *
  * <p>Admission has two steps so a refusal changes nothing: {@link #admit} reserves a slot
  * or a queue place (or throws {@link Busy}); the caller journals what that means and then
@@ -24,8 +30,9 @@ import java.util.logging.Logger;
  *
  * <p>Invariant: a task id is in {@code active} from {@link #admit} until its body has
  * returned or its ticket was cancelled, so "is it running?" has one answer for every face.
- * {@code running}, {@code queue} and every {@link Active}'s fields change only under the
- * runner's lock.
+ * An owner is in {@code turns} exactly while its queue in {@code queues} is not empty.
+ * {@code running}, {@code runningByOwner}, {@code queues}, {@code turns}, {@code waiting}
+ * and every {@link Active}'s fields change only under the runner's lock.
  */
 public final class Runner {
     private static final Logger LOG = Logger.getLogger(Runner.class.getName());
@@ -36,16 +43,21 @@ public final class Runner {
         void run(Cancellation cancellation) throws Exception;
     }
 
+    /** The owner of tasks that belong to no account (CKAN's anonymous submissions). */
+    public static final String ANONYMOUS = "";
+
     private final class Active {
         final String id;
+        final String owner;
         final Cancellation cancellation = new Cancellation();
         Body body;
         Thread thread;
         boolean holdsSlot;
         boolean queued;
 
-        Active(String id) {
+        Active(String id, String owner) {
             this.id = id;
+            this.owner = owner;
         }
     }
 
@@ -82,39 +94,99 @@ public final class Runner {
 
     private final int maxRunning;
     private final int maxQueued;
-    private final ArrayDeque<Active> queue = new ArrayDeque<>();
+    private final int maxAnonymous;
+    private final Map<String, ArrayDeque<Active>> queues = new HashMap<>();
+    private final ArrayDeque<String> turns = new ArrayDeque<>();
+    private final Map<String, Integer> runningByOwner = new HashMap<>();
     private int running;
+    private int waiting;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
+    /** A runner where anonymous tasks may take every slot. */
     public Runner(int maxRunning, int maxQueued) {
+        this(maxRunning, maxQueued, maxRunning);
+    }
+
+    public Runner(int maxRunning, int maxQueued, int maxAnonymous) {
         this.maxRunning = maxRunning;
         this.maxQueued = maxQueued;
+        this.maxAnonymous = Math.max(1, Math.min(maxAnonymous, maxRunning));
     }
 
     /**
-     * Reserves a slot, or a place in the queue, for task {@code id}.
+     * Reserves a slot, or a place in its owner's queue, for task {@code id}.
      *
+     * @param owner the account the task belongs to, or null for {@link #ANONYMOUS}
      * @return null if the id is already active
      * @throws Busy when {@code maxQueued} tasks are already waiting, or the runner is closing
      */
-    public Ticket admit(String id) {
-        var a = new Active(id);
+    public Ticket admit(String id, String owner) {
+        var a = new Active(id, owner == null ? ANONYMOUS : owner);
         synchronized (this) {
             if (shuttingDown) throw new Busy("the server is shutting down");
             if (active.containsKey(id)) return null;
-            if (running < maxRunning) {
-                running++;
-                a.holdsSlot = true;
-            } else if (queue.size() >= maxQueued) {
+            // Waiting tasks are never runnable (a freed slot goes to them at once), so a free slot
+            // this owner may use is taken by nobody else.
+            if (mayRun(a.owner)) {
+                take(a);
+            } else if (waiting >= maxQueued) {
                 throw new Busy("the task queue is full");
             } else {
-                queue.addLast(a);
-                a.queued = true;
+                enqueue(a);
             }
             active.put(id, a);
             return new Ticket(a, a.holdsSlot);
         }
+    }
+
+    /** Whether a task of {@code owner} may take a free slot now. Under the lock. */
+    private boolean mayRun(String owner) {
+        if (running >= maxRunning) return false;
+        return !owner.equals(ANONYMOUS) || runningByOwner.getOrDefault(ANONYMOUS, 0) < maxAnonymous;
+    }
+
+    private void take(Active a) {
+        running++;
+        runningByOwner.merge(a.owner, 1, Integer::sum);
+        a.holdsSlot = true;
+    }
+
+    private void enqueue(Active a) {
+        var q = queues.computeIfAbsent(a.owner, k -> new ArrayDeque<>());
+        if (q.isEmpty()) turns.addLast(a.owner);
+        q.addLast(a);
+        a.queued = true;
+        waiting++;
+    }
+
+    private void dequeue(Active a) {
+        var q = queues.get(a.owner);
+        if (q == null || !q.remove(a)) return;
+        a.queued = false;
+        waiting--;
+        if (q.isEmpty()) {
+            queues.remove(a.owner);
+            turns.remove(a.owner);
+        }
+    }
+
+    /** The next waiting task that may take a free slot, owners in turn; null if none. Under the lock. */
+    private Active nextInTurn() {
+        for (int i = 0, n = turns.size(); i < n; i++) {
+            String owner = turns.pollFirst();
+            var q = queues.get(owner);
+            if (mayRun(owner)) {
+                Active next = q.pollFirst();
+                next.queued = false;
+                waiting--;
+                if (q.isEmpty()) queues.remove(owner);
+                else turns.addLast(owner);
+                return next;
+            }
+            turns.addLast(owner);
+        }
+        return null;
     }
 
     private void start(Active a) {
@@ -133,27 +205,25 @@ public final class Runner {
         t.start();
     }
 
-    /** Frees the task's slot (or queue place) and starts the next waiting task that has its body. */
+    /** Frees the task's slot (or queue place) and starts the next waiting tasks in turn that have their body. */
     private void release(Active a) {
-        Active next = null;
+        var starts = new ArrayList<Active>(1);
         synchronized (this) {
             if (!active.remove(a.id, a)) return;
-            if (a.queued) {
-                queue.remove(a);
-                a.queued = false;
-            }
+            if (a.queued) dequeue(a);
             if (a.holdsSlot) {
                 a.holdsSlot = false;
                 running--;
-                if (!shuttingDown && (next = queue.pollFirst()) != null) {
-                    next.queued = false;
-                    next.holdsSlot = true;
-                    running++;
-                    if (next.body == null) next = null; // its go() will start it
+                runningByOwner.computeIfPresent(a.owner, (k, n) -> n == 1 ? null : n - 1);
+                // one slot freed, but an anonymous slot may have freed a place for someone else too
+                Active next;
+                while (!shuttingDown && (next = nextInTurn()) != null) {
+                    take(next);
+                    if (next.body != null) starts.add(next); // else its go() will start it
                 }
             }
         }
-        if (next != null) start(next);
+        for (Active next : starts) start(next);
     }
 
     public boolean isActive(String id) {
@@ -172,10 +242,7 @@ public final class Runner {
             a = active.get(id);
             if (a == null) return false;
             startNow = a.queued && a.body != null;
-            if (a.queued) {
-                queue.remove(a);
-                a.queued = false;
-            }
+            if (a.queued) dequeue(a);
         }
         a.cancellation.cancel(Cancellation.Reason.STOP);
         if (startNow) start(a);
@@ -209,7 +276,7 @@ public final class Runner {
 
     /** Number of tasks waiting for a slot. */
     public synchronized int waiting() {
-        return queue.size();
+        return waiting;
     }
 
     /**
@@ -220,11 +287,15 @@ public final class Runner {
     public void shutdown(long waitMs) {
         synchronized (this) {
             shuttingDown = true;
-            for (Active q : queue) {
-                q.queued = false;
-                active.remove(q.id, q);
+            for (var q : queues.values()) {
+                for (Active a : q) {
+                    a.queued = false;
+                    active.remove(a.id, a);
+                }
             }
-            queue.clear();
+            queues.clear();
+            turns.clear();
+            waiting = 0;
         }
         for (Active a : active.values()) a.cancellation.cancel(Cancellation.Reason.SHUTDOWN);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);

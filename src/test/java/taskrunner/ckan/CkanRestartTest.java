@@ -30,7 +30,7 @@ class CkanRestartTest {
     @Test
     void queuedJobsRunAndRunningJobsRerunOrEndInterrupted() throws Exception {
         try (var fx = new ServerFixture(b -> {
-            b.configure(c -> c.maxRunning(2));
+            b.configure(c -> c.maxRunning(2).anonymousSlotsPercent(100)); // both anonymous jobs run at once
             b.jobTask(blocking("unsafe", false)).jobTask(blocking("safe", true));
         })) {
             var c = new CkanClient(fx);

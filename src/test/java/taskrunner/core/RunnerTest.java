@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class RunnerTest {
     private static void run(Runner runner, String id, Runner.Body body) {
-        Runner.Ticket t = runner.admit(id);
+        Runner.Ticket t = runner.admit(id, "acct");
         assertNotNull(t, id + " admitted");
         t.go(body);
     }
@@ -46,9 +46,9 @@ class RunnerTest {
         var runner = new Runner(1, 1);
         var release = new CountDownLatch(1);
         run(runner, "x", c -> release.await());
-        assertNull(runner.admit("x"));
+        assertNull(runner.admit("x", "acct"));
         run(runner, "y", c -> {});
-        assertThrows(Busy.class, () -> runner.admit("z"));
+        assertThrows(Busy.class, () -> runner.admit("z", "acct"));
         assertFalse(runner.isActive("z"), "a refused admission leaves nothing behind");
         release.countDown();
     }
@@ -56,10 +56,10 @@ class RunnerTest {
     @Test
     void aCancelledTicketGivesItsSlotToTheNextInLine() throws Exception {
         var runner = new Runner(1, 10);
-        Runner.Ticket first = runner.admit("first");
+        Runner.Ticket first = runner.admit("first", "acct");
         assertTrue(first.holdsSlot());
         var ran = new CountDownLatch(1);
-        Runner.Ticket second = runner.admit("second");
+        Runner.Ticket second = runner.admit("second", "acct");
         assertFalse(second.holdsSlot());
         second.go(c -> ran.countDown());
         first.cancel();
@@ -105,6 +105,59 @@ class RunnerTest {
         assertFalse(interrupted.get(), "a stop never interrupts the task's thread");
         assertTrue(runner.awaitEnd("s", Duration.ofSeconds(5)));
         assertFalse(runner.stop("s"), "not active any more");
+    }
+
+    private static void run(Runner runner, String id, String owner, Runner.Body body) {
+        Runner.Ticket t = runner.admit(id, owner);
+        assertNotNull(t, id + " admitted");
+        t.go(body);
+    }
+
+    @Test
+    void aFreedSlotGoesToTheNextOwnerInTurnNotToTheBurst() throws Exception {
+        var runner = new Runner(1, 100);
+        var order = new CopyOnWriteArrayList<String>();
+        var release = new CountDownLatch(1);
+        var allDone = new CountDownLatch(7);
+        run(runner, "busy", "a", c -> {
+            release.await();
+            allDone.countDown();
+        });
+        for (String id : List.of("a1", "a2", "a3", "a4")) {
+            run(runner, id, "a", c -> {
+                order.add(id);
+                allDone.countDown();
+            });
+        }
+        for (String id : List.of("b1", "b2")) {
+            run(runner, id, "b", c -> {
+                order.add(id);
+                allDone.countDown();
+            });
+        }
+        release.countDown();
+        assertTrue(allDone.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("a1", "b1", "a2", "b2", "a3", "a4"), order, "owners in turn, each in its own order");
+    }
+
+    @Test
+    void anonymousTasksHoldAtMostTheirShareAndOthersStartInTheRest() throws Exception {
+        var runner = new Runner(2, 100, 1);
+        var release = new CountDownLatch(1);
+        var started = new CopyOnWriteArrayList<String>();
+        for (String id : List.of("anon1", "anon2", "anon3")) {
+            run(runner, id, null, c -> {
+                started.add(id);
+                release.await();
+            });
+        }
+        var named = new CountDownLatch(1);
+        run(runner, "mine", "acct", c -> named.countDown());
+        assertTrue(named.await(5, TimeUnit.SECONDS), "a named account's task starts in the slot anonymous ones may not take");
+        taskrunner.support.ServerFixture.await("the first anonymous task to run", Duration.ofSeconds(5), () -> !started.isEmpty());
+        assertEquals(List.of("anon1"), started, "anonymous tasks hold one slot of two");
+        assertEquals(2, runner.waiting());
+        release.countDown();
     }
 
     @Test
