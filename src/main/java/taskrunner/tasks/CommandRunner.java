@@ -28,6 +28,9 @@ final class CommandRunner {
     static final int MAX_CAPTURE = 64 * 1024;
     private static final Pattern FIELD = Pattern.compile("\\{([A-Za-z0-9_.-]+)}");
 
+    /** The only variables a program gets from the server's environment; the rest it is given. */
+    static final java.util.List<String> INHERITED = java.util.List.of("PATH", "LANG");
+
     private CommandRunner() {}
 
     static Map<String, String> run(CommandSpec spec, Map<String, String> row, TaskContext ctx)
@@ -36,6 +39,13 @@ final class CommandRunner {
         for (String a : spec.argv()) argv.add(fill(a, row));
         var pb = new ProcessBuilder(argv);
         var env = pb.environment();
+        // A clean environment: the server's own (its admin password, say) is not the program's.
+        env.clear();
+        for (String keep : INHERITED) {
+            String v = System.getenv(keep);
+            if (v != null) env.put(keep, v);
+        }
+        env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
         for (var e : row.entrySet()) {
             if (e.getValue() != null) env.put("TASK_" + e.getKey().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"), e.getValue());
         }

@@ -30,7 +30,8 @@ class CommandTasksTest {
                    "argv": ["sh", "-c", "echo $TASK_X; echo oops >&2; exit $TASK_X"], "timeout_ms": 5000},
                   {"category": "shell", "action": "slow", "mandatory": ["s"],
                    "argv": ["sleep", "{s}"], "timeout_ms": 300},
-                  {"category": "shell", "action": "date", "no_input": true, "argv": ["echo", "today"]}
+                  {"category": "shell", "action": "date", "no_input": true, "argv": ["echo", "today"]},
+                  {"category": "shell", "action": "environment", "no_input": true, "argv": ["env"], "env": {"MINE": "1"}}
                 ]}
                 """);
         admin = KazooClient.admin(fx);
@@ -96,6 +97,21 @@ class CommandTasksTest {
         admin.awaitFinished(id, Duration.ofSeconds(10));
         assertEquals("\"exit_code\",\"stdout\",\"stderr\",\"error\"\n\"0\",\"today\",\"\",\n",
                 admin.get(admin.tasksPath() + "/" + id + "/output").body());
+    }
+
+    @Test
+    void aProgramGetsACleanEnvironmentNotTheServers() throws Exception {
+        var r = admin.send("PUT", admin.tasksPath() + "?category=shell&action=environment", null, null);
+        String id = (String) KazooClient.readOnly(r).get("id");
+        admin.start(id);
+        admin.awaitFinished(id, Duration.ofSeconds(10));
+        String out = admin.get(admin.tasksPath() + "/" + id + "/output").body();
+        var rows = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().get().parse(new java.io.StringReader(out)).getRecords();
+        var names = new java.util.TreeSet<String>();
+        for (String line : rows.get(0).get("stdout").split("\n")) names.add(line.substring(0, line.indexOf('=')));
+        assertTrue(names.contains("PATH") && names.contains("MINE"), names.toString());
+        names.removeAll(List.of("PATH", "LANG", "MINE"));
+        assertEquals(java.util.Set.of(), names, "nothing of the server's environment but PATH and LANG: " + out);
     }
 
     @Test
