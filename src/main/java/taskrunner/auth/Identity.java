@@ -100,9 +100,11 @@ public final class Identity {
         String name = username.toLowerCase(Locale.ROOT);
         synchronized (userByName) {
             if (userByName.containsKey(name)) throw new NameTaken(name);
-            var u = new User(RandomIds.hex(16), accountId, name,
-                    PasswordHasher.hash(PasswordHasher.credential(name, password)), admin,
-                    firstName, lastName, email, clock.millis());
+            String credential = PasswordHasher.credential(name, password);
+            Account account = account(accountId);
+            var u = new User(RandomIds.hex(16), accountId, name, PasswordHasher.hash(credential), admin,
+                    firstName, lastName, email, clock.millis(),
+                    account == null ? null : PasswordHasher.accountKey(credential, account.name()));
             store.put(User.KIND, u.id(), u);
             return u;
         }
@@ -150,24 +152,49 @@ public final class Identity {
             PasswordHasher.verify(md5Credential, DUMMY_HASH); // same cost whether or not the user exists
             return null;
         }
-        return PasswordHasher.verify(md5Credential.toLowerCase(Locale.ROOT), u.passwordHash()) ? u : null;
+        String credential = md5Credential.toLowerCase(Locale.ROOT);
+        if (!PasswordHasher.verify(credential, u.passwordHash())) return null;
+        return withCredentialKey(u, credential);
+    }
+
+    /** A user from before credential keys gets one at its first good login (no password is kept to make it earlier). */
+    private User withCredentialKey(User u, String credential) {
+        if (u.credentialKey() != null) return u;
+        Account a = account(u.accountId());
+        if (a == null) return u;
+        User keyed = u.withCredentialKey(PasswordHasher.accountKey(credential, a.name()));
+        try {
+            store.put(User.KIND, keyed.id(), keyed);
+        } catch (IOException e) {
+            return u; // the login stands; the key is made at a later one
+        }
+        return keyed;
     }
 
     private static final String DUMMY_HASH = PasswordHasher.hash("not a credential");
 
     /**
      * Finds the user of a Kazoo md5 credential without a username, as Kazoo does with
-     * {@code credentials} + {@code account_name}: tries the users of that account only (each
-     * try is a PBKDF2 hash, so an account name is required to bound the work).
+     * {@code credentials} + {@code account_name}, with one PBKDF2 hash whatever the number of
+     * users: the credential's {@link PasswordHasher#accountKey} for that account name is
+     * compared (in constant time) with each user's. Users without a key yet (their password
+     * predates keys) are tried one hash each until they next log in.
      */
     public User checkCredentialInAccount(String md5Credential, String accountName) {
         if (accountName == null || md5Credential == null) return null;
+        String credential = md5Credential.toLowerCase(Locale.ROOT);
+        String key = PasswordHasher.accountKey(credential, accountName);
+        User found = null;
         for (User u : store.all(User.KIND)) {
             Account a = account(u.accountId());
             if (a == null || !a.name().equals(accountName)) continue;
-            if (PasswordHasher.verify(md5Credential.toLowerCase(Locale.ROOT), u.passwordHash())) return u;
+            if (u.credentialKey() != null) {
+                if (Secrets.equal(key, u.credentialKey()) && found == null) found = u;
+            } else if (found == null && PasswordHasher.verify(credential, u.passwordHash())) {
+                found = withCredentialKey(u, credential);
+            }
         }
-        return null;
+        return found;
     }
 
     /** The account whose api_key this is, or null. */

@@ -29,7 +29,11 @@ public final class Secrets {
     }
 
     public static String sha256(String s) {
-        return HexFormat.of().formatHex(digest("SHA-256", s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(sha256Bytes(s));
+    }
+
+    public static byte[] sha256Bytes(String s) {
+        return digest("SHA-256", s.getBytes(StandardCharsets.UTF_8));
     }
 
     public static String md5(String s) {

@@ -72,6 +72,28 @@ class KazooHelpAndAuthTest {
     }
 
     @Test
+    void anMd5LoginByAccountNameCostsOneHashHoweverManyUsersTheAccountHas() throws Exception {
+        var acct = admin.send("PUT", "/v2/accounts/" + admin.accountId, "application/json", "{\"data\":{\"name\":\"many-users\"}}");
+        assertEquals(201, acct.statusCode(), acct.body());
+        String id = (String) KazooClient.data(acct).get("id");
+        for (int i = 0; i < 12; i++) {
+            var u = admin.send("PUT", "/v2/accounts/" + id + "/users", "application/json",
+                    "{\"data\":{\"username\":\"many" + i + "\",\"password\":\"pw-" + i + "\"}}");
+            assertEquals(201, u.statusCode(), u.body());
+        }
+        for (String password : new String[] {"pw-11", "wrong"}) {
+            String md5 = taskrunner.auth.Secrets.md5("many11:" + password);
+            long before = taskrunner.auth.PasswordHasher.hashesComputed();
+            var r = fx.send(fx.request("/v2/user_auth").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                    "{\"data\":{\"credentials\":\"" + md5 + "\",\"account_name\":\"many-users\"}}")));
+            assertEquals(password.equals("wrong") ? 401 : 201, r.statusCode(), r.body());
+            // other tests of this class may hash meanwhile; this login alone would be 12 hashes before
+            assertTrue(taskrunner.auth.PasswordHasher.hashesComputed() - before <= 2,
+                    "hashes for one login: " + (taskrunner.auth.PasswordHasher.hashesComputed() - before));
+        }
+    }
+
+    @Test
     void md5CredentialsAndApiKeyBothLogIn() throws Exception {
         String md5 = taskrunner.auth.Secrets.md5("admin:" + ServerFixture.ADMIN_PASSWORD);
         var r = fx.send(fx.request("/v2/user_auth").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
