@@ -3,6 +3,7 @@ package taskrunner;
 import com.sun.net.httpserver.HttpServer;
 import taskrunner.auth.Account;
 import taskrunner.auth.Identity;
+import taskrunner.auth.LoginThrottle;
 import taskrunner.auth.Token;
 import taskrunner.auth.User;
 import taskrunner.ckan.CkanFace;
@@ -105,6 +106,7 @@ public final class TaskServer implements AutoCloseable {
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks);
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes());
             router.refuse(Busy.class, 503, "Retry-After", "5");
+            router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
                     req -> Response.text(200, "text/plain", "ok\n"));

@@ -29,6 +29,7 @@ public final class Identity {
     private final Store store;
     private final Clock clock;
     private final long defaultTtlMs;
+    private final LoginThrottle throttle;
     private final Map<String, String> userByName = new ConcurrentHashMap<>();
     private final Map<String, String> accountByKey = new ConcurrentHashMap<>();
     /** token -> its SHA-256, for tokens seen recently: a client sends the same token on every request. */
@@ -37,6 +38,7 @@ public final class Identity {
     public Identity(Store store, Clock clock, long defaultTtlMs) {
         this.store = store;
         this.clock = clock;
+        this.throttle = new LoginThrottle(clock);
         this.defaultTtlMs = defaultTtlMs;
         store.listen(User.KIND, (old, now) -> {
             if (old != null) userByName.remove(old.username());
@@ -139,14 +141,33 @@ public final class Identity {
         return l;
     }
 
-    /** Checks a username and password; returns the user or null. */
-    public User checkPassword(String username, String password) {
+    /**
+     * Checks a username and password from {@code client} (an address); returns the user or null.
+     *
+     * @throws LoginThrottle.Throttled after too many failures of this name from this client
+     */
+    public User checkPassword(String username, String password, String client) {
         if (username == null || password == null) return null;
-        return checkCredential(username, PasswordHasher.credential(username, password));
+        return checkCredential(username, PasswordHasher.credential(username, password), client);
     }
 
-    /** Checks Kazoo's md5("user:password") credential; returns the user or null. */
-    public User checkCredential(String username, String md5Credential) {
+    /**
+     * Checks Kazoo's md5("user:password") credential from {@code client}; returns the user or null.
+     *
+     * @throws LoginThrottle.Throttled after too many failures of this name from this client
+     */
+    public User checkCredential(String username, String md5Credential, String client) {
+        throttle.check(username, client);
+        return counted(username, client, verifyCredential(username, md5Credential));
+    }
+
+    private User counted(String name, String client, User u) {
+        if (u == null) throttle.failed(name, client);
+        else throttle.succeeded(name, client);
+        return u;
+    }
+
+    private User verifyCredential(String username, String md5Credential) {
         User u = userByName(username);
         if (u == null) {
             PasswordHasher.verify(md5Credential, DUMMY_HASH); // same cost whether or not the user exists
@@ -178,10 +199,16 @@ public final class Identity {
      * {@code credentials} + {@code account_name}, with one PBKDF2 hash whatever the number of
      * users: the credential's {@link PasswordHasher#accountKey} for that account name is
      * compared (in constant time) with each user's. Users without a key yet (their password
-     * predates keys) are tried one hash each until they next log in.
+     * predates keys) are tried one hash each until they next log in. Throttled per account
+     * name and client, as {@link #checkCredential} is per username.
      */
-    public User checkCredentialInAccount(String md5Credential, String accountName) {
+    public User checkCredentialInAccount(String md5Credential, String accountName, String client) {
         if (accountName == null || md5Credential == null) return null;
+        throttle.check("account:" + accountName, client);
+        return counted("account:" + accountName, client, findByAccountKey(md5Credential, accountName));
+    }
+
+    private User findByAccountKey(String md5Credential, String accountName) {
         String credential = md5Credential.toLowerCase(Locale.ROOT);
         String key = PasswordHasher.accountKey(credential, accountName);
         User found = null;

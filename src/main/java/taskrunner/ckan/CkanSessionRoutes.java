@@ -48,7 +48,7 @@ final class CkanSessionRoutes {
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
             return refused("No username or password.");
         }
-        User u = identity.checkPassword(username, password);
+        User u = identity.checkPassword(username, password, req.clientAddress());
         // the original's admins are the server's: an admin of another account is not one here
         if (u == null || !u.admin() || !identity.root().id().equals(u.accountId())) {
             return refused("Wrong username or password.");

@@ -39,6 +39,12 @@ public final class Request {
         this.pathParams = params;
     }
 
+    /** The client's IP address as the connection shows it (no proxy header is trusted). */
+    public String clientAddress() {
+        var a = exchange.getRemoteAddress();
+        return a == null || a.getAddress() == null ? "" : a.getAddress().getHostAddress();
+    }
+
     public String method() {
         return exchange.getRequestMethod();
     }

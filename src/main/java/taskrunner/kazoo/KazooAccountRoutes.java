@@ -37,11 +37,11 @@ final class KazooAccountRoutes {
         String credentials = str(data.get("credentials"));
         User user = null;
         if (username != null && password != null) {
-            user = identity.checkPassword(username, password);
+            user = identity.checkPassword(username, password, req.clientAddress());
         } else if (credentials != null && username != null) {
-            user = identity.checkCredential(username, credentials);
+            user = identity.checkCredential(username, credentials, req.clientAddress());
         } else if (credentials != null) {
-            user = identity.checkCredentialInAccount(credentials, str(data.get("account_name")));
+            user = identity.checkCredentialInAccount(credentials, str(data.get("account_name")), req.clientAddress());
         }
         if (user == null) return KazooEnvelope.unauthorized(req);
         Account account = identity.account(user.accountId());

@@ -63,7 +63,7 @@ public final class AuthRoutes {
                 throw EsFace.fail(400, "auth_maxage must be a number of seconds");
             }
         }
-        User u = identity.checkPassword(user.trim(), password);
+        User u = identity.checkPassword(user.trim(), password, req.clientAddress());
         if (u == null) return html(req, 401, "Login failed.");
         String token = identity.issueToken(identity.account(u.accountId()), u, ttl == null ? defaultTtlMs : ttl);
         return html(req, 200, "Login successful.").header("Set-Cookie", auth.cookie().set(token));

@@ -1,0 +1,80 @@
+package taskrunner.auth;
+
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Brakes password guessing: after {@link #LIMIT} failed logins of one name from one client
+ * address within {@link #WINDOW_MS}, that pair is refused ({@link Throttled}, answered 429
+ * with Retry-After by every face) until the window has passed. Other names from that address,
+ * and that name from other addresses, are not affected, so a guesser cannot lock a user out
+ * from everywhere. A good login clears its pair.
+ *
+ * <p>Invariant: a pair's window is replaced, never changed in place, inside {@code compute}
+ * on its key; the map is pruned of passed windows when it grows past {@link #PRUNE_AT}.
+ */
+public final class LoginThrottle {
+    private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
+    public static final int LIMIT = 10;
+    public static final long WINDOW_MS = 60_000;
+    private static final int PRUNE_AT = 10_000;
+
+    /** Too many failed logins for this name from this address: try again after {@code retryAfterSeconds}. */
+    public static final class Throttled extends RuntimeException {
+        private final long retryAfterSeconds;
+
+        Throttled(long retryAfterSeconds) {
+            super("too many failed logins; try again in " + retryAfterSeconds + " s", null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    private record Key(String name, String client) {}
+
+    private record Window(long start, int failures) {}
+
+    private final ConcurrentHashMap<Key, Window> windows = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public LoginThrottle(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** @throws Throttled if this pair has used up its failures in the current window */
+    public void check(String name, String client) {
+        Window w = windows.get(key(name, client));
+        long now = clock.millis();
+        if (w != null && w.failures >= LIMIT && now - w.start < WINDOW_MS) {
+            throw new Throttled(Math.max(1, (w.start + WINDOW_MS - now + 999) / 1000));
+        }
+    }
+
+    public void failed(String name, String client) {
+        long now = clock.millis();
+        Window w = windows.compute(key(name, client), (k, old) ->
+                old == null || now - old.start >= WINDOW_MS ? new Window(now, 1) : new Window(old.start, old.failures + 1));
+        if (w.failures == LIMIT) {
+            // the name is a login attempt, not a secret; control characters cannot split the line
+            LOG.warning("login: " + LIMIT + " failed logins for " + printable(name) + " from " + client
+                    + " within " + WINDOW_MS / 1000 + " s; refusing that pair until the window passes");
+        }
+        if (windows.size() > PRUNE_AT) windows.values().removeIf(x -> now - x.start >= WINDOW_MS);
+    }
+
+    public void succeeded(String name, String client) {
+        windows.remove(key(name, client));
+    }
+
+    private static Key key(String name, String client) {
+        return new Key(name == null ? "" : name.toLowerCase(java.util.Locale.ROOT), client == null ? "" : client);
+    }
+
+    private static String printable(String s) {
+        return s == null ? "" : s.replaceAll("\\p{Cntrl}", "?");
+    }
+}
