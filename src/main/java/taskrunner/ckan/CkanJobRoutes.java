@@ -94,10 +94,10 @@ final class CkanJobRoutes {
         } else {
             type = data == null || data instanceof String ? CkanReplies.HTML : CkanReplies.JSON;
         }
-        if (data == null) return Response.bytes(200, type, new byte[0]);
+        if (data == null) return Response.untrusted(Response.bytes(200, type, new byte[0]));
         // a JSON result is served as its JSON text (the original concatenates dict keys)
         String body = data instanceof String s ? s : PyJson.dumps(data);
-        return Response.bytes(200, type, body.getBytes(StandardCharsets.UTF_8));
+        return Response.untrusted(Response.bytes(200, type, body.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** {@code DELETE /job/<id>}: stops it if it runs, then deletes it with its logs. */

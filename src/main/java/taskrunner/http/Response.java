@@ -59,6 +59,15 @@ public final class Response {
         return r;
     }
 
+    /**
+     * Marks a response whose body is a user's content (an uploaded file, a job's result): the
+     * browser may not guess another type, and an HTML body runs in a sandbox with no access to
+     * this server's origin, so an upload cannot script the site.
+     */
+    public static Response untrusted(Response r) {
+        return r.header("X-Content-Type-Options", "nosniff").header("Content-Security-Policy", "sandbox");
+    }
+
     public Response header(String name, String value) {
         headers.add(new Header(name, value));
         return this;

@@ -172,10 +172,24 @@ public final class Router implements HttpHandler {
         send(ex, res, rid);
     }
 
+    /**
+     * A header value the JDK server can write: it writes each char as one byte and drops the
+     * connection on line breaks, so characters outside Latin-1 become {@code ?} and control
+     * characters go (a stored mimetype or name with them still gets its response).
+     */
+    static String headerSafe(String v) {
+        if (v == null) return "";
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c > 0xff || c < 0x20 || c == 0x7f) return v.replaceAll("[\\p{Cntrl}]", "").replaceAll("[^\\x00-\\xff]", "?");
+        }
+        return v;
+    }
+
     private void send(HttpExchange ex, Response res, String rid) {
         try (ex) {
             var h = ex.getResponseHeaders();
-            for (Response.Header header : res.headers) h.add(header.name(), header.value());
+            for (Response.Header header : res.headers) h.add(header.name(), headerSafe(header.value()));
             if (!h.containsKey("X-Request-ID")) h.set("X-Request-ID", rid);
             boolean head = "HEAD".equals(ex.getRequestMethod());
             if (res.bytes != null) {

@@ -4,6 +4,7 @@ import taskrunner.auth.Principal;
 import taskrunner.core.Lifecycle;
 import taskrunner.core.Task;
 import taskrunner.core.TaskService;
+import taskrunner.http.ContentDisposition;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
 
@@ -139,7 +140,7 @@ final class KazooTaskRoutes {
             try (InputStream in = tasks.blobs().open(blob)) {
                 in.transferTo(out);
             }
-        }).header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+        }).header("Content-Disposition", ContentDisposition.attachment(file));
     }
 
     /** Crossbar's negotiation: {@code ?accept=} wins over the Accept header; first match wins. */

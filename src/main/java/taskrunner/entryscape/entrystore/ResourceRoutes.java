@@ -4,6 +4,7 @@ import taskrunner.entryscape.EsFace;
 import taskrunner.util.NamedLocks;
 import taskrunner.entryscape.Upload;
 import taskrunner.entryscape.Uploads;
+import taskrunner.http.ContentDisposition;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
 import taskrunner.http.Router;
@@ -66,13 +67,12 @@ public final class ResourceRoutes {
                 throw gone;
             }
             String name = e.filename() != null ? e.filename() : e.id();
-            String disposition = (req.query("download") != null ? "attachment" : "inline")
-                    + "; filename=\"" + name.replace("\"", "") + "\"";
-            return Response.stream(200, e.mimetype(), e.size(), out -> {
+            String disposition = req.query("download") != null ? ContentDisposition.attachment(name) : ContentDisposition.inline(name);
+            return Response.untrusted(Response.stream(200, e.mimetype(), e.size(), out -> {
                 try (in) {
                     in.transferTo(out);
                 }
-            }).header("Content-Disposition", disposition).header("Digest", "sha-256=" + e.sha256());
+            })).header("Content-Disposition", disposition).header("Digest", "sha-256=" + e.sha256());
         }
     }
 
