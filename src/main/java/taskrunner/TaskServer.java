@@ -98,6 +98,7 @@ public final class TaskServer implements AutoCloseable {
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
             var blobs = new BlobStore(data);
+            blobs.sweep(store.blobReferences());
             runner = new Runner(config.maxRunning(), config.maxQueued());
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);

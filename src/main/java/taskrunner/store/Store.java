@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -66,6 +68,22 @@ public final class Store implements AutoCloseable {
 
     public int count(Kind<?> kind) {
         return byKind.get(kind.name()).size();
+    }
+
+    /**
+     * The ids of every blob a live record refers to, as each kind's codec names them
+     * ({@link Kind.Codec#blobs}); inline ids included. For the sweep at start.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Set<String> blobReferences() {
+        var ids = new HashSet<String>();
+        for (var entry : byKind.entrySet()) {
+            Kind.Codec codec = kinds.get(entry.getKey()).codec();
+            for (Object value : entry.getValue().values()) {
+                for (Object id : (Collection<?>) codec.blobs(value)) if (id != null) ids.add((String) id);
+            }
+        }
+        return ids;
     }
 
     /** Stores the whole value under id; returns once it is durable and visible. */
