@@ -22,6 +22,7 @@ import taskrunner.http.Router;
 import taskrunner.kazoo.KazooFace;
 import taskrunner.store.BlobStore;
 import taskrunner.store.Kind;
+import taskrunner.store.StorageFull;
 import taskrunner.store.Store;
 import taskrunner.tasks.Examples;
 import taskrunner.tasks.JobExamples;
@@ -105,6 +106,7 @@ public final class TaskServer implements AutoCloseable {
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks);
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes());
             router.refuse(Busy.class, 503, "Retry-After", "5");
+            router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
                     req -> Response.text(200, "text/plain", "ok\n"));
