@@ -113,6 +113,8 @@ public final class Journal implements AutoCloseable {
     private long compactAt;
     /** Non-null while stopped: why the file could not be cut back to {@code end}. */
     private IOException stopped;
+    /** True from a refused batch to the next written one (each change is logged once). */
+    private boolean failing;
     private volatile boolean closed;
     private volatile long compactions;
     private volatile long batches;
@@ -271,10 +273,16 @@ public final class Journal implements AutoCloseable {
         } catch (IOException e) {
             IOException failure = StorageFull.classify(e);
             cutBack(failure);
+            if (!failing && stopped == null) {
+                LOG.warning("journal: writes are failing (" + failure.getMessage() + "); each is refused and cut back");
+            }
+            failing = true;
             return failure;
         }
         end += bytes.length;
         size = Math.max(size, end);
+        if (failing) LOG.warning("journal: writes succeed again");
+        failing = false;
         return null;
     }
 
@@ -301,6 +309,7 @@ public final class Journal implements AutoCloseable {
         cutBack(null);
         if (stopped == null) {
             LOG.warning("journal: " + JOURNAL + " cut back to byte " + end + ", accepting writes again");
+            failing = false;
             return null;
         }
         return StorageFull.classify(new IOException("journal is stopped: " + JOURNAL + " could not be cut back to byte "
@@ -487,7 +496,8 @@ public final class Journal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (stopped != null && !writer.isAlive() && resume() != null) {
+        if (stopped != null && !writer.isAlive()) cutBack(null);
+        if (stopped != null) {
             LOG.severe("journal: closed while stopped: " + JOURNAL + " may keep lines past byte " + end
                     + " that the next open replays");
         }

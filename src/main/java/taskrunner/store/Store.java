@@ -21,7 +21,9 @@ import java.util.function.BiConsumer;
  * {@link #put}/{@link #delete} until the event is fsynced; only then does the journal's
  * writer thread change the maps and call the listeners, in file order. Readers therefore
  * never see a value that a crash could take back, and never see half an update (values
- * are immutable records).
+ * are immutable records). A write that throws changed nothing, in memory or on disk (the
+ * {@link Journal}'s failure contract); a full disk throws {@link StorageFull}, and reads
+ * go on.
  *
  * <p>Listeners run on the journal writer thread: they must be quick and must not write to
  * the store.
