@@ -23,6 +23,7 @@ import taskrunner.http.Router;
 import taskrunner.kazoo.KazooFace;
 import taskrunner.store.BlobStore;
 import taskrunner.store.Kind;
+import taskrunner.store.StorageFull;
 import taskrunner.store.Store;
 import taskrunner.tasks.Examples;
 import taskrunner.tasks.JobExamples;
@@ -99,6 +100,7 @@ public final class TaskServer implements AutoCloseable {
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
             var blobs = new BlobStore(data);
+            blobs.sweep(store.blobReferences());
             runner = new Runner(config.maxRunning(), config.maxQueued(),
                     Math.max(1, config.maxRunning() * config.anonymousSlotsPercent() / 100));
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
@@ -107,6 +109,7 @@ public final class TaskServer implements AutoCloseable {
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes());
             router.refuse(Busy.class, 503, "Retry-After", "5");
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
+            router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
                     req -> Response.text(200, "text/plain", "ok\n"));

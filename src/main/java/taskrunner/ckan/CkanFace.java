@@ -97,7 +97,7 @@ public final class CkanFace implements Face {
 
     @Override
     public Response error(Request req, int status, String message) {
-        if (status == 503) return CkanReplies.error(503, message);
+        if (status == 503 || status == 507) return CkanReplies.error(status, message);
         return CkanReplies.framework(status);
     }
 

@@ -21,6 +21,15 @@ public interface FaceState {
     }
 
     /**
+     * Every blob this state names, its own and those another record takes over (or gave
+     * up), so that the sweep at start keeps them: a blob named nowhere is deleted then.
+     * Its own {@link #blobs} by default.
+     */
+    default List<String> referencedBlobs() {
+        return blobs();
+    }
+
+    /**
      * Turns one face's state into the JSON-compatible object journaled under the task's
      * {@code "x"} key, and back. Must be pure ({@code decode(encode(s))} equals {@code s})
      * and write a null field as an absent key.

@@ -2,7 +2,10 @@ package taskrunner.core;
 
 import taskrunner.store.Kind;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,8 +28,34 @@ public final class TaskCodec implements Kind.Codec<Task> {
         return new Kind<>("task", new TaskCodec(byFace));
     }
 
-    /** The state of a face without a codec here: its journal JSON as read. */
-    private record Unread(Map<String, Object> json) implements FaceState {}
+    /**
+     * The state of a face without a codec here: its journal JSON as read. Every string in
+     * it counts as a blob it may refer to, so the sweep at start keeps whatever it names.
+     */
+    private record Unread(Map<String, Object> json) implements FaceState {
+        @Override
+        public List<String> referencedBlobs() {
+            var strings = new ArrayList<String>();
+            strings(json, strings);
+            return strings;
+        }
+
+        private static void strings(Object o, List<String> out) {
+            if (o instanceof String s) out.add(s);
+            else if (o instanceof Map<?, ?> m) for (Object v : m.values()) strings(v, out);
+            else if (o instanceof Collection<?> c) for (Object v : c) strings(v, out);
+        }
+    }
+
+    /** Its input and output, and whatever its face's state names. */
+    @Override
+    public Collection<String> blobs(Task t) {
+        var ids = new ArrayList<String>();
+        if (t.input() != null) ids.add(t.input());
+        if (t.output() != null) ids.add(t.output());
+        if (t.faceState() != null) ids.addAll(t.faceState().referencedBlobs());
+        return ids;
+    }
 
     @Override
     public Map<String, Object> encode(Task t) {

@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * response, an {@link HttpError}'s response, or the face's error envelope for a missing
  * route (404), a wrong method (405), headers over the limits (431), a body over the route's
  * limit (413), a malformed body (400), the failures declared with {@link #refuse} (a full
- * queue: 503) and anything unexpected (500, logged with the request id).
+ * queue: 503, a full disk: 507) and anything unexpected (500, logged with the request id).
  *
  * <p>Header limits: at most {@code maxHeaders} header lines, and at most
  * {@code maxHeaderBytes} counted as each line's name and value plus 32 (RFC 9113's measure,
@@ -54,22 +54,27 @@ public final class Router implements HttpHandler {
     private ErrorEnvelope fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
 
     /** A failure type the router answers with a status of its own instead of a 500. */
-    private record Refusal(Class<? extends RuntimeException> type, int status, String header, String value) {}
+    private record Refusal(Class<? extends Throwable> type, int status, String header, String value) {}
 
     private final List<Refusal> refusals = new ArrayList<>();
 
     /**
-     * Answers a handler's {@code type} exception with {@code status} (and one header, if not
-     * null) in the face's envelope, its message as the error: e.g. a full queue as 503 with
-     * Retry-After. Before the server starts.
+     * Answers a handler's {@code type} exception (thrown, or the cause of what was thrown)
+     * with {@code status} (and one header, if not null) in the face's envelope, its message
+     * as the error: e.g. a full queue as 503 with Retry-After. Before the server starts.
      */
-    public Router refuse(Class<? extends RuntimeException> type, int status, String header, String value) {
+    public Router refuse(Class<? extends Throwable> type, int status, String header, String value) {
         refusals.add(new Refusal(type, status, header, value));
         return this;
     }
 
-    private Refusal refusal(Throwable e) {
-        for (Refusal r : refusals) if (r.type().isInstance(e)) return r;
+    /** The refusal declared for {@code e} or its nearest cause that has one; with that exception. */
+    private record Refused(Refusal refusal, Throwable cause) {}
+
+    private Refused refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Refusal r : refusals) if (r.type().isInstance(t)) return new Refused(r, t);
+        }
         return null;
     }
 
@@ -156,9 +161,10 @@ public final class Router implements HttpHandler {
         } catch (Request.MalformedBody e) {
             res = face.error(req, 400, e.getMessage());
         } catch (Throwable e) {
-            Refusal r = refusal(e);
-            if (r != null) {
-                res = face.error(req, r.status(), e.getMessage());
+            Refused refused = refusal(e);
+            if (refused != null) {
+                Refusal r = refused.refusal();
+                res = face.error(req, r.status(), refused.cause().getMessage());
                 if (r.header() != null) res = res.header(r.header(), r.value());
             } else {
                 LOG.log(Level.SEVERE, "request " + rid + " " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " failed", e);

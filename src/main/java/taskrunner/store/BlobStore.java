@@ -16,6 +16,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.logging.Logger;
 import taskrunner.util.RandomIds;
 
 /**
@@ -32,11 +34,18 @@ import taskrunner.util.RandomIds;
  * renamed into place (and the directory fsynced), or when the id carries the bytes; so a
  * journal line never refers to a blob that a crash could lose. Blob files are never
  * modified after commit.
+ *
+ * <p>Failures: a blob being written in tmp/ that fails (a write, an fsync, the commit) is
+ * deleted, so a failed upload leaves no file; a failure caused by a full disk is a
+ * {@link StorageFull}. A crash can still leave files no record names (in tmp/, or a blob
+ * committed just before its journal line would have been written): {@link #sweep}, at
+ * start, removes them.
  */
 public final class BlobStore {
     /** Payloads up to this size live in their id (and so in the journal), not in a file. */
     public static final int INLINE_MAX = 4096;
     private static final String INLINE = "=";
+    private static final Logger LOG = Logger.getLogger(BlobStore.class.getName());
     private final Path dir;
     private final Path tmp;
     private final Path work;
@@ -47,8 +56,35 @@ public final class BlobStore {
         this.work = dir.resolve("work");
         Files.createDirectories(tmp);
         Files.createDirectories(work);
-        try (var old = Files.list(tmp)) {
-            for (Path p : (Iterable<Path>) old::iterator) Files.deleteIfExists(p);
+    }
+
+    /**
+     * Removes what no record needs, at start before anything is served or run (so no blob
+     * can be in the middle of its commit): every file in tmp/, and every committed blob
+     * whose id is not in {@code referenced} (the store's {@link Store#blobReferences}).
+     * work/ is left alone: running tasks resume from their work files. Logs one line with
+     * the count and bytes removed, if any.
+     */
+    public void sweep(Set<String> referenced) throws IOException {
+        long[] swept = {0, 0};
+        sweep(tmp, name -> true, swept);
+        sweep(dir, name -> !referenced.contains(name), swept);
+        if (swept[0] > 0) {
+            LOG.info("blobs: swept " + swept[0] + " files no record refers to (" + swept[1] + " bytes)");
+        }
+    }
+
+    private static void sweep(Path in, java.util.function.Predicate<String> unneeded, long[] swept) throws IOException {
+        try (var files = Files.list(in)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                if (!unneeded.test(p.getFileName().toString())) continue;
+                long size = Files.size(p);
+                if (Files.deleteIfExists(p)) {
+                    swept[0]++;
+                    swept[1] += size;
+                }
+            }
         }
     }
 
@@ -59,6 +95,8 @@ public final class BlobStore {
     public final class Writer extends OutputStream {
         private Path file; // null until the bytes outgrow memory
         private final boolean append;
+        /** A new blob in tmp/, deleted on any failure (a work file is kept for its task's resume). */
+        private final boolean temporary;
         private java.io.ByteArrayOutputStream memory = new java.io.ByteArrayOutputStream();
         private FileChannel channel;
         private OutputStream out;
@@ -68,18 +106,29 @@ public final class BlobStore {
         private Writer(Path file, boolean append, boolean toFileNow) throws IOException {
             this.file = file;
             this.append = append;
+            this.temporary = file == null;
             if (toFileNow) spill();
         }
 
         private void spill() throws IOException {
             if (file == null) file = tmp.resolve(newId());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
-            size = channel.size();
-            out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-            memory.writeTo(out);
-            size += memory.size();
-            memory = null;
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+                size = channel.size();
+                out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                memory.writeTo(out);
+                size += memory.size();
+                memory = null;
+            } catch (IOException e) {
+                throw failed(e);
+            }
+        }
+
+        /** Drops a temporary blob after a failure and says whether the disk is full. */
+        private IOException failed(IOException e) {
+            if (temporary) abort();
+            return StorageFull.classify(e);
         }
 
         @Override
@@ -96,7 +145,11 @@ public final class BlobStore {
                 }
                 spill();
             }
-            out.write(b, off, len);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw failed(e);
+            }
             size += len;
         }
 
@@ -108,32 +161,47 @@ public final class BlobStore {
         /** Flushes and fsyncs what was written so far; returns the durable length. */
         public long sync() throws IOException {
             if (memory != null) spill();
-            out.flush();
-            channel.force(false);
+            try {
+                out.flush();
+                channel.force(false);
+            } catch (IOException e) {
+                throw failed(e);
+            }
             return size;
         }
 
         /** Makes the bytes durable under a blob id; the writer is closed after. */
         public String commit() throws IOException {
-            if (memory != null || size <= INLINE_MAX) {
-                byte[] bytes = memory != null ? memory.toByteArray() : null;
+            try {
+                if (memory != null || size <= INLINE_MAX) {
+                    byte[] bytes = memory != null ? memory.toByteArray() : null;
+                    close();
+                    if (bytes == null) bytes = Files.readAllBytes(file);
+                    if (file != null) Files.deleteIfExists(file);
+                    return INLINE + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+                }
+                sync();
                 close();
-                if (bytes == null) bytes = Files.readAllBytes(file);
-                if (file != null) Files.deleteIfExists(file);
-                return INLINE + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+                String id = newId();
+                Files.move(file, dir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+                file = dir.resolve(id);
+                Fsync.directory(dir);
+                return id;
+            } catch (IOException e) {
+                throw failed(e);
             }
-            sync();
-            close();
-            String id = newId();
-            Files.move(file, dir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
-            Fsync.directory(dir);
-            return id;
         }
 
-        /** Drops what was written. */
+        /** Drops what was written (without flushing it: that may be what failed). */
         public void abort() {
+            done = true;
+            memory = null;
             try {
-                close();
+                if (channel != null) channel.close();
+            } catch (IOException ignored) {
+                // closing a channel we only wrote to cannot lose anything we keep
+            }
+            try {
                 if (file != null) Files.deleteIfExists(file);
             } catch (IOException ignored) {
                 // best effort: tmp/ is emptied at the next start anyway
@@ -142,7 +210,12 @@ public final class BlobStore {
 
         @Override
         public void flush() throws IOException {
-            if (out != null) out.flush();
+            if (out == null) return;
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw failed(e);
+            }
         }
 
         @Override

@@ -9,12 +9,18 @@ import java.nio.file.StandardOpenOption;
 public final class Fsync {
     private Fsync() {}
 
-    public static void directory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+    /** Forces a directory's entries; throws only if the force itself fails (the rename may then be lost). */
+    public static void directory(Path dir) throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir, StandardOpenOption.READ);
         } catch (IOException e) {
             // Some platforms cannot open a directory for reading; the rename is then as
             // durable as that platform makes it, which is all we can do.
+            return;
+        }
+        try (ch) {
+            ch.force(true);
         }
     }
 

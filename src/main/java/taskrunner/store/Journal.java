@@ -6,11 +6,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,10 +38,37 @@ import java.util.logging.Logger;
  * open, a last line that is incomplete or does not parse (a torn write) is dropped and the
  * file truncated back to the end of the last good line.
  *
- * <p>The journal file is kept preallocated with zero bytes {@link #PREALLOCATE} ahead of
- * its last line, so an append does not change the file's size and its fsync need not
- * commit file-system metadata (measured here: about half the cost). The data ends at the
- * first NUL byte.
+ * <p>The journal file may hold zero bytes ahead of its last line (preallocation), so an
+ * append does not change the file's size and its fsync need not commit file-system
+ * metadata (measured here: about half the cost). The data ends at the first NUL byte.
+ * Preallocation is an optimisation only: a chunk of {@link #PREALLOCATE} bytes is added
+ * only while the disk keeps at least {@link #FREE_MARGIN} free beyond it, a failure to add
+ * it cuts the zeros back and the journal appends without them, and opening never needs it
+ * (opening cuts the zeros off, which frees space, so a restart on a full disk starts).
+ *
+ * <h2>Failure contract</h2>
+ * As tape's {@code QueueFile}: if an I/O exception is thrown during a change, the change is
+ * aborted, and it is safe to go on using the journal after it.
+ * <ul>
+ * <li>A batch whose write or {@code force} fails is refused as a whole: every writer of
+ *     it gets the exception, none of its events reaches memory, and the file is cut back
+ *     to the position before the batch (truncate, then {@code force}) before anyone is
+ *     answered, so a refused write never reappears at replay.</li>
+ * <li>The next batch is simply tried again: once the cause is gone (space was freed),
+ *     writes succeed, without a restart.</li>
+ * <li>If the cut-back fails too, the journal stops (fail-stop, said in one log line):
+ *     every later batch first retries the cut-back and, while that fails, is refused
+ *     without being written, with an IOException saying the journal is stopped. When a
+ *     retry succeeds the journal resumes (one log line). {@link #close} retries it once
+ *     more; only a process that dies while the journal is stopped can leave the refused
+ *     batch in the file, to be replayed (if its lines are complete) at the next open.</li>
+ * <li>A failed compaction changes nothing that counts: the snapshot is written to a temp
+ *     file (removed on failure) and renamed over the old one; the journal is emptied only
+ *     after that, and a failure to empty it stops the journal as above (its lines are all
+ *     in the snapshot by then, so a replay of them is harmless). Automatic compaction is
+ *     not retried before the journal grows by as much again.</li>
+ * <li>A failure caused by a full disk (ENOSPC, EDQUOT) is a {@link StorageFull}.</li>
+ * </ul>
  *
  * <h2>Invariants</h2>
  * <ul>
@@ -61,7 +86,10 @@ public final class Journal implements AutoCloseable {
     static final String JOURNAL = "journal.jsonl";
     static final String SNAPSHOT = "snapshot.jsonl";
     private static final int MAX_BATCH = 4096;
+    /** One chunk of preallocated zeros. */
     static final long PREALLOCATE = 8L << 20;
+    /** Free space a chunk of preallocation must leave on the disk, or it is not added. */
+    static final long FREE_MARGIN = 64L << 20;
 
     /** An event waiting for the writer, already encoded by its caller (null line: compact). */
     private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done) {}
@@ -70,10 +98,23 @@ public final class Journal implements AutoCloseable {
     private final Consumer<JournalEvent> apply;
     private final Supplier<List<JournalEvent>> liveState;
     private final long compactAfterBytes;
+    private final JournalIo io;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
-    private FileChannel channel;
-    private long allocated;
+    private final JournalIo.Channel channel;
+    // The fields below are the writer thread's (and the constructor's and close's, before and after it).
+    /** Where the data ends: the position after the last good line, where the next batch goes. */
+    private long end;
+    /** The file's size as last set here: {@code end} plus any preallocated zeros. */
+    private long size;
+    /** No preallocation is tried again before the data reaches this position (after a failure). */
+    private long preallocateAfter;
+    /** Automatic compaction waits for the data to pass this position. */
+    private long compactAt;
+    /** Non-null while stopped: why the file could not be cut back to {@code end}. */
+    private IOException stopped;
+    /** True from a refused batch to the next written one (each change is logged once). */
+    private boolean failing;
     private volatile boolean closed;
     private volatile long compactions;
     private volatile long batches;
@@ -88,21 +129,37 @@ public final class Journal implements AutoCloseable {
      */
     public Journal(Path dir, Consumer<JournalEvent> apply, Supplier<List<JournalEvent>> liveState,
                    long compactAfterBytes) throws IOException {
+        this(dir, apply, liveState, compactAfterBytes, JournalIo.REAL);
+    }
+
+    /** As the public constructor, with the file operations of {@code io} (a test's, to inject failures). */
+    Journal(Path dir, Consumer<JournalEvent> apply, Supplier<List<JournalEvent>> liveState,
+            long compactAfterBytes, JournalIo io) throws IOException {
         this.dir = dir;
         this.apply = apply;
         this.liveState = liveState;
         this.compactAfterBytes = compactAfterBytes;
+        this.compactAt = compactAfterBytes;
+        this.io = io;
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(SNAPSHOT + ".tmp"));
         replay(dir.resolve(SNAPSHOT), false);
         long good = replay(dir.resolve(JOURNAL), true);
-        channel = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        if (channel.size() > good && hasData(channel, good)) {
-            LOG.warning("journal: dropping a torn last line");
+        channel = io.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            if (channel.size() > good) {
+                if (hasData(channel, good)) LOG.warning("journal: dropping a torn last line");
+                // cuts off the old preallocation too: a truncation frees space, so this works on a full disk
+                channel.truncate(good);
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            channel.close();
+            throw StorageFull.classify(e);
         }
-        channel.truncate(good);
-        channel.position(good);
-        preallocate();
+        end = good;
+        size = good;
+        preallocate(0);
         writer = Thread.ofPlatform().name("journal-writer").daemon(true).start(this::writeLoop);
     }
 
@@ -133,7 +190,12 @@ public final class Journal implements AutoCloseable {
         return compactions;
     }
 
-    /** Requests a compaction now (run by the writer thread before its next batch). */
+    /** Events waiting for the writer; for tests that need several in one batch. */
+    int waiting() {
+        return queue.size();
+    }
+
+    /** Requests a compaction now (run by the writer thread after its current batch); throws if it fails. */
     public void compactNow() throws IOException {
         append(null);
     }
@@ -155,38 +217,38 @@ public final class Journal implements AutoCloseable {
                     if (p.event == null) compact = true;
                     else bytes.writeBytes(p.line);
                 }
-                IOException failure = null;
-                try {
-                    if (bytes.size() > 0) {
-                        if (channel.position() + bytes.size() > allocated) preallocate(bytes.size());
-                        ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
-                        while (buf.hasRemaining()) channel.write(buf);
-                        channel.force(false);
-                    }
-                } catch (IOException e) {
-                    failure = e;
+                IOException failure = stopped != null ? resume() : null;
+                if (failure == null && bytes.size() > 0) failure = write(bytes.toByteArray());
+                if (failure != null) {
+                    for (Pending p : batch) p.done.completeExceptionally(failure);
+                    batch.clear();
+                    continue;
                 }
                 for (Pending p : batch) {
-                    if (failure != null) {
-                        p.done.completeExceptionally(failure);
-                        continue;
+                    if (p.event == null) continue;
+                    try {
+                        apply.accept(p.event);
+                    } catch (RuntimeException e) {
+                        LOG.severe("journal: applying an event failed: " + e);
                     }
-                    if (p.event != null) {
-                        try {
-                            apply.accept(p.event);
-                        } catch (RuntimeException e) {
-                            LOG.severe("journal: applying an event failed: " + e);
-                        }
-                    }
+                    p.done.complete(null);
                 }
-                if (failure == null && (compact || channel.position() > compactAfterBytes)) {
+                IOException compactFailure = null;
+                if (compact || end > compactAt) {
                     try {
                         compact();
+                        compactAt = compactAfterBytes;
                     } catch (IOException e) {
+                        compactFailure = e;
+                        compactAt = end + compactAfterBytes;
                         LOG.severe("journal: compaction failed, journal kept: " + e);
                     }
                 }
-                for (Pending p : batch) p.done.complete(null);
+                for (Pending p : batch) {
+                    if (p.event != null) continue;
+                    if (compactFailure != null) p.done.completeExceptionally(compactFailure);
+                    else p.done.complete(null);
+                }
                 batch.clear();
             } catch (InterruptedException e) {
                 if (closed) break;
@@ -198,49 +260,143 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes one batch at {@code end} and forces it; on failure cuts the file back to
+     * {@code end} and returns the failure (the batch is refused), else returns null.
+     */
+    private IOException write(byte[] bytes) {
+        if (end + bytes.length > size) preallocate(bytes.length);
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) channel.write(buf, end + buf.position());
+            channel.force(false);
+        } catch (IOException e) {
+            IOException failure = StorageFull.classify(e);
+            cutBack(failure);
+            if (!failing && stopped == null) {
+                LOG.warning("journal: writes are failing (" + failure.getMessage() + "); each is refused and cut back");
+            }
+            failing = true;
+            return failure;
+        }
+        end += bytes.length;
+        size = Math.max(size, end);
+        if (failing) LOG.warning("journal: writes succeed again");
+        failing = false;
+        return null;
+    }
+
+    /** Truncates the file to {@code end} and forces that; if that fails, the journal stops. */
+    private void cutBack(IOException why) {
+        try {
+            channel.truncate(end);
+            channel.force(true);
+            size = end;
+            stopped = null;
+        } catch (IOException e) {
+            if (why != null && why != e) e.addSuppressed(why);
+            if (stopped == null) {
+                LOG.severe("journal: stopped accepting writes: could not cut " + JOURNAL + " back to byte " + end
+                        + " after " + (why == null ? "a compaction" : "a failed write (" + why.getMessage() + ")")
+                        + ": " + e.getMessage() + "; each later write retries the cut");
+            }
+            stopped = e;
+        }
+    }
+
+    /** While stopped: retries the cut-back; null if the journal resumed, else why the batch is refused. */
+    private IOException resume() {
+        cutBack(null);
+        if (stopped == null) {
+            LOG.warning("journal: " + JOURNAL + " cut back to byte " + end + ", accepting writes again");
+            failing = false;
+            return null;
+        }
+        return StorageFull.classify(new IOException("journal is stopped: " + JOURNAL + " could not be cut back to byte "
+                + end + " (" + stopped.getMessage() + "); writes are refused until it can", stopped));
+    }
+
     /** Writes the live state to a new snapshot (temp, fsync, rename) and empties the journal. */
     private void compact() throws IOException {
         Path tmp = dir.resolve(SNAPSHOT + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (var out = io.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             var bytes = new ByteArrayOutputStream(1 << 20);
+            long at = 0;
             for (JournalEvent e : liveState.get()) {
                 bytes.writeBytes(encode(e));
                 if (bytes.size() > (1 << 20)) {
-                    out.write(ByteBuffer.wrap(bytes.toByteArray()));
+                    at = writeFully(out, bytes.toByteArray(), at);
                     bytes.reset();
                 }
             }
-            out.write(ByteBuffer.wrap(bytes.toByteArray()));
+            writeFully(out, bytes.toByteArray(), at);
             out.force(true);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw StorageFull.classify(e);
         }
-        Files.move(tmp, dir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Fsync.directory(dir);
-        channel.truncate(0);
-        channel.position(0);
-        preallocate();
+        try {
+            io.replace(tmp, dir.resolve(SNAPSHOT));
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw StorageFull.classify(e);
+        }
+        // Every line of the journal is in the snapshot now: emptying it loses nothing, and
+        // a journal that could not be emptied replays to the same state.
         compactions++;
+        end = 0;
+        cutBack(null);
+        if (stopped == null) preallocate(0);
     }
 
-    private void preallocate() throws IOException {
-        preallocate(0);
+    private static long writeFully(JournalIo.Channel out, byte[] bytes, long at) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) out.write(buf, at + buf.position());
+        return at + bytes.length;
     }
 
-    /** Writes real zero blocks (not a sparse hole) ahead of the data, then fsyncs size and blocks once. */
-    private void preallocate(long atLeast) throws IOException {
-        long pos = channel.position();
-        long target = pos + Math.max(atLeast, 0) + PREALLOCATE;
-        ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-        for (long at = Math.max(pos, channel.size()); at < target; at += zeros.capacity()) {
-            zeros.clear();
-            zeros.limit((int) Math.min(zeros.capacity(), target - at));
-            while (zeros.hasRemaining()) channel.write(zeros, at + zeros.position());
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover temp snapshot is deleted at the next open
         }
-        channel.force(true);
-        allocated = Math.max(target, channel.size());
     }
 
-    private static boolean hasData(FileChannel ch, long from) throws IOException {
+    /**
+     * Adds a chunk of real zero blocks (not a sparse hole) ahead of the data so that the
+     * next {@code need} bytes and a chunk more fit, then fsyncs size and blocks once; only
+     * when the disk keeps {@link #FREE_MARGIN} free after it. A failure cuts the zeros back
+     * and is logged, nothing more: appends then grow the file.
+     */
+    private void preallocate(long need) {
+        long target = end + need + PREALLOCATE;
+        if (target <= size || end < preallocateAfter) return;
+        long before = size;
+        try {
+            if (io.usableSpace(dir) < target - size + FREE_MARGIN) return;
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long at = size; at < target; at += zeros.capacity()) {
+                zeros.clear();
+                zeros.limit((int) Math.min(zeros.capacity(), target - at));
+                while (zeros.hasRemaining()) channel.write(zeros, at + zeros.position());
+            }
+            channel.force(true);
+            size = target;
+        } catch (IOException e) {
+            preallocateAfter = end + PREALLOCATE;
+            try {
+                channel.truncate(before);
+                size = before;
+            } catch (IOException again) {
+                // zeros beyond the data are harmless: replay stops at the first NUL
+                e.addSuppressed(again);
+            }
+            LOG.warning("journal: could not preallocate, appending without it: " + e);
+        }
+    }
+
+    private static boolean hasData(JournalIo.Channel ch, long from) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(1);
         return ch.read(b, from) == 1 && b.get(0) != 0;
     }
@@ -339,6 +495,11 @@ public final class Journal implements AutoCloseable {
             writer.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (stopped != null && !writer.isAlive()) cutBack(null);
+        if (stopped != null) {
+            LOG.severe("journal: closed while stopped: " + JOURNAL + " may keep lines past byte " + end
+                    + " that the next open replays");
         }
         channel.close();
     }

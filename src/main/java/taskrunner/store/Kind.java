@@ -1,5 +1,7 @@
 package taskrunner.store;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,5 +16,14 @@ public record Kind<T>(String name, Codec<T> codec) {
         Map<String, Object> encode(T value);
 
         T decode(Map<String, Object> json);
+
+        /**
+         * The ids of the {@link BlobStore} blobs this record refers to; none by default. The
+         * start-time sweep deletes every committed blob no live record names, so a kind whose
+         * records hold blob ids must name all of them here.
+         */
+        default Collection<String> blobs(T value) {
+            return List.of();
+        }
     }
 }

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -19,7 +21,9 @@ import java.util.function.BiConsumer;
  * {@link #put}/{@link #delete} until the event is fsynced; only then does the journal's
  * writer thread change the maps and call the listeners, in file order. Readers therefore
  * never see a value that a crash could take back, and never see half an update (values
- * are immutable records).
+ * are immutable records). A write that throws changed nothing, in memory or on disk (the
+ * {@link Journal}'s failure contract); a full disk throws {@link StorageFull}, and reads
+ * go on.
  *
  * <p>Listeners run on the journal writer thread: they must be quick and must not write to
  * the store.
@@ -66,6 +70,22 @@ public final class Store implements AutoCloseable {
 
     public int count(Kind<?> kind) {
         return byKind.get(kind.name()).size();
+    }
+
+    /**
+     * The ids of every blob a live record refers to, as each kind's codec names them
+     * ({@link Kind.Codec#blobs}); inline ids included. For the sweep at start.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Set<String> blobReferences() {
+        var ids = new HashSet<String>();
+        for (var entry : byKind.entrySet()) {
+            Kind.Codec codec = kinds.get(entry.getKey()).codec();
+            for (Object value : entry.getValue().values()) {
+                for (Object id : (Collection<?>) codec.blobs(value)) if (id != null) ids.add((String) id);
+            }
+        }
+        return ids;
     }
 
     /** Stores the whole value under id; returns once it is durable and visible. */

@@ -34,6 +34,13 @@ class RouterTest {
                 .route("GET", "/refuse", face, req -> {
                     throw new HttpError(Response.text(418, "text/plain", "teapot"));
                 })
+                .route("GET", "/full", face, req -> {
+                    throw new Full("no space");
+                })
+                .route("GET", "/wrapped", face, req -> {
+                    throw new java.io.UncheckedIOException(new Full("no space, wrapped"));
+                })
+                .refuse(Full.class, 507, null, null)
                 .face("/items", face);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -54,6 +61,23 @@ class RouterTest {
     HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A checked failure type, as store.StorageFull is. */
+    static final class Full extends java.io.IOException {
+        Full(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void aDeclaredRefusalIsItsStatusInTheFacesEnvelopeEvenAsTheCauseOfWhatWasThrown() throws Exception {
+        for (String path : new String[] {"/full", "/wrapped"}) {
+            var r = get(path);
+            assertEquals(507, r.statusCode(), path);
+            assertTrue(r.body().contains("\"face\":\"test\""), r.body());
+            assertTrue(r.body().contains("\"message\":\"no space"), r.body());
+        }
     }
 
     @Test

@@ -59,6 +59,27 @@ class BlobStoreTest {
     }
 
     @Test
+    void theSweepAtStartRemovesWhatNoRecordNamesAndLeavesWorkFiles() throws Exception {
+        var blobs = new BlobStore(dir);
+        String kept = blobs.write(out -> out.write(new byte[5000]));
+        String orphan = blobs.write(out -> out.write(new byte[6000])); // committed, its journal line never written
+        String inline = blobs.write(out -> out.write(new byte[10]));
+        var left = blobs.create(); // a crash mid-upload
+        left.write(new byte[7000]);
+        left.flush();
+        var work = blobs.work("task-1.out", -1); // a running task's output, resumed after the restart
+        work.write(new byte[8000]);
+        work.sync();
+        var again = new BlobStore(dir);
+        again.sweep(java.util.Set.of(kept, inline));
+        assertTrue(again.exists(kept));
+        assertFalse(again.exists(orphan));
+        assertTrue(again.exists(inline));
+        assertTrue(again.workExists("task-1.out"));
+        assertEquals(2, files(), "the kept blob and the work file");
+    }
+
+    @Test
     void writtenContentIsCommittedOnlyWhenItReturns() throws Exception {
         var blobs = new BlobStore(dir);
         String id = blobs.write(out -> {

@@ -3,6 +3,7 @@ package taskrunner.entryscape.entrystore;
 import taskrunner.store.Kind;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +52,10 @@ public record Entry(String context, String id, String entryType, String graphTyp
                     m.get("size") == null ? 0 : ((Number) m.get("size")).longValue(), (String) m.get("sha256"),
                     ((Number) m.get("created")).longValue(), ((Number) m.get("modified")).longValue(),
                     (String) m.get("creator"), (String) m.get("job"));
+        }
+
+        public List<String> blobs(Entry e) {
+            return e.blob == null ? List.of() : List.of(e.blob);
         }
     });
 

@@ -48,6 +48,19 @@ public record FileJobState(Target target, Uploaded upload, String user, Commit c
         return new FileJobState(target, upload, user, null, null);
     }
 
+    /** The upload and, in the commit phase, the built version, its base and the replaced file's blob. */
+    @Override
+    public List<String> referencedBlobs() {
+        var ids = new java.util.ArrayList<String>();
+        ids.add(upload.blob());
+        if (commit != null) {
+            if (commit.built() != null) ids.add(commit.built().blob());
+            if (commit.base() != null) ids.add(commit.base());
+            if (commit.oldFileBlob() != null) ids.add(commit.oldFileBlob());
+        }
+        return ids;
+    }
+
     public FileJobState withCommit(Commit c) {
         return new FileJobState(target, upload, user, c, results);
     }

@@ -42,6 +42,10 @@ public record Dataset(String id, int status, long created, List<String> columns,
                     ((Number) m.get("rows")).longValue(), (String) m.get("blob"),
                     new ArrayList<>((List<String>) m.get("aliases")), (String) m.get("owner"), (String) m.get("job"));
         }
+
+        public List<String> blobs(Dataset d) {
+            return d.blob == null ? List.of() : List.of(d.blob);
+        }
     });
 
     public static final int AVAILABLE = 3;
