@@ -191,9 +191,18 @@ public final class RowExecution implements Execution {
         return true;
     }
 
-    /** The name of a task's output work file in the blob store. */
+    /**
+     * The name of a task's output work file in the blob store: made from its id, never the id
+     * itself, since an id is data (a CKAN job id may hold spaces, slashes, dots or emoji) and a
+     * file name is not. SHA-256, so no id can be chosen to land on another task's file.
+     */
     static String workFile(String taskId) {
-        return taskId + ".out";
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(taskId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "w-" + java.util.HexFormat.of().formatHex(h, 0, 20) + ".out";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
