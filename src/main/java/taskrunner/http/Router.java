@@ -109,7 +109,7 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange ex) {
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
-        if (rid == null || rid.isEmpty() || rid.length() > 64) rid = RandomIds.weakHex(16);
+        if (rid == null || rid.isEmpty() || rid.length() > 64 || !rid.matches("[\\x21-\\x7e]+")) rid = RandomIds.weakHex(16);
         ErrorEnvelope face = fallback;
         Request req = null;
         Response res;
@@ -167,7 +167,7 @@ public final class Router implements HttpHandler {
                 res = face.error(req, r.status(), refused.cause().getMessage());
                 if (r.header() != null) res = res.header(r.header(), r.value());
             } else {
-                LOG.log(Level.SEVERE, "request " + rid + " " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " failed", e);
+                LOG.log(Level.SEVERE, "request " + rid + " " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + " failed", e); // raw: a %0D%0A cannot split the line
                 try {
                     res = face.error(req, 500, "internal error");
                 } catch (RuntimeException e2) {
