@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param port                  TCP port to listen on; 0 takes any free port (default 8000)
  * @param bind                  address to listen on (default 127.0.0.1)
- * @param dataDir               journal, snapshot and blobs (default ./data)
+ * @param dataDir               journal, snapshot, blobs and the lock one server holds (default ./data)
  * @param tasksFile             JSON file of command tasks, or null; {@link TaskServer.Builder#tasksFile} loads it
  * @param adminPassword         password of user 'admin' at the first start (null: generated, printed once)
  * @param maxRunning            tasks that run at once; the rest wait in FIFO order (default 4 × cores, at least 4)

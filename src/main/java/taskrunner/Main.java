@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code java -jar taskrunner.jar [--port N] [--bind ADDR] [--data DIR] [--tasks FILE] ...}
@@ -17,6 +19,7 @@ import java.util.function.LongConsumer;
  * listens on, and on the first start the generated admin password, once.
  */
 public final class Main {
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
     private static final String USAGE = """
             usage: java -jar taskrunner.jar [options]
               --port N                     TASKRUNNER_PORT                      port (default 8000; 0 = any free port)
@@ -74,10 +77,20 @@ public final class Main {
             return;
         }
         configureJdkServer(config);
-        var builder = TaskServer.builder().config(config).examples();
-        if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
-        customize.accept(builder);
-        TaskServer server = builder.build().start();
+        TaskServer server;
+        try {
+            var builder = TaskServer.builder().config(config).examples();
+            if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
+            customize.accept(builder);
+            server = builder.build().start();
+        } catch (TaskServer.StartFailure e) {
+            // one line for the operator; the cause is for whoever turns on FINE logging
+            LOG.log(Level.FINE, "start refused", e);
+            System.err.println("taskrunner: " + oneLine(e.getMessage()));
+            System.err.flush();
+            System.exit(1);
+            return;
+        }
         var boot = server.bootstrap();
         if (boot != null) {
             System.out.println("first start: created account 'root' (" + boot.root().id() + ") and user 'admin'");
@@ -94,6 +107,10 @@ public final class Main {
             done.countDown();
         }, "shutdown"));
         done.await();
+    }
+
+    private static String oneLine(String s) {
+        return String.valueOf(s).replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The settings of these options; every one not given keeps the builder's default. */

@@ -106,6 +106,30 @@ public final class Journal implements AutoCloseable {
         writer = Thread.ofPlatform().name("journal-writer").daemon(true).start(this::writeLoop);
     }
 
+    /**
+     * A snapshot or journal that cannot be read past {@link #goodBytes()}: a line that is not a
+     * journal line and is not a torn last write. Nothing was changed on disk.
+     */
+    public static final class Unreadable extends IOException {
+        private final transient Path file;
+        private final long goodBytes;
+
+        Unreadable(Path file, long goodBytes, String what) {
+            super(file + ": " + what);
+            this.file = file;
+            this.goodBytes = goodBytes;
+        }
+
+        public Path file() {
+            return file;
+        }
+
+        /** Length of the readable prefix: the lines before the bad one. */
+        public long goodBytes() {
+            return goodBytes;
+        }
+    }
+
     /** Appends one event and returns once it is fsynced and applied to memory. */
     public void append(JournalEvent event) throws IOException {
         if (closed) throw new IOException("journal is closed");
@@ -292,13 +316,13 @@ public final class Journal implements AutoCloseable {
                 }
                 if (nl < 0) { // end of data: EOF or the preallocated zeros
                     int rest = nul >= 0 ? nul : len;
-                    if (rest > 0 && !tolerateTornTail) throw new IOException(file + ": incomplete last line");
+                    if (rest > 0 && !tolerateTornTail) throw new Unreadable(file, good, "incomplete last line");
                     break;
                 }
                 if (!applyLine(buf, nl)) {
                     // a complete but unreadable line is a torn write only if nothing but zeros follows
                     if (tolerateTornTail && onlyZerosFollow(buf, nl + 1, len, in)) break;
-                    throw new IOException(file + ": unreadable line after byte " + good);
+                    throw new Unreadable(file, good, "unreadable line after byte " + good);
                 }
                 good += nl + 1;
                 System.arraycopy(buf, nl + 1, buf, 0, len - nl - 1);
