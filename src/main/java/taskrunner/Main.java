@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -16,7 +17,10 @@ import java.util.logging.Logger;
  *
  * <p>Every flag has an environment variable ({@code --max-running} ↔
  * {@code TASKRUNNER_MAX_RUNNING}); a flag wins over the variable. Prints the address it
- * listens on, and on the first start the generated admin password, once.
+ * listens on, and on the first start the generated admin password, once; later starts say
+ * what their admin password and CKAN key settings changed. A start refused for a reason the
+ * operator can fix ({@link TaskServer.StartFailure}) is one line on stderr and exit status 1;
+ * a bad flag is exit status 2.
  */
 public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -26,8 +30,9 @@ public final class Main {
               --bind ADDR                  TASKRUNNER_BIND                      address (default 127.0.0.1)
               --data DIR                   TASKRUNNER_DATA                      data directory (default ./data)
               --tasks FILE                 TASKRUNNER_TASKS                     JSON file of command tasks
-              --admin-password PW          TASKRUNNER_ADMIN_PASSWORD            password of 'admin' at first start (else generated, printed once)
-              --ckan-secret-key K          TASKRUNNER_CKAN_SECRET_KEY           CKAN secure key (else generated at first start, printed once)
+              --admin-password PW          TASKRUNNER_ADMIN_PASSWORD            password of 'admin': at first start (else generated, printed once); later, sets it
+              --reset-admin-password       (no variable)                        give 'admin' a new generated password, print it once, then serve
+              --ckan-secret-key K          TASKRUNNER_CKAN_SECRET_KEY           CKAN secure key (else generated at first start, printed once); replaces a stored one
               --max-running N              TASKRUNNER_MAX_RUNNING               tasks running at once (default 4 x cores)
               --max-queued N               TASKRUNNER_MAX_QUEUED                tasks waiting for a slot before 503 (default 10000)
               --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a Kazoo task or EntryScape job (default 0; Kazoo: 500)
@@ -43,6 +48,10 @@ public final class Main {
               --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
               --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
             """;
+
+    private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
+    /** Flags without a value and without a variable. */
+    private static final Set<String> SWITCHES = Set.of(RESET_ADMIN_PASSWORD);
 
     private Main() {}
 
@@ -71,6 +80,10 @@ public final class Main {
         Config config;
         try {
             config = config(opts);
+            if (opts.containsKey(RESET_ADMIN_PASSWORD) && config.adminPassword() != null) {
+                throw new IllegalArgumentException("--reset-admin-password and --admin-password (or TASKRUNNER_ADMIN_PASSWORD)"
+                        + " exclude each other");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("taskrunner: " + e.getMessage());
             System.exit(2);
@@ -80,6 +93,7 @@ public final class Main {
         TaskServer server;
         try {
             var builder = TaskServer.builder().config(config).examples();
+            if (opts.containsKey(RESET_ADMIN_PASSWORD)) builder.resetAdminPassword();
             if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
             customize.accept(builder);
             server = builder.build().start();
@@ -98,6 +112,12 @@ public final class Main {
                 System.out.println("admin password (shown once): " + boot.adminPassword());
             }
             System.out.println("root account api_key (shown once): " + boot.apiKey());
+        }
+        var change = server.adminPasswordChange();
+        if (change != null && change.generated() != null) {
+            System.out.println("admin password reset; new admin password (shown once): " + change.generated());
+        } else if (change != null) {
+            System.out.println("admin password set from --admin-password");
         }
         System.out.println("taskrunner listening on " + server.uri());
         System.out.flush();
@@ -166,7 +186,10 @@ public final class Main {
             String key = a.substring(2);
             String value;
             int eq = key.indexOf('=');
-            if (eq >= 0) {
+            if (SWITCHES.contains(eq >= 0 ? key.substring(0, eq) : key)) {
+                if (eq >= 0) throw new IllegalArgumentException(a.substring(0, eq + 2) + " takes no value");
+                value = "";
+            } else if (eq >= 0) {
                 value = key.substring(eq + 1);
                 key = key.substring(0, eq);
             } else {
@@ -180,6 +203,7 @@ public final class Main {
             String t = line.trim();
             if (!t.startsWith("--")) continue;
             String key = t.substring(2, t.indexOf(' '));
+            if (SWITCHES.contains(key)) continue; // an action of one start, never left set in an environment
             String env = "TASKRUNNER_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
             String v = System.getenv(env);
             if (v != null && !v.isEmpty()) m.putIfAbsent(key, v);

@@ -82,7 +82,9 @@ public final class TaskServer implements AutoCloseable {
     private HttpServer http;
     private ExecutorService executor;
     private Services services;
+    private final boolean resetAdminPassword;
     private Identity.Bootstrap bootstrap;
+    private AdminPasswordChange adminPasswordChange;
     private URI uri;
 
     private TaskServer(Builder b) {
@@ -91,6 +93,7 @@ public final class TaskServer implements AutoCloseable {
         this.faces = List.copyOf(b.faces);
         this.clock = b.clock;
         this.hooks = b.hooks;
+        this.resetAdminPassword = b.resetAdminPassword;
     }
 
     public static Builder builder() {
@@ -147,6 +150,7 @@ public final class TaskServer implements AutoCloseable {
             store = openStore(data, kinds);
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
+            if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
             var blobs = new BlobStore(data);
             runner = new Runner(config.maxRunning(), config.maxQueued());
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
@@ -171,6 +175,15 @@ public final class TaskServer implements AutoCloseable {
             close();
             throw new IOException(e);
         }
+    }
+
+    /** On a directory that has an admin: what the start's password settings ask for. */
+    private AdminPasswordChange startTimePassword(Identity identity) throws IOException {
+        if (resetAdminPassword) return new AdminPasswordChange(identity.resetAdminPassword());
+        String given = config.adminPassword();
+        if (given == null || given.isEmpty()) return null;
+        identity.setAdminPassword(given);
+        return new AdminPasswordChange(null);
     }
 
     /** The HTTP server, bound (the JDK binds in create) but not started. */
@@ -276,6 +289,18 @@ public final class TaskServer implements AutoCloseable {
         return bootstrap;
     }
 
+    /**
+     * What a start did to the password of 'admin' on a directory that had one: set from
+     * {@link Config#adminPassword()} ({@code generated} null), or reset to a new generated one
+     * by {@link Builder#resetAdminPassword()} ({@code generated} is it, to print once).
+     */
+    public record AdminPasswordChange(String generated) {}
+
+    /** This start's change of admin's password, or null (none, or a first start: see {@link #bootstrap()}). */
+    public AdminPasswordChange adminPasswordChange() {
+        return adminPasswordChange;
+    }
+
     @Override
     public void close() {
         if (http != null) http.stop(0);
@@ -310,6 +335,7 @@ public final class TaskServer implements AutoCloseable {
         private final List<Face> faces = List.<Face>of(new KazooFace(), new CkanFace(), new EntryScapeFace());
         private Clock clock = Clock.systemUTC();
         private boolean examples;
+        private boolean resetAdminPassword;
 
         /** All settings at once, replacing every setting made before. */
         public Builder config(Config c) {
@@ -340,6 +366,16 @@ public final class TaskServer implements AutoCloseable {
 
         public Builder adminPassword(String password) {
             settings.adminPassword(password);
+            return this;
+        }
+
+        /**
+         * At a start on a directory that has an admin, gives 'admin' a newly generated password
+         * ({@link #adminPasswordChange()} holds it, to print once); on a new directory the first
+         * start's password is used as always. For a lost password; not with an admin password set.
+         */
+        public Builder resetAdminPassword() {
+            this.resetAdminPassword = true;
             return this;
         }
 
@@ -414,6 +450,10 @@ public final class TaskServer implements AutoCloseable {
         }
 
         public TaskServer build() {
+            String pw = settings.build().adminPassword();
+            if (resetAdminPassword && pw != null && !pw.isEmpty()) {
+                throw new IllegalStateException("an admin password is set and a reset asked for: choose one");
+            }
             if (examples) {
                 for (RowTaskType t : Examples.rowTypes()) if (registry.row(t.key()) == null) registry.add(t);
                 for (JobTaskType t : JobExamples.types()) if (registry.job(t.name()) == null) registry.add(t);

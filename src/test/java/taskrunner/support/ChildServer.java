@@ -99,7 +99,11 @@ public final class ChildServer implements Endpoint, AutoCloseable {
         cmd.add("-cp");
         cmd.add(classpath());
         cmd.add(mainClass);
-        cmd.addAll(List.of("--port", "0", "--data", dataDir.toString(), "--admin-password", ServerFixture.ADMIN_PASSWORD));
+        cmd.addAll(List.of("--port", "0", "--data", dataDir.toString()));
+        var extra = List.of(extraArgs);
+        if (!extra.contains("--admin-password") && !extra.contains("--reset-admin-password")) {
+            cmd.addAll(List.of("--admin-password", ServerFixture.ADMIN_PASSWORD));
+        }
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
