@@ -121,12 +121,29 @@ public final class Main {
         }
         System.out.println("taskrunner listening on " + server.uri());
         System.out.flush();
-        var done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
+        new CountDownLatch(1).await(); // until SIGTERM or Ctrl-C runs the hook
+    }
+
+    /**
+     * The shutdown hook: closes the server (running tasks keep their state for the next start),
+     * says so, and ends the JVM with status 0. A JVM ended by a signal exits 128 + the signal
+     * (143 for SIGTERM) once its hooks are done, which systemd and scripts read as a failure;
+     * a stop by signal is this server's normal end, so the hook halts with 0 itself once the
+     * server is closed and its output flushed.
+     */
+    private static void stop(TaskServer server) {
+        int status = 0;
+        try {
             server.close();
-            done.countDown();
-        }, "shutdown"));
-        done.await();
+            System.out.println("taskrunner stopped");
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "stopping the server failed", e);
+            status = 1;
+        }
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
     }
 
     private static String oneLine(String s) {

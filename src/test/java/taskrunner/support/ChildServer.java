@@ -65,11 +65,13 @@ public final class ChildServer implements Endpoint, AutoCloseable {
     }
 
     /**
-     * Stops the server as an operator or systemd does: SIGTERM ({@link Process#destroy()}),
-     * then waits for it to exit and for its last output; returns its exit status.
+     * Stops the server as an operator or systemd does: SIGTERM, then waits for it to exit and
+     * for its last output; returns its exit status. The signal goes through the
+     * {@link ProcessHandle}: {@link Process#destroy()} sends the same SIGTERM but also closes our
+     * end of the child's output, so what it prints while stopping would be lost.
      */
     public int terminate() throws InterruptedException {
-        process.destroy();
+        if (!process.toHandle().destroy()) throw new AssertionError("SIGTERM could not be sent");
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("server did not stop within 30 s of SIGTERM: " + output());
@@ -109,7 +111,7 @@ public final class ChildServer implements Endpoint, AutoCloseable {
         var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         var found = new CompletableFuture<URI>();
         var log = new StringBuilder();
-        Thread reader = Thread.ofVirtual().start(() -> {
+        Thread reader = Thread.ofPlatform().daemon().name("child-server-output").start(() -> {
             try {
                 String line;
                 while ((line = in.readLine()) != null) {
