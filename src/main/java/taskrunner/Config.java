@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param port                  TCP port to listen on; 0 takes any free port (default 8000)
  * @param bind                  address to listen on (default 127.0.0.1)
  * @param dataDir               journal, snapshot, blobs and the lock one server holds (default ./data)
+ * @param backupDir             where {@code POST /admin/backup} makes each backup, a new directory named by UTC
+ *                              time (default ./backups)
  * @param tasksFile             JSON file of command tasks, or null; {@link TaskServer.Builder#tasksFile} loads it
  * @param adminPassword         password of user 'admin' at the first start (null: generated, printed once)
  * @param maxRunning            tasks that run at once; the rest wait in FIFO order (default 4 × cores, at least 4)
@@ -41,6 +43,7 @@ public record Config(
         int port,
         String bind,
         Path dataDir,
+        Path backupDir,
         Path tasksFile,
         String adminPassword,
         int maxRunning,
@@ -82,6 +85,7 @@ public record Config(
         private int port = 8000;
         private String bind = "127.0.0.1";
         private Path dataDir = Path.of("data");
+        private Path backupDir = Path.of("backups");
         private Path tasksFile;
         private String adminPassword;
         private int maxRunning = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
@@ -104,7 +108,7 @@ public record Config(
         private Builder() {}
 
         private Builder(Config c) {
-            port(c.port).bind(c.bind).dataDir(c.dataDir).tasksFile(c.tasksFile).adminPassword(c.adminPassword)
+            port(c.port).bind(c.bind).dataDir(c.dataDir).backupDir(c.backupDir).tasksFile(c.tasksFile).adminPassword(c.adminPassword)
                     .maxRunning(c.maxRunning).maxQueued(c.maxQueued).rowDelayMs(c.rowDelayMs)
                     .checkpointRows(c.checkpointRows).checkpointMs(c.checkpointMs).maxBodyBytes(c.maxBodyBytes)
                     .maxUploadBytes(c.maxUploadBytes).tokenTtlMs(c.tokenTtlMs).compactAfterBytes(c.compactAfterBytes)
@@ -128,6 +132,11 @@ public record Config(
 
         public Builder dataDir(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        public Builder backupDir(Path backupDir) {
+            this.backupDir = Objects.requireNonNull(backupDir, "backupDir");
             return this;
         }
 
@@ -225,7 +234,7 @@ public record Config(
         }
 
         public Config build() {
-            return new Config(port, bind, dataDir, tasksFile, adminPassword, maxRunning, maxQueued, rowDelayMs,
+            return new Config(port, bind, dataDir, backupDir, tasksFile, adminPassword, maxRunning, maxQueued, rowDelayMs,
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs,
                     maxRequestHeaders, maxHeaderBytes, maxRequestTimeS);

@@ -29,6 +29,7 @@ public final class Main {
               --port N                     TASKRUNNER_PORT                      port (default 8000; 0 = any free port)
               --bind ADDR                  TASKRUNNER_BIND                      address (default 127.0.0.1)
               --data DIR                   TASKRUNNER_DATA                      data directory (default ./data)
+              --backup-dir DIR             TASKRUNNER_BACKUP_DIR                where POST /admin/backup writes backups (default ./backups)
               --tasks FILE                 TASKRUNNER_TASKS                     JSON file of command tasks
               --admin-password PW          TASKRUNNER_ADMIN_PASSWORD            password of 'admin': at first start (else generated, printed once); later, sets it
               --reset-admin-password       (no variable)                        give 'admin' a new generated password, print it once, then serve
@@ -157,6 +158,7 @@ public final class Main {
         o.integer("port", c::port);
         o.string("bind", c::bind);
         o.string("data", v -> c.dataDir(Path.of(v)));
+        o.string("backup-dir", v -> c.backupDir(Path.of(v)));
         o.string("tasks", v -> c.tasksFile(Path.of(v)));
         o.string("admin-password", c::adminPassword);
         o.string("ckan-secret-key", c::ckanSecretKey);

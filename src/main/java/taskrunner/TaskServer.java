@@ -3,6 +3,7 @@ package taskrunner;
 import com.sun.net.httpserver.HttpServer;
 import taskrunner.auth.Account;
 import taskrunner.auth.Identity;
+import taskrunner.auth.Principal;
 import taskrunner.auth.Token;
 import taskrunner.auth.User;
 import taskrunner.ckan.CkanFace;
@@ -17,9 +18,12 @@ import taskrunner.core.Task;
 import taskrunner.core.TaskCodec;
 import taskrunner.core.TaskService;
 import taskrunner.entryscape.EntryScapeFace;
+import taskrunner.http.ErrorEnvelope;
+import taskrunner.http.Request;
 import taskrunner.http.Response;
 import taskrunner.http.Router;
 import taskrunner.kazoo.KazooFace;
+import taskrunner.store.Backup;
 import taskrunner.store.BlobStore;
 import taskrunner.store.DataDirLock;
 import taskrunner.store.Journal;
@@ -41,7 +45,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -161,6 +167,8 @@ public final class TaskServer implements AutoCloseable {
             // For load balancers and start-up checks; answers before any face is involved.
             router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
                     req -> Response.text(200, "text/plain", "ok\n"));
+            var backup = new Backup(store, blobs, config.backupDir(), clock);
+            router.route("POST", "/admin/backup", OPERATIONS, req -> backup(req, identity, backup));
             install(router, lifecycle);
             executor = Executors.newVirtualThreadPerTaskExecutor();
             http.setExecutor(executor);
@@ -175,6 +183,30 @@ public final class TaskServer implements AutoCloseable {
             close();
             throw new IOException(e);
         }
+    }
+
+    /** The error envelope of the operations routes (outside the faces): {@code {"error": "..."}}. */
+    private static final ErrorEnvelope OPERATIONS = (req, status, msg) -> Response.json(status, Map.of("error", msg));
+
+    /**
+     * {@code POST /admin/backup}: for a user of the root account (a superduper token, as
+     * Kazoo's account-less routes require; 401 without a valid token, 403 for anyone else),
+     * a complete copy of the data directory under {@link Config#backupDir()}, made while the
+     * server runs (see {@link Backup}). Answers
+     * {@code {"backup": "<absolute path>", "records": N, "blobs": M, "bytes": B}}.
+     */
+    private static Response backup(Request req, Identity identity, Backup backup) throws IOException {
+        Principal p = identity.authenticate(req.header("X-Auth-Token"));
+        if (p == null) return OPERATIONS.error(req, 401, "an X-Auth-Token of a user of the root account is needed");
+        if (!p.superduper()) return OPERATIONS.error(req, 403, "only an admin of the root account may make a backup");
+        Backup.Result r = backup.run();
+        LOG.info("backup written to " + r.dir() + ": " + r.records() + " records, " + r.blobs() + " blobs, " + r.bytes() + " bytes");
+        var answer = new LinkedHashMap<String, Object>();
+        answer.put("backup", r.dir().toAbsolutePath().normalize().toString());
+        answer.put("records", r.records());
+        answer.put("blobs", r.blobs());
+        answer.put("bytes", r.bytes());
+        return Response.json(200, answer);
     }
 
     /** On a directory that has an admin: what the start's password settings ask for. */

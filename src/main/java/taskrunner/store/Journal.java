@@ -40,6 +40,9 @@ import java.util.logging.Logger;
  * open, a last line that is incomplete or does not parse (a torn write) is dropped and the
  * file truncated back to the end of the last good line.
  *
+ * <p>A snapshot plus an empty journal is a whole data directory's state: {@link #snapshotTo}
+ * writes one into another directory for a backup, from the writer thread as compaction does.
+ *
  * <p>The journal file is kept preallocated with zero bytes {@link #PREALLOCATE} ahead of
  * its last line, so an append does not change the file's size and its fsync need not
  * commit file-system metadata (measured here: about half the cost). The data ends at the
@@ -63,8 +66,18 @@ public final class Journal implements AutoCloseable {
     private static final int MAX_BATCH = 4096;
     static final long PREALLOCATE = 8L << 20;
 
-    /** An event waiting for the writer, already encoded by its caller (null line: compact). */
-    private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done) {}
+    /**
+     * An event waiting for the writer, already encoded by its caller (null event: compact;
+     * null event with {@code snapshotTo}: write a snapshot there, see {@link #snapshotTo}).
+     */
+    private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done, SnapshotTo snapshotTo) {
+        Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done) {
+            this(event, line, done, null);
+        }
+    }
+
+    /** A {@link #snapshotTo} request: the directory, and the number of records written there. */
+    private record SnapshotTo(Path dir, CompletableFuture<Integer> records) {}
 
     private final Path dir;
     private final Consumer<JournalEvent> apply;
@@ -176,7 +189,7 @@ public final class Journal implements AutoCloseable {
                 bytes.reset();
                 boolean compact = false;
                 for (Pending p : batch) {
-                    if (p.event == null) compact = true;
+                    if (p.event == null) compact |= p.snapshotTo == null;
                     else bytes.writeBytes(p.line);
                 }
                 IOException failure = null;
@@ -202,6 +215,7 @@ public final class Journal implements AutoCloseable {
                             LOG.severe("journal: applying an event failed: " + e);
                         }
                     }
+                    if (p.snapshotTo != null) snapshot(p.snapshotTo); // sees exactly the events before it
                 }
                 if (failure == null && (compact || channel.position() > compactAfterBytes)) {
                     try {
@@ -222,14 +236,65 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the state as it stands between two batches into {@code target}, which becomes a
+     * data directory of its own: {@code snapshot.jsonl} (every live record, written as a
+     * compaction writes it) and an empty {@code journal.jsonl}, fsynced with the directory.
+     * It runs on the writer thread at its place in the queue, so it holds exactly the events
+     * applied before it and none after; writes wait for it as they wait for a compaction.
+     *
+     * @return the number of records written
+     */
+    public int snapshotTo(Path target) throws IOException {
+        if (closed) throw new IOException("journal is closed");
+        var request = new SnapshotTo(target, new CompletableFuture<>());
+        var done = new CompletableFuture<Void>();
+        queue.add(new Pending(null, null, done, request));
+        try {
+            done.join(); // fails if the batch it rode in failed to write
+            return request.records().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    /** Runs a {@link #snapshotTo} request on the writer thread; its failure is the request's, not the journal's. */
+    private void snapshot(SnapshotTo request) {
+        try {
+            int records = writeSnapshot(request.dir());
+            try (FileChannel empty = FileChannel.open(request.dir().resolve(JOURNAL), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                empty.force(true);
+            }
+            Fsync.directory(request.dir());
+            request.records().complete(records);
+        } catch (IOException | RuntimeException e) {
+            request.records().completeExceptionally(e);
+        }
+    }
+
     /** Writes the live state to a new snapshot (temp, fsync, rename) and empties the journal. */
     private void compact() throws IOException {
-        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
+        writeSnapshot(dir);
+        channel.truncate(0);
+        channel.position(0);
+        preallocate();
+        compactions++;
+    }
+
+    /**
+     * Writes the live state as {@code target/snapshot.jsonl}: a temp file, fsync, atomic
+     * rename, directory fsync. Returns the number of records.
+     */
+    private int writeSnapshot(Path target) throws IOException {
+        Path tmp = target.resolve(SNAPSHOT + ".tmp");
+        int records = 0;
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             var bytes = new ByteArrayOutputStream(1 << 20);
             for (JournalEvent e : liveState.get()) {
                 bytes.writeBytes(encode(e));
+                records++;
                 if (bytes.size() > (1 << 20)) {
                     out.write(ByteBuffer.wrap(bytes.toByteArray()));
                     bytes.reset();
@@ -238,12 +303,9 @@ public final class Journal implements AutoCloseable {
             out.write(ByteBuffer.wrap(bytes.toByteArray()));
             out.force(true);
         }
-        Files.move(tmp, dir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Fsync.directory(dir);
-        channel.truncate(0);
-        channel.position(0);
-        preallocate();
-        compactions++;
+        Files.move(tmp, target.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Fsync.directory(target);
+        return records;
     }
 
     private void preallocate() throws IOException {
