@@ -52,6 +52,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -193,13 +194,20 @@ public final class TaskServer implements AutoCloseable {
      * Kazoo's account-less routes require; 401 without a valid token, 403 for anyone else),
      * a complete copy of the data directory under {@link Config#backupDir()}, made while the
      * server runs (see {@link Backup}). Answers
-     * {@code {"backup": "<absolute path>", "records": N, "blobs": M, "bytes": B}}.
+     * {@code {"backup": "<absolute path>", "records": N, "blobs": M, "bytes": B}}, or 500 with
+     * the I/O failure (an unwritable backup directory, a full disk) and nothing left behind.
      */
     private static Response backup(Request req, Identity identity, Backup backup) throws IOException {
         Principal p = identity.authenticate(req.header("X-Auth-Token"));
         if (p == null) return OPERATIONS.error(req, 401, "an X-Auth-Token of a user of the root account is needed");
         if (!p.superduper()) return OPERATIONS.error(req, 403, "only an admin of the root account may make a backup");
-        Backup.Result r = backup.run();
+        Backup.Result r;
+        try {
+            r = backup.run();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "backup failed", e);
+            return OPERATIONS.error(req, 500, "backup failed: " + e);
+        }
         LOG.info("backup written to " + r.dir() + ": " + r.records() + " records, " + r.blobs() + " blobs, " + r.bytes() + " bytes");
         var answer = new LinkedHashMap<String, Object>();
         answer.put("backup", r.dir().toAbsolutePath().normalize().toString());

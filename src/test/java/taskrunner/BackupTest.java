@@ -211,6 +211,20 @@ class BackupTest {
     }
 
     @Test
+    void aBackupThatCannotBeWrittenIsA500SayingWhyAndTheServerGoesOn(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("backups"), "a file");
+        try (var fx = new ServerFixture(b -> b.configure(c -> c.backupDir(notADirectory)))) {
+            var admin = KazooClient.admin(fx);
+            var r = admin.send("POST", "/admin/backup", null, null);
+            assertEquals(500, r.statusCode(), r.body());
+            assertTrue(((String) ServerFixture.json(r.body()).get("error")).startsWith("backup failed: "), r.body());
+            String id = admin.createCsv("examples", "echo", "a\n1\n");
+            assertEquals(id, admin.task(id).get("id"));
+            assertEquals("a file", Files.readString(notADirectory));
+        }
+    }
+
+    @Test
     void aBackupIsForAnAdminOfTheRootAccountOnly(@TempDir Path dir) throws Exception {
         Path backups = dir.resolve("backups");
         try (var fx = new ServerFixture(b -> b.configure(c -> c.backupDir(backups)))) {
