@@ -10,7 +10,9 @@ import java.util.Objects;
  *
  * @param port                  TCP port to listen on; 0 takes any free port (default 8000)
  * @param bind                  address to listen on (default 127.0.0.1)
- * @param dataDir               journal, snapshot and blobs (default ./data)
+ * @param dataDir               journal, snapshot, blobs and the lock one server holds (default ./data)
+ * @param backupDir             where {@code POST /admin/backup} makes each backup, a new directory named by UTC
+ *                              time (default ./backups)
  * @param tasksFile             JSON file of command tasks, or null; {@link TaskServer.Builder#tasksFile} loads it
  * @param adminPassword         password of user 'admin' at the first start (null: generated, printed once)
  * @param maxRunning            tasks that run at once; the rest wait, each account's in FIFO order, accounts in turn
@@ -46,6 +48,7 @@ public record Config(
         int port,
         String bind,
         Path dataDir,
+        Path backupDir,
         Path tasksFile,
         String adminPassword,
         int maxRunning,
@@ -89,6 +92,7 @@ public record Config(
         private int port = 8000;
         private String bind = "127.0.0.1";
         private Path dataDir = Path.of("data");
+        private Path backupDir = Path.of("backups");
         private Path tasksFile;
         private String adminPassword;
         private int maxRunning = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
@@ -113,7 +117,7 @@ public record Config(
         private Builder() {}
 
         private Builder(Config c) {
-            port(c.port).bind(c.bind).dataDir(c.dataDir).tasksFile(c.tasksFile).adminPassword(c.adminPassword)
+            port(c.port).bind(c.bind).dataDir(c.dataDir).backupDir(c.backupDir).tasksFile(c.tasksFile).adminPassword(c.adminPassword)
                     .maxRunning(c.maxRunning).maxQueued(c.maxQueued).anonymousSlotsPercent(c.anonymousSlotsPercent)
                     .maxJobRunTimeS(c.maxJobRunTimeS).rowDelayMs(c.rowDelayMs)
                     .checkpointRows(c.checkpointRows).checkpointMs(c.checkpointMs).maxBodyBytes(c.maxBodyBytes)
@@ -138,6 +142,11 @@ public record Config(
 
         public Builder dataDir(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        public Builder backupDir(Path backupDir) {
+            this.backupDir = Objects.requireNonNull(backupDir, "backupDir");
             return this;
         }
 
@@ -248,7 +257,7 @@ public record Config(
         }
 
         public Config build() {
-            return new Config(port, bind, dataDir, tasksFile, adminPassword, maxRunning, maxQueued,
+            return new Config(port, bind, dataDir, backupDir, tasksFile, adminPassword, maxRunning, maxQueued,
                     anonymousSlotsPercent, maxJobRunTimeS, rowDelayMs,
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs,

@@ -4,27 +4,36 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code java -jar taskrunner.jar [--port N] [--bind ADDR] [--data DIR] [--tasks FILE] ...}
  *
  * <p>Every flag has an environment variable ({@code --max-running} ↔
  * {@code TASKRUNNER_MAX_RUNNING}); a flag wins over the variable. Prints the address it
- * listens on, and on the first start the generated admin password, once.
+ * listens on, and on the first start the generated admin password, once; later starts say
+ * what their admin password and CKAN key settings changed. A start refused for a reason the
+ * operator can fix ({@link TaskServer.StartFailure}) is one line on stderr and exit status 1;
+ * a bad flag is exit status 2.
  */
 public final class Main {
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
     private static final String USAGE = """
             usage: java -jar taskrunner.jar [options]
               --port N                     TASKRUNNER_PORT                      port (default 8000; 0 = any free port)
               --bind ADDR                  TASKRUNNER_BIND                      address (default 127.0.0.1)
               --data DIR                   TASKRUNNER_DATA                      data directory (default ./data)
+              --backup-dir DIR             TASKRUNNER_BACKUP_DIR                where POST /admin/backup writes backups (default ./backups)
               --tasks FILE                 TASKRUNNER_TASKS                     JSON file of command tasks
-              --admin-password PW          TASKRUNNER_ADMIN_PASSWORD            password of 'admin' at first start (else generated, printed once)
-              --ckan-secret-key K          TASKRUNNER_CKAN_SECRET_KEY           CKAN secure key (else generated at first start, printed once)
+              --admin-password PW          TASKRUNNER_ADMIN_PASSWORD            password of 'admin': at first start (else generated, printed once); later, sets it
+              --reset-admin-password       (no variable)                        give 'admin' a new generated password, print it once, then serve
+              --ckan-secret-key K          TASKRUNNER_CKAN_SECRET_KEY           CKAN secure key (else generated at first start, printed once); replaces a stored one
               --max-running N              TASKRUNNER_MAX_RUNNING               tasks running at once (default 4 x cores)
               --max-queued N               TASKRUNNER_MAX_QUEUED                tasks waiting for a slot before 503 (default 10000)
               --anonymous-slots-percent N  TASKRUNNER_ANONYMOUS_SLOTS_PERCENT   share of --max-running anonymous CKAN jobs may hold (default 50)
@@ -42,6 +51,10 @@ public final class Main {
               --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
               --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
             """;
+
+    private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
+    /** Flags without a value and without a variable. */
+    private static final Set<String> SWITCHES = Set.of(RESET_ADMIN_PASSWORD);
 
     private Main() {}
 
@@ -70,16 +83,31 @@ public final class Main {
         Config config;
         try {
             config = config(opts);
+            if (opts.containsKey(RESET_ADMIN_PASSWORD) && config.adminPassword() != null) {
+                throw new IllegalArgumentException("--reset-admin-password and --admin-password (or TASKRUNNER_ADMIN_PASSWORD)"
+                        + " exclude each other");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("taskrunner: " + e.getMessage());
             System.exit(2);
             return;
         }
         configureJdkServer(config);
-        var builder = TaskServer.builder().config(config).examples();
-        if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
-        customize.accept(builder);
-        TaskServer server = builder.build().start();
+        TaskServer server;
+        try {
+            var builder = TaskServer.builder().config(config).examples();
+            if (opts.containsKey(RESET_ADMIN_PASSWORD)) builder.resetAdminPassword();
+            if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
+            customize.accept(builder);
+            server = builder.build().start();
+        } catch (TaskServer.StartFailure e) {
+            // one line for the operator; the cause is for whoever turns on FINE logging
+            LOG.log(Level.FINE, "start refused", e);
+            System.err.println("taskrunner: " + oneLine(e.getMessage()));
+            System.err.flush();
+            System.exit(1);
+            return;
+        }
         var boot = server.bootstrap();
         if (boot != null) {
             System.out.println("first start: created account 'root' (" + boot.root().id() + ") and user 'admin'");
@@ -88,14 +116,41 @@ public final class Main {
             }
             System.out.println("root account api_key (shown once): " + boot.apiKey());
         }
+        var change = server.adminPasswordChange();
+        if (change != null && change.generated() != null) {
+            System.out.println("admin password reset; new admin password (shown once): " + change.generated());
+        } else if (change != null) {
+            System.out.println("admin password set from --admin-password");
+        }
         System.out.println("taskrunner listening on " + server.uri());
         System.out.flush();
-        var done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
+        new CountDownLatch(1).await(); // until SIGTERM or Ctrl-C runs the hook
+    }
+
+    /**
+     * The shutdown hook: closes the server (running tasks keep their state for the next start),
+     * says so, and ends the JVM with status 0. A JVM ended by a signal exits 128 + the signal
+     * (143 for SIGTERM) once its hooks are done, which systemd and scripts read as a failure;
+     * a stop by signal is this server's normal end, so the hook halts with 0 itself once the
+     * server is closed and its output flushed.
+     */
+    private static void stop(TaskServer server) {
+        int status = 0;
+        try {
             server.close();
-            done.countDown();
-        }, "shutdown"));
-        done.await();
+            System.out.println("taskrunner stopped");
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "stopping the server failed", e);
+            status = 1;
+        }
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
+    }
+
+    private static String oneLine(String s) {
+        return String.valueOf(s).replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The settings of these options; every one not given keeps the builder's default. */
@@ -105,6 +160,7 @@ public final class Main {
         o.integer("port", c::port);
         o.string("bind", c::bind);
         o.string("data", v -> c.dataDir(Path.of(v)));
+        o.string("backup-dir", v -> c.backupDir(Path.of(v)));
         o.string("tasks", v -> c.tasksFile(Path.of(v)));
         o.string("admin-password", c::adminPassword);
         o.string("ckan-secret-key", c::ckanSecretKey);
@@ -153,7 +209,10 @@ public final class Main {
             String key = a.substring(2);
             String value;
             int eq = key.indexOf('=');
-            if (eq >= 0) {
+            if (SWITCHES.contains(eq >= 0 ? key.substring(0, eq) : key)) {
+                if (eq >= 0) throw new IllegalArgumentException(a.substring(0, eq + 2) + " takes no value");
+                value = "";
+            } else if (eq >= 0) {
                 value = key.substring(eq + 1);
                 key = key.substring(0, eq);
             } else {
@@ -167,6 +226,7 @@ public final class Main {
             String t = line.trim();
             if (!t.startsWith("--")) continue;
             String key = t.substring(2, t.indexOf(' '));
+            if (SWITCHES.contains(key)) continue; // an action of one start, never left set in an environment
             String env = "TASKRUNNER_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
             String v = System.getenv(env);
             if (v != null && !v.isEmpty()) m.putIfAbsent(key, v);

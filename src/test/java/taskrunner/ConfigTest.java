@@ -15,6 +15,7 @@ class ConfigTest {
         assertEquals(8000, d.port());
         assertEquals("127.0.0.1", d.bind());
         assertEquals(Path.of("data"), d.dataDir());
+        assertEquals(Path.of("backups"), d.backupDir());
         assertNull(d.tasksFile());
         assertNull(d.adminPassword());
         assertNull(d.ckanSecretKey());
@@ -61,7 +62,7 @@ class ConfigTest {
 
     @Test
     void toBuilderKeepsEverySettingItDoesNotChange() {
-        Config c = Config.builder().port(0).dataDir(Path.of("/tmp/x")).adminPassword("pw").ckanSecretKey("k")
+        Config c = Config.builder().port(0).dataDir(Path.of("/tmp/x")).backupDir(Path.of("/tmp/b")).adminPassword("pw").ckanSecretKey("k")
                 .maxRunning(2).rowDelayMs(15).ckanCallbackAttempts(1).maxRequestHeaders(20).build();
         assertEquals(c, c.toBuilder().build());
         Config d = c.toBuilder().maxQueued(7).build();
@@ -82,9 +83,10 @@ class ConfigTest {
     @Test
     void flagsReachTheirSettingsAndARefusalNamesTheFlag() {
         Config c = Main.config(Main.parse(new String[] {"--port", "0", "--token-ttl-s", "60", "--row-delay-ms=15",
-                "--ckan-callback-attempts", "5", "--max-request-headers", "50", "--max-request-time-s", "0"}));
+                "--ckan-callback-attempts", "5", "--max-request-headers", "50", "--max-request-time-s", "0",
+                "--backup-dir", "/srv/backups", "--reset-admin-password"}));
         assertEquals(Config.defaults().toBuilder().port(0).tokenTtlMs(60_000).rowDelayMs(15).ckanCallbackAttempts(5)
-                .maxRequestHeaders(50).maxRequestTimeS(0).build(), c);
+                .maxRequestHeaders(50).maxRequestTimeS(0).backupDir(Path.of("/srv/backups")).build(), c);
         var range = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--max-running", "0"})));
         assertEquals("--max-running: maxRunning must be at least 1, not 0", range.getMessage());
         var nan = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--port", "x"})));

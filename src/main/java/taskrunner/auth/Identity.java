@@ -69,7 +69,7 @@ public final class Identity {
     public Bootstrap bootstrap(String adminPassword) throws IOException {
         if (store.count(Account.KIND) > 0) return null;
         boolean generated = adminPassword == null || adminPassword.isEmpty();
-        String password = generated ? Secrets.token().substring(0, 20) : adminPassword;
+        String password = generated ? generatedPassword() : adminPassword;
         var created = createAccount(null, ROOT_NAME);
         try {
             createUser(created.account().id(), ADMIN_NAME, password, true, null, null, null);
@@ -77,6 +77,41 @@ public final class Identity {
             throw new IOException("the data directory has users but no accounts", e);
         }
         return new Bootstrap(created.account(), created.apiKey(), password, generated);
+    }
+
+    /**
+     * Sets the password of user 'admin' of a directory that has one (a start with an admin
+     * password given). Writes only if it is not already that password.
+     */
+    public void setAdminPassword(String password) throws IOException {
+        User admin = admin();
+        if (verifyCredential(ADMIN_NAME, PasswordHasher.credential(ADMIN_NAME, password)) != null) return;
+        putPassword(admin, password);
+    }
+
+    /** Gives user 'admin' a newly generated password (a lost one); returns it, to print once. */
+    public String resetAdminPassword() throws IOException {
+        String password = generatedPassword();
+        putPassword(admin(), password);
+        return password;
+    }
+
+    private static String generatedPassword() {
+        return Secrets.token().substring(0, 20);
+    }
+
+    private User admin() throws IOException {
+        User admin = userByName(ADMIN_NAME);
+        if (admin == null) throw new IOException("the data directory has accounts but no user '" + ADMIN_NAME + "'");
+        return admin;
+    }
+
+    private void putPassword(User u, String password) throws IOException {
+        String credential = PasswordHasher.credential(u.username(), password);
+        Account a = account(u.accountId());
+        store.put(User.KIND, u.id(), new User(u.id(), u.accountId(), u.username(), PasswordHasher.hash(credential), u.admin(),
+                u.firstName(), u.lastName(), u.email(), u.created(),
+                a == null ? null : PasswordHasher.accountKey(credential, a.name())));
     }
 
     public record NewAccount(Account account, String apiKey) {}

@@ -10,10 +10,10 @@ import java.util.Map;
 
 /**
  * The CKAN secure key (the original's {@code SECRET_KEY} as an {@code Authorization}
- * value). Set by {@code --ckan-secret-key} / {@code TASKRUNNER_CKAN_SECRET_KEY}; otherwise
- * generated at the first start, printed once to stdout as {@code CKAN secret key: <key>},
- * and kept only as its SHA-256 (record {@code ckan_secret/secure_key}), so the data
- * directory does not give it away.
+ * value). Set by {@code --ckan-secret-key} / {@code TASKRUNNER_CKAN_SECRET_KEY} (which replaces
+ * a different stored key, saying so); otherwise generated at the first start, printed once
+ * to stdout as {@code CKAN secret key: <key>}. Kept only as its SHA-256 (record
+ * {@code ckan_secret/secure_key}), so the data directory does not give it away.
  *
  * <p>Invariant: checks compare SHA-256 digests in constant time; the key is never logged.
  */
@@ -41,12 +41,24 @@ final class CkanSecretKey {
     }
 
     /**
-     * The configured key, or the stored one, or a new one (stored, then printed to
-     * {@code out} once).
+     * The configured key (stored, so later starts without it keep it), or the stored one, or
+     * a new one (stored, then printed to {@code out} once). A configured key that differs from
+     * the stored one replaces it, and one line on {@code out} says the old key no longer works;
+     * the key itself is printed only when generated.
      */
     static CkanSecretKey load(String configured, Store store, PrintStream out) throws IOException {
-        if (configured != null && !configured.isEmpty()) return new CkanSecretKey(Secrets.sha256(configured), null);
         Stored s = store.get(KIND, ID);
+        if (configured != null && !configured.isEmpty()) {
+            String sha256 = Secrets.sha256(configured);
+            if (s == null || !Secrets.equal(s.sha256(), sha256)) {
+                store.put(KIND, ID, new Stored(sha256));
+                if (s != null) {
+                    out.println("CKAN secret key replaced from --ckan-secret-key; the old key no longer works");
+                    out.flush();
+                }
+            }
+            return new CkanSecretKey(sha256, null);
+        }
         if (s != null) return new CkanSecretKey(s.sha256(), null);
         String key = Secrets.token();
         store.put(KIND, ID, new Stored(Secrets.sha256(key)));

@@ -14,8 +14,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
 import taskrunner.util.RandomIds;
@@ -49,6 +51,8 @@ public final class BlobStore {
     private final Path dir;
     private final Path tmp;
     private final Path work;
+    private final List<Runnable> heldDeletes = new ArrayList<>();
+    private int holds; // guarded by heldDeletes
 
     public BlobStore(Path dataDir) throws IOException {
         this.dir = dataDir.resolve("blobs");
@@ -256,6 +260,7 @@ public final class BlobStore {
 
     /** Removes a work file (of a task deleted before it finished). */
     public void deleteWork(String name) {
+        if (held(() -> deleteWork(name))) return;
         try {
             Files.deleteIfExists(work.resolve(safe(name)));
         } catch (IOException ignored) {
@@ -337,11 +342,111 @@ public final class BlobStore {
     /** Removes a blob once nothing in the journal refers to it any more. */
     public void delete(String id) {
         if (id == null || isInline(id)) return;
+        if (held(() -> delete(id))) return;
         try {
             Files.deleteIfExists(path(id));
         } catch (IOException ignored) {
             // an unreferenced leftover costs disk only
         }
+    }
+
+    /** Held deletions (see {@link #holdDeletes()}); closing it runs them. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Holds every blob and work-file deletion until the returned hold is closed, then runs
+     * them in order: a backup that copies the files after taking its snapshot finds every
+     * file that snapshot refers to (a blob is deleted only after the event that stops
+     * referring to it). Holds may overlap; the deletions run when the last one closes.
+     */
+    public Hold holdDeletes() {
+        synchronized (heldDeletes) {
+            holds++;
+        }
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (closed.getAndSet(true)) return;
+            List<Runnable> run;
+            synchronized (heldDeletes) {
+                if (--holds > 0) return;
+                run = List.copyOf(heldDeletes);
+                heldDeletes.clear();
+            }
+            for (Runnable deletion : run) deletion.run();
+        };
+    }
+
+    /** Queues a deletion while a hold is open; false if none is (delete now). */
+    private boolean held(Runnable deletion) {
+        synchronized (heldDeletes) {
+            if (holds == 0) return false;
+            heldDeletes.add(deletion);
+            return true;
+        }
+    }
+
+    /** What {@link #copyTo} put into a backup. */
+    public record Copied(int blobs, int workFiles, long bytes) {}
+
+    /**
+     * Copies the blob files into the data directory {@code target} (a backup being made):
+     * every committed blob as a hard link (it never changes after commit), or as a copy where
+     * the file systems cannot link; every work file as a copy, never a link (a running task
+     * appends to it in place, and a resume cuts it back). Copies, links and directories are
+     * fsynced. Call it under {@link #holdDeletes()}, after the snapshot it goes with: then
+     * every blob that snapshot refers to is still here, and a work file is at least as long
+     * as the snapshot's checkpoint of it. Blobs committed after the snapshot come along too,
+     * unreferenced (they cost disk only).
+     */
+    public Copied copyTo(Path target) throws IOException {
+        Path blobsOut = target.resolve(dir.getFileName());
+        Path workOut = blobsOut.resolve(work.getFileName());
+        Files.createDirectories(workOut);
+        Files.createDirectories(blobsOut.resolve(tmp.getFileName()));
+        int blobs = 0;
+        int workFiles = 0;
+        long bytes = 0;
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue; // tmp/, work/
+                Path to = blobsOut.resolve(p.getFileName());
+                try {
+                    Files.createLink(to, p);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    continue; // deleted before the hold: no snapshot taken under it refers to it
+                } catch (IOException | UnsupportedOperationException e) {
+                    if (!copy(p, to)) continue;
+                }
+                blobs++;
+                bytes += Files.size(to);
+            }
+        }
+        try (var files = Files.list(work)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = workOut.resolve(p.getFileName());
+                if (!copy(p, to)) continue;
+                workFiles++;
+                bytes += Files.size(to);
+            }
+        }
+        Fsync.directory(workOut);
+        Fsync.directory(blobsOut);
+        Fsync.directory(target);
+        return new Copied(blobs, workFiles, bytes);
+    }
+
+    /** Copies and fsyncs one file; false if it is gone. */
+    private static boolean copy(Path from, Path to) throws IOException {
+        try {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        Fsync.file(to);
+        return true;
     }
 
     private static String safe(String name) {

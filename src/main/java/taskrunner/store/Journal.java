@@ -38,6 +38,9 @@ import java.util.logging.Logger;
  * open, a last line that is incomplete or does not parse (a torn write) is dropped and the
  * file truncated back to the end of the last good line.
  *
+ * <p>A snapshot plus an empty journal is a whole data directory's state: {@link #snapshotTo}
+ * writes one into another directory for a backup, from the writer thread as compaction does.
+ *
  * <p>The journal file may hold zero bytes ahead of its last line (preallocation), so an
  * append does not change the file's size and its fsync need not commit file-system
  * metadata (measured here: about half the cost). The data ends at the first NUL byte.
@@ -91,8 +94,18 @@ public final class Journal implements AutoCloseable {
     /** Free space a chunk of preallocation must leave on the disk, or it is not added. */
     static final long FREE_MARGIN = 64L << 20;
 
-    /** An event waiting for the writer, already encoded by its caller (null line: compact). */
-    private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done) {}
+    /**
+     * An event waiting for the writer, already encoded by its caller (null event: compact;
+     * null event with {@code snapshotTo}: write a snapshot there, see {@link #snapshotTo}).
+     */
+    private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done, SnapshotTo snapshotTo) {
+        Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done) {
+            this(event, line, done, null);
+        }
+    }
+
+    /** A {@link #snapshotTo} request: the directory, and the number of records written there. */
+    private record SnapshotTo(Path dir, CompletableFuture<Integer> records) {}
 
     private final Path dir;
     private final Consumer<JournalEvent> apply;
@@ -163,6 +176,30 @@ public final class Journal implements AutoCloseable {
         writer = Thread.ofPlatform().name("journal-writer").daemon(true).start(this::writeLoop);
     }
 
+    /**
+     * A snapshot or journal that cannot be read past {@link #goodBytes()}: a line that is not a
+     * journal line and is not a torn last write. Nothing was changed on disk.
+     */
+    public static final class Unreadable extends IOException {
+        private final transient Path file;
+        private final long goodBytes;
+
+        Unreadable(Path file, long goodBytes, String what) {
+            super(file + ": " + what);
+            this.file = file;
+            this.goodBytes = goodBytes;
+        }
+
+        public Path file() {
+            return file;
+        }
+
+        /** Length of the readable prefix: the lines before the bad one. */
+        public long goodBytes() {
+            return goodBytes;
+        }
+    }
+
     /** Appends one event and returns once it is fsynced and applied to memory. */
     public void append(JournalEvent event) throws IOException {
         if (closed) throw new IOException("journal is closed");
@@ -214,7 +251,7 @@ public final class Journal implements AutoCloseable {
                 bytes.reset();
                 boolean compact = false;
                 for (Pending p : batch) {
-                    if (p.event == null) compact = true;
+                    if (p.event == null) compact |= p.snapshotTo == null;
                     else bytes.writeBytes(p.line);
                 }
                 IOException failure = stopped != null ? resume() : null;
@@ -225,7 +262,10 @@ public final class Journal implements AutoCloseable {
                     continue;
                 }
                 for (Pending p : batch) {
-                    if (p.event == null) continue;
+                    if (p.event == null) {
+                        if (p.snapshotTo != null) snapshot(p.snapshotTo); // sees exactly the events before it
+                        continue;
+                    }
                     try {
                         apply.accept(p.event);
                     } catch (RuntimeException e) {
@@ -246,7 +286,7 @@ public final class Journal implements AutoCloseable {
                 }
                 for (Pending p : batch) {
                     if (p.event != null) continue;
-                    if (compactFailure != null) p.done.completeExceptionally(compactFailure);
+                    if (compactFailure != null && p.snapshotTo == null) p.done.completeExceptionally(compactFailure);
                     else p.done.complete(null);
                 }
                 batch.clear();
@@ -316,14 +356,67 @@ public final class Journal implements AutoCloseable {
                 + end + " (" + stopped.getMessage() + "); writes are refused until it can", stopped));
     }
 
+    /**
+     * Writes the state as it stands between two batches into {@code target}, which becomes a
+     * data directory of its own: {@code snapshot.jsonl} (every live record, written as a
+     * compaction writes it) and an empty {@code journal.jsonl}, fsynced with the directory.
+     * It runs on the writer thread at its place in the queue, so it holds exactly the events
+     * applied before it and none after; writes wait for it as they wait for a compaction.
+     *
+     * @return the number of records written
+     */
+    public int snapshotTo(Path target) throws IOException {
+        if (closed) throw new IOException("journal is closed");
+        var request = new SnapshotTo(target, new CompletableFuture<>());
+        var done = new CompletableFuture<Void>();
+        queue.add(new Pending(null, null, done, request));
+        try {
+            done.join(); // fails if the batch it rode in failed to write
+            return request.records().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    /** Runs a {@link #snapshotTo} request on the writer thread; its failure is the request's, not the journal's. */
+    private void snapshot(SnapshotTo request) {
+        try {
+            int records = writeSnapshot(request.dir());
+            try (var empty = io.open(request.dir().resolve(JOURNAL), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                empty.force(true);
+            }
+            Fsync.directory(request.dir());
+            request.records().complete(records);
+        } catch (IOException | RuntimeException e) {
+            request.records().completeExceptionally(e);
+        }
+    }
+
     /** Writes the live state to a new snapshot (temp, fsync, rename) and empties the journal. */
     private void compact() throws IOException {
-        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
+        writeSnapshot(dir);
+        // Every line of the journal is in the snapshot now: emptying it loses nothing, and
+        // a journal that could not be emptied replays to the same state.
+        compactions++;
+        end = 0;
+        cutBack(null);
+        if (stopped == null) preallocate(0);
+    }
+
+    /**
+     * Writes the live state as {@code target/snapshot.jsonl}: a temp file (removed on any
+     * failure), fsync, then renamed over the old one. Returns the number of records.
+     */
+    private int writeSnapshot(Path target) throws IOException {
+        Path tmp = target.resolve(SNAPSHOT + ".tmp");
+        int records = 0;
         try (var out = io.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             var bytes = new ByteArrayOutputStream(1 << 20);
             long at = 0;
             for (JournalEvent e : liveState.get()) {
                 bytes.writeBytes(encode(e));
+                records++;
                 if (bytes.size() > (1 << 20)) {
                     at = writeFully(out, bytes.toByteArray(), at);
                     bytes.reset();
@@ -336,17 +429,12 @@ public final class Journal implements AutoCloseable {
             throw StorageFull.classify(e);
         }
         try {
-            io.replace(tmp, dir.resolve(SNAPSHOT));
+            io.replace(tmp, target.resolve(SNAPSHOT));
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw StorageFull.classify(e);
         }
-        // Every line of the journal is in the snapshot now: emptying it loses nothing, and
-        // a journal that could not be emptied replays to the same state.
-        compactions++;
-        end = 0;
-        cutBack(null);
-        if (stopped == null) preallocate(0);
+        return records;
     }
 
     private static long writeFully(JournalIo.Channel out, byte[] bytes, long at) throws IOException {
@@ -448,13 +536,13 @@ public final class Journal implements AutoCloseable {
                 }
                 if (nl < 0) { // end of data: EOF or the preallocated zeros
                     int rest = nul >= 0 ? nul : len;
-                    if (rest > 0 && !tolerateTornTail) throw new IOException(file + ": incomplete last line");
+                    if (rest > 0 && !tolerateTornTail) throw new Unreadable(file, good, "incomplete last line");
                     break;
                 }
                 if (!applyLine(buf, nl)) {
                     // a complete but unreadable line is a torn write only if nothing but zeros follows
                     if (tolerateTornTail && onlyZerosFollow(buf, nl + 1, len, in)) break;
-                    throw new IOException(file + ": unreadable line after byte " + good);
+                    throw new Unreadable(file, good, "unreadable line after byte " + good);
                 }
                 good += nl + 1;
                 System.arraycopy(buf, nl + 1, buf, 0, len - nl - 1);

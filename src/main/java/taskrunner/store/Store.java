@@ -103,6 +103,14 @@ public final class Store implements AutoCloseable {
         journal.compactNow();
     }
 
+    /**
+     * Writes every record as it stands now into {@code dir} as the journal files of a data
+     * directory of its own (see {@link Journal#snapshotTo}); returns the number of records.
+     */
+    public int snapshotTo(Path dir) throws IOException {
+        return journal.snapshotTo(dir);
+    }
+
     /** Mean events per fsync since open; for benchmarks. */
     public double meanBatch() {
         return journal.meanBatch();

@@ -21,11 +21,63 @@ import java.util.concurrent.TimeUnit;
 public final class ChildServer implements Endpoint, AutoCloseable {
     public final Process process;
     public final URI uri;
-    private final StringBuilder output = new StringBuilder();
+    private final StringBuilder output;
+    private final Thread reader;
 
-    private ChildServer(Process process, URI uri) {
+    private ChildServer(Process process, URI uri, StringBuilder output, Thread reader) {
         this.process = process;
         this.uri = uri;
+        this.output = output;
+        this.reader = reader;
+    }
+
+    /** What a {@code taskrunner.Main} that was expected to end printed, and how it ended. */
+    public record Exit(int status, String output) {}
+
+    /**
+     * Runs {@code taskrunner.Main} with exactly these flags (no defaults added) until it exits,
+     * at most {@code timeout}; for starts that must be refused.
+     */
+    public static Exit run(java.time.Duration timeout, String... args) throws IOException, InterruptedException {
+        var cmd = new ArrayList<String>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath(), "taskrunner.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        var out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("taskrunner.Main did not exit within " + timeout + ": " + out.getNow(""));
+        }
+        return new Exit(p.exitValue(), out.join());
+    }
+
+    /** Everything the server printed so far (stdout and stderr). */
+    public String output() {
+        synchronized (output) {
+            return output.toString();
+        }
+    }
+
+    /**
+     * Stops the server as an operator or systemd does: SIGTERM, then waits for it to exit and
+     * for its last output; returns its exit status. The signal goes through the
+     * {@link ProcessHandle}: {@link Process#destroy()} sends the same SIGTERM but also closes our
+     * end of the child's output, so what it prints while stopping would be lost.
+     */
+    public int terminate() throws InterruptedException {
+        if (!process.toHandle().destroy()) throw new AssertionError("SIGTERM could not be sent");
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("server did not stop within 30 s of SIGTERM: " + output());
+        }
+        reader.join(10_000);
+        return process.exitValue();
     }
 
     public static ChildServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
@@ -49,13 +101,17 @@ public final class ChildServer implements Endpoint, AutoCloseable {
         cmd.add("-cp");
         cmd.add(classpath());
         cmd.add(mainClass);
-        cmd.addAll(List.of("--port", "0", "--data", dataDir.toString(), "--admin-password", ServerFixture.ADMIN_PASSWORD));
+        cmd.addAll(List.of("--port", "0", "--data", dataDir.toString()));
+        var extra = List.of(extraArgs);
+        if (!extra.contains("--admin-password") && !extra.contains("--reset-admin-password")) {
+            cmd.addAll(List.of("--admin-password", ServerFixture.ADMIN_PASSWORD));
+        }
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         var found = new CompletableFuture<URI>();
         var log = new StringBuilder();
-        Thread.ofVirtual().start(() -> {
+        Thread reader = Thread.ofPlatform().daemon().name("child-server-output").start(() -> {
             try {
                 String line;
                 while ((line = in.readLine()) != null) {
@@ -78,8 +134,7 @@ public final class ChildServer implements Endpoint, AutoCloseable {
             throw new IOException("server did not start: " + log, e);
         }
         if (uri == null) throw new IOException("server exited: " + log);
-        var child = new ChildServer(p, uri);
-        return child;
+        return new ChildServer(p, uri, log, reader);
     }
 
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
