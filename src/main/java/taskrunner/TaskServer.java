@@ -29,6 +29,7 @@ import taskrunner.store.BlobStore;
 import taskrunner.store.DataDirLock;
 import taskrunner.store.Journal;
 import taskrunner.store.Kind;
+import taskrunner.store.OwnerOnly;
 import taskrunner.store.StorageFull;
 import taskrunner.store.Store;
 import taskrunner.tasks.Examples;
@@ -256,7 +257,7 @@ public final class TaskServer implements AutoCloseable {
     /** Creates the data directory if it is new, and locks it for this server's life. */
     private static DataDirLock lockDataDir(Path data) throws StartFailure {
         try {
-            Files.createDirectories(data);
+            OwnerOnly.directories(data);
         } catch (FileAlreadyExistsException e) {
             throw new StartFailure("data directory " + data + " is a file, not a directory; use --data DIR", e);
         } catch (IOException e) {

@@ -56,7 +56,7 @@ public final class Backup {
     public Result run() throws IOException {
         oneAtATime.lock();
         try {
-            Files.createDirectories(backupDir);
+            OwnerOnly.directories(backupDir);
             Path partial = newPartial();
             try {
                 int records;

@@ -58,8 +58,9 @@ public final class BlobStore {
         this.dir = dataDir.resolve("blobs");
         this.tmp = dir.resolve("tmp");
         this.work = dir.resolve("work");
-        Files.createDirectories(tmp);
-        Files.createDirectories(work);
+        OwnerOnly.directories(dir);
+        OwnerOnly.directories(tmp);
+        OwnerOnly.directories(work);
     }
 
     /**
@@ -117,7 +118,7 @@ public final class BlobStore {
         private void spill() throws IOException {
             if (file == null) file = tmp.resolve(newId());
             try {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
                 size = channel.size();
                 out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);

@@ -57,7 +57,7 @@ public final class DataDirLock implements AutoCloseable {
     public static DataDirLock acquire(Path dir) throws IOException {
         Path file = dir.resolve(FILE);
         // not TRUNCATE_EXISTING: the holder's line must survive a refused attempt
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             FileLock lock;
             try {

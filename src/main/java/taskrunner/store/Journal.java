@@ -154,7 +154,9 @@ public final class Journal implements AutoCloseable {
         this.compactAfterBytes = compactAfterBytes;
         this.compactAt = compactAfterBytes;
         this.io = io;
-        Files.createDirectories(dir);
+        OwnerOnly.directories(dir);
+        OwnerOnly.restrict(dir.resolve(JOURNAL));
+        OwnerOnly.restrict(dir.resolve(SNAPSHOT));
         Files.deleteIfExists(dir.resolve(SNAPSHOT + ".tmp"));
         replay(dir.resolve(SNAPSHOT), false);
         long good = replay(dir.resolve(JOURNAL), true);

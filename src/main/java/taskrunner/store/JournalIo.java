@@ -42,7 +42,7 @@ interface JournalIo {
     JournalIo REAL = new JournalIo() {
         @Override
         public Channel open(Path file, OpenOption... options) throws IOException {
-            FileChannel ch = FileChannel.open(file, options);
+            FileChannel ch = OwnerOnly.open(file, options);
             return new Channel() {
                 public int write(ByteBuffer src, long position) throws IOException {
                     return ch.write(src, position);
