@@ -67,6 +67,7 @@ public final class Main {
      * builder last (a test main adds its hooks there).
      */
     public static void run(String[] args, Consumer<TaskServer.Builder> customize) throws Exception {
+        LogLines.install();
         Map<String, String> opts;
         try {
             opts = parse(args);
