@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * {@code TASKRUNNER_MAX_RUNNING}); a flag wins over the variable. Prints the address it
  * listens on, and on the first start the generated admin password, once; later starts say
  * what their admin password and CKAN key settings changed. A start refused for a reason the
- * operator can fix ({@link TaskServer.StartFailure}) is one line on stderr and exit status 1;
+ * operator can fix ({@link StartFailure}) is one line on stderr and exit status 1;
  * a bad flag is exit status 2.
  */
 public final class Main {
@@ -101,7 +101,7 @@ public final class Main {
             if (config.tasksFile() != null) builder.tasksFile(config.tasksFile());
             customize.accept(builder);
             server = builder.build().start();
-        } catch (TaskServer.StartFailure e) {
+        } catch (StartFailure e) {
             // one line for the operator; the cause is for whoever turns on FINE logging
             LOG.log(Level.FINE, "start refused", e);
             System.err.println("taskrunner: " + oneLine(e.getMessage()));

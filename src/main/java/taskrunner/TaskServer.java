@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import taskrunner.auth.Account;
 import taskrunner.auth.Identity;
 import taskrunner.auth.LoginThrottle;
-import taskrunner.auth.Principal;
 import taskrunner.auth.Token;
 import taskrunner.auth.User;
 import taskrunner.ckan.CkanFace;
@@ -19,43 +18,29 @@ import taskrunner.core.Task;
 import taskrunner.core.TaskCodec;
 import taskrunner.core.TaskService;
 import taskrunner.entryscape.EntryScapeFace;
-import taskrunner.http.ErrorEnvelope;
-import taskrunner.http.Request;
-import taskrunner.http.Response;
 import taskrunner.http.Router;
 import taskrunner.kazoo.KazooFace;
 import taskrunner.store.Backup;
 import taskrunner.store.BlobStore;
 import taskrunner.store.DataDirLock;
-import taskrunner.store.Journal;
 import taskrunner.store.Kind;
-import taskrunner.store.OwnerOnly;
 import taskrunner.store.StorageFull;
 import taskrunner.store.Store;
 import taskrunner.tasks.Examples;
 import taskrunner.tasks.JobExamples;
 
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -111,32 +96,6 @@ public final class TaskServer implements AutoCloseable {
     }
 
     /**
-     * A start refused for a reason the operator can fix (a busy port, a data directory in use
-     * or unreadable, a bad tasks file); its message is one line written for them, naming the
-     * flag or file to change. Nothing was written before a busy port or a bad address was
-     * found.
-     */
-    public static class StartFailure extends IOException {
-        public StartFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /** The port is taken by another process. */
-    public static final class PortInUse extends StartFailure {
-        PortInUse(String bind, int port, Throwable cause) {
-            super("port " + port + " is in use on " + bind + "; try --port N", cause);
-        }
-    }
-
-    /** Another server (in this or another process) holds the data directory's lock. */
-    public static final class DataDirInUse extends StartFailure {
-        DataDirInUse(Path dir, String holder, Throwable cause) {
-            super("data directory " + dir + " is in use by another server (" + holder + "); stop it or use --data DIR", cause);
-        }
-    }
-
-    /**
      * Binds the port, then (only then) creates and locks the data directory, opens the store,
      * wires every face, starts serving and recovers the tasks the previous process left.
      *
@@ -151,13 +110,13 @@ public final class TaskServer implements AutoCloseable {
         for (Face f : faces) kinds.addAll(f.kinds());
         try {
             // Bound first: a busy port must not cost a first start its bootstrap (printed after start).
-            http = bind();
+            http = StartSteps.bind(config);
             var addr = http.getAddress();
             String host = addr.getAddress().isAnyLocalAddress() ? "127.0.0.1" : addr.getAddress().getHostAddress();
             if (host.contains(":")) host = "[" + host + "]";
             uri = URI.create("http://" + host + ":" + addr.getPort() + "/");
-            lock = lockDataDir(data);
-            store = openStore(data, kinds);
+            lock = StartSteps.lockDataDir(data);
+            store = StartSteps.openStore(data, kinds, config.compactAfterBytes());
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
             if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
@@ -172,11 +131,7 @@ public final class TaskServer implements AutoCloseable {
             router.refuse(Busy.class, 503, "Retry-After", "5");
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
-            // For load balancers and start-up checks; answers before any face is involved.
-            router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
-                    req -> Response.text(200, "text/plain", "ok\n"));
-            var backup = new Backup(store, blobs, config.backupDir(), clock);
-            router.route("POST", "/admin/backup", OPERATIONS, req -> backup(req, identity, backup));
+            OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock));
             install(router, lifecycle);
             executor = Executors.newVirtualThreadPerTaskExecutor();
             http.setExecutor(executor);
@@ -193,37 +148,6 @@ public final class TaskServer implements AutoCloseable {
         }
     }
 
-    /** The error envelope of the operations routes (outside the faces): {@code {"error": "..."}}. */
-    private static final ErrorEnvelope OPERATIONS = (req, status, msg) -> Response.json(status, Map.of("error", msg));
-
-    /**
-     * {@code POST /admin/backup}: for a user of the root account (a superduper token, as
-     * Kazoo's account-less routes require; 401 without a valid token, 403 for anyone else),
-     * a complete copy of the data directory under {@link Config#backupDir()}, made while the
-     * server runs (see {@link Backup}). Answers
-     * {@code {"backup": "<absolute path>", "records": N, "blobs": M, "bytes": B}}, or 500 with
-     * the I/O failure (an unwritable backup directory, a full disk) and nothing left behind.
-     */
-    private static Response backup(Request req, Identity identity, Backup backup) throws IOException {
-        Principal p = identity.authenticate(req.header("X-Auth-Token"));
-        if (p == null) return OPERATIONS.error(req, 401, "an X-Auth-Token of a user of the root account is needed");
-        if (!p.superduper()) return OPERATIONS.error(req, 403, "only an admin of the root account may make a backup");
-        Backup.Result r;
-        try {
-            r = backup.run();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "backup failed", e);
-            return OPERATIONS.error(req, 500, "backup failed: " + e);
-        }
-        LOG.info("backup written to " + r.dir() + ": " + r.records() + " records, " + r.blobs() + " blobs, " + r.bytes() + " bytes");
-        var answer = new LinkedHashMap<String, Object>();
-        answer.put("backup", r.dir().toAbsolutePath().normalize().toString());
-        answer.put("records", r.records());
-        answer.put("blobs", r.blobs());
-        answer.put("bytes", r.bytes());
-        return Response.json(200, answer);
-    }
-
     /** On a directory that has an admin: what the start's password settings ask for. */
     private AdminPasswordChange startTimePassword(Identity identity) throws IOException {
         if (resetAdminPassword) return new AdminPasswordChange(identity.resetAdminPassword());
@@ -231,71 +155,6 @@ public final class TaskServer implements AutoCloseable {
         if (given == null || given.isEmpty()) return null;
         identity.setAdminPassword(given);
         return new AdminPasswordChange(null);
-    }
-
-    /** The HTTP server, bound (the JDK binds in create) but not started. */
-    private HttpServer bind() throws StartFailure {
-        var addr = new InetSocketAddress(config.bind(), config.port());
-        String where = config.bind() + ":" + config.port();
-        if (addr.isUnresolved()) {
-            throw new StartFailure("bind address " + config.bind() + " is not a known address; use --bind ADDR", null);
-        }
-        try {
-            return HttpServer.create(addr, 1024);
-        } catch (BindException e) {
-            String why = String.valueOf(e.getMessage());
-            if (why.contains("in use")) throw new PortInUse(config.bind(), config.port(), e);
-            String hint = why.contains("assign") ? "--bind must be an address of this machine"
-                    : why.contains("ermission") ? "ports below 1024 need privileges; try --port N"
-                    : "check --bind and --port";
-            throw new StartFailure("cannot listen on " + where + ": " + why + "; " + hint, e);
-        } catch (IOException | RuntimeException e) {
-            throw new StartFailure("cannot listen on " + where + ": " + e, e);
-        }
-    }
-
-    /** Creates the data directory if it is new, and locks it for this server's life. */
-    private static DataDirLock lockDataDir(Path data) throws StartFailure {
-        try {
-            OwnerOnly.directories(data);
-        } catch (FileAlreadyExistsException e) {
-            throw new StartFailure("data directory " + data + " is a file, not a directory; use --data DIR", e);
-        } catch (IOException e) {
-            throw new StartFailure("data directory " + data + " cannot be created (" + reason(e) + "); use --data DIR", e);
-        }
-        try {
-            return DataDirLock.acquire(data);
-        } catch (DataDirLock.Held e) {
-            throw new DataDirInUse(data, e.holder(), e);
-        } catch (IOException e) {
-            throw new StartFailure("data directory " + data + " is not writable (" + reason(e) + "); use --data DIR", e);
-        }
-    }
-
-    /** Opens the store, translating what a damaged or unreadable directory throws into what to do. */
-    private Store openStore(Path data, List<Kind<?>> kinds) throws StartFailure {
-        try {
-            return Store.open(data, kinds, config.compactAfterBytes());
-        } catch (Journal.Unreadable e) {
-            throw new StartFailure(e.getMessage() + "; nothing was changed: restore a backup (README: \"Stopping, backing up,"
-                    + " restoring and moving the data directory\"), or keep the " + e.goodBytes()
-                    + " bytes before it (truncate -s " + e.goodBytes() + " " + e.file() + ") and start again", e);
-        } catch (IOException e) {
-            throw new StartFailure("data directory " + data + " cannot be read or written (" + reason(e) + ")", e);
-        } catch (RuntimeException e) {
-            throw new StartFailure("data directory " + data + " holds a journal this server cannot read ("
-                    + e.getMessage() + "); nothing was changed", e);
-        }
-    }
-
-    /** An I/O failure in words: "permission denied: data/journal.jsonl" rather than a class name. */
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException a) return "permission denied: " + a.getFile();
-        if (e instanceof NoSuchFileException n) return "no such file or directory: " + n.getFile();
-        if (e instanceof FileSystemException f) {
-            return (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName()) + ": " + f.getFile();
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /** Wires every face: its prefixes and error envelope, its routes, its tasks' execution and recovery. */
@@ -462,7 +321,7 @@ public final class TaskServer implements AutoCloseable {
                 throw new StartFailure("tasks file " + file + " does not exist; check --tasks FILE", e);
             } catch (IOException e) {
                 String what = e.getMessage() != null && e.getMessage().startsWith(file + ": ")
-                        ? e.getMessage().substring(file.toString().length() + 2) : reason(e);
+                        ? e.getMessage().substring(file.toString().length() + 2) : StartSteps.reason(e);
                 throw new StartFailure("tasks file " + file + " is not usable: " + what, e);
             } catch (RuntimeException e) { // e.g. a file that is JSON but not an object
                 throw new StartFailure("tasks file " + file + " is not usable: expected {\"tasks\": [...]}", e);

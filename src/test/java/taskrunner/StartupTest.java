@@ -34,7 +34,7 @@ class StartupTest {
         try (var fx = new ServerFixture()) {
             var admin = KazooClient.admin(fx);
             var second = TaskServer.builder().port(0).dataDir(fx.dataDir).adminPassword("other").build();
-            var e = assertThrows(TaskServer.DataDirInUse.class, second::start);
+            var e = assertThrows(taskrunner.StartFailure.DataDirInUse.class, second::start);
             assertTrue(e.getMessage().contains("in use by another server (pid " + ProcessHandle.current().pid() + ", since "),
                     e.getMessage());
             // the first still writes and reads, and admin's password is its own
