@@ -2,6 +2,7 @@ package taskrunner;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import taskrunner.csv.CsvLimits;
 
 /**
  * Every setting of a server, built by {@link #builder()}, which holds every default and
@@ -29,12 +30,21 @@ import java.util.Objects;
  * @param checkpointMs          ...or this many milliseconds, whichever comes first (default 1000)
  * @param maxBodyBytes          default request body limit, 413 above it (default 1 MiB)
  * @param maxUploadBytes        limit for CSV and file uploads (default 1 GiB)
+ * @param maxCsvCellChars       characters one CSV cell's value may hold, in every CSV the server reads from
+ *                              clients (Kazoo task input, RowStore and EntryScape job uploads); more refuses the
+ *                              file, or fails the task reading it (default 1 Mi = 1048576; at most
+ *                              {@code maxCsvRowChars})
+ * @param maxCsvRowChars        characters the cells of one CSV row may hold together (default 8 Mi = 8388608);
+ *                              with {@code maxCsvCellChars} this bounds the memory one CSV reader holds
+ *                              ({@link taskrunner.csv.CsvRowReader})
  * @param tokenTtlMs            sliding lifetime of login tokens (default 1 hour)
  * @param compactAfterBytes     the journal is compacted into a snapshot once it is this long (default 64 MiB)
  * @param ckanSecretKey         the CKAN secure key (null: generated at the first start)
  * @param ckanCallbackTimeoutMs timeout of each attempt of a CKAN {@code result_url} callback (default 10000)
  * @param ckanCallbackAttempts  attempts of a CKAN callback before it is recorded as failed (default 3)
  * @param ckanCallbackBackoffMs pause before a callback's second attempt, doubling after each (default 500)
+ * @param ckanJobListPublic     whether CKAN's {@code GET /job} lists every job id to anyone, as the original does;
+ *                              false restricts it to the admin session (admins of the root account) (default true)
  * @param maxRequestHeaders     header lines a request may carry; more are answered 431 in the face's envelope
  *                              (default 200)
  * @param maxHeaderBytes        size of a request's headers, counted as each line's name and value plus 32
@@ -60,12 +70,15 @@ public record Config(
         long checkpointMs,
         long maxBodyBytes,
         long maxUploadBytes,
+        long maxCsvCellChars,
+        long maxCsvRowChars,
         long tokenTtlMs,
         long compactAfterBytes,
         String ckanSecretKey,
         long ckanCallbackTimeoutMs,
         int ckanCallbackAttempts,
         long ckanCallbackBackoffMs,
+        boolean ckanJobListPublic,
         int maxRequestHeaders,
         int maxHeaderBytes,
         long maxRequestTimeS) {
@@ -77,6 +90,11 @@ public record Config(
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The CSV size limits, as {@link taskrunner.csv.CsvRowReader} takes them. */
+    public CsvLimits csvLimits() {
+        return new CsvLimits(maxCsvCellChars, maxCsvRowChars);
     }
 
     /** A builder holding these settings, to change some of them. */
@@ -104,12 +122,15 @@ public record Config(
         private long checkpointMs = 1000;
         private long maxBodyBytes = 1L << 20;
         private long maxUploadBytes = 1L << 30;
+        private long maxCsvCellChars = 1L << 20;
+        private long maxCsvRowChars = 8L << 20;
         private long tokenTtlMs = 3_600_000L;
         private long compactAfterBytes = 64L << 20;
         private String ckanSecretKey;
         private long ckanCallbackTimeoutMs = 10_000;
         private int ckanCallbackAttempts = 3;
         private long ckanCallbackBackoffMs = 500;
+        private boolean ckanJobListPublic = true;
         private int maxRequestHeaders = 200;
         private int maxHeaderBytes = 64 << 10;
         private long maxRequestTimeS = 60;
@@ -121,9 +142,11 @@ public record Config(
                     .maxRunning(c.maxRunning).maxQueued(c.maxQueued).anonymousSlotsPercent(c.anonymousSlotsPercent)
                     .maxJobRunTimeS(c.maxJobRunTimeS).rowDelayMs(c.rowDelayMs)
                     .checkpointRows(c.checkpointRows).checkpointMs(c.checkpointMs).maxBodyBytes(c.maxBodyBytes)
-                    .maxUploadBytes(c.maxUploadBytes).tokenTtlMs(c.tokenTtlMs).compactAfterBytes(c.compactAfterBytes)
+                    .maxUploadBytes(c.maxUploadBytes).maxCsvCellChars(c.maxCsvCellChars).maxCsvRowChars(c.maxCsvRowChars)
+                    .tokenTtlMs(c.tokenTtlMs).compactAfterBytes(c.compactAfterBytes)
                     .ckanSecretKey(c.ckanSecretKey).ckanCallbackTimeoutMs(c.ckanCallbackTimeoutMs)
                     .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs)
+                    .ckanJobListPublic(c.ckanJobListPublic)
                     .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
                     .maxRequestTimeS(c.maxRequestTimeS);
         }
@@ -210,6 +233,16 @@ public record Config(
             return this;
         }
 
+        public Builder maxCsvCellChars(long maxCsvCellChars) {
+            this.maxCsvCellChars = atLeast("maxCsvCellChars", 1, maxCsvCellChars);
+            return this;
+        }
+
+        public Builder maxCsvRowChars(long maxCsvRowChars) {
+            this.maxCsvRowChars = atLeast("maxCsvRowChars", 1, maxCsvRowChars);
+            return this;
+        }
+
         public Builder tokenTtlMs(long tokenTtlMs) {
             this.tokenTtlMs = atLeast("tokenTtlMs", 1, tokenTtlMs);
             return this;
@@ -241,6 +274,11 @@ public record Config(
             return this;
         }
 
+        public Builder ckanJobListPublic(boolean ckanJobListPublic) {
+            this.ckanJobListPublic = ckanJobListPublic;
+            return this;
+        }
+
         public Builder maxRequestHeaders(int maxRequestHeaders) {
             this.maxRequestHeaders = (int) atLeast("maxRequestHeaders", 1, maxRequestHeaders);
             return this;
@@ -256,11 +294,17 @@ public record Config(
             return this;
         }
 
+        /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
+            if (maxCsvCellChars > maxCsvRowChars) {
+                throw new IllegalArgumentException("maxCsvCellChars (" + maxCsvCellChars + ") must not exceed maxCsvRowChars ("
+                        + maxCsvRowChars + ")");
+            }
             return new Config(port, bind, dataDir, backupDir, tasksFile, adminPassword, maxRunning, maxQueued,
                     anonymousSlotsPercent, maxJobRunTimeS, rowDelayMs,
-                    checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, tokenTtlMs, compactAfterBytes,
-                    ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs,
+                    checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, maxCsvCellChars, maxCsvRowChars,
+                    tokenTtlMs, compactAfterBytes,
+                    ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,
                     maxRequestHeaders, maxHeaderBytes, maxRequestTimeS);
         }
 

@@ -43,6 +43,8 @@ public final class Main {
               --checkpoint-ms N            TASKRUNNER_CHECKPOINT_MS             ...or every N ms, whichever comes first (default 1000)
               --max-body-bytes N           TASKRUNNER_MAX_BODY_BYTES            JSON/form body limit (default 1 MiB)
               --max-upload-bytes N         TASKRUNNER_MAX_UPLOAD_BYTES          CSV/file upload limit (default 1 GiB)
+              --max-csv-cell-chars N       TASKRUNNER_MAX_CSV_CELL_CHARS        characters one CSV cell may hold (default 1048576)
+              --max-csv-row-chars N        TASKRUNNER_MAX_CSV_ROW_CHARS         characters one CSV row's cells may hold together (default 8388608)
               --max-request-headers N      TASKRUNNER_MAX_REQUEST_HEADERS       header lines per request before 431 (default 200)
               --max-header-bytes N         TASKRUNNER_MAX_HEADER_BYTES          header size before 431, 32 per line included (default 65536)
               --max-request-time-s N       TASKRUNNER_MAX_REQUEST_TIME_S        seconds to send a whole request, body included (default 60; 0 = none)
@@ -50,6 +52,7 @@ public final class Main {
               --ckan-callback-timeout-ms N TASKRUNNER_CKAN_CALLBACK_TIMEOUT_MS  timeout of each CKAN callback attempt (default 10000)
               --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
               --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
+              --ckan-job-list-public B     TASKRUNNER_CKAN_JOB_LIST_PUBLIC      true: CKAN GET /job lists every job to anyone; false: root admins only (default true)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -174,6 +177,8 @@ public final class Main {
         o.number("checkpoint-ms", c::checkpointMs);
         o.number("max-body-bytes", c::maxBodyBytes);
         o.number("max-upload-bytes", c::maxUploadBytes);
+        o.number("max-csv-cell-chars", c::maxCsvCellChars);
+        o.number("max-csv-row-chars", c::maxCsvRowChars);
         o.integer("max-request-headers", c::maxRequestHeaders);
         o.integer("max-header-bytes", c::maxHeaderBytes);
         o.number("max-request-time-s", c::maxRequestTimeS);
@@ -181,7 +186,13 @@ public final class Main {
         o.number("ckan-callback-timeout-ms", c::ckanCallbackTimeoutMs);
         o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
         o.number("ckan-callback-backoff-ms", c::ckanCallbackBackoffMs);
-        return c.build();
+        o.bool("ckan-job-list-public", c::ckanJobListPublic);
+        try {
+            return c.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("maxCsvCellChars", "--max-csv-cell-chars")
+                    .replace("maxCsvRowChars", "--max-csv-row-chars"), e);
+        }
     }
 
     /**
@@ -255,6 +266,15 @@ public final class Main {
 
         void number(String flag, LongConsumer setter) {
             string(flag, v -> setter.accept(Long.parseLong(v.trim())));
+        }
+
+        /** {@code true} or {@code false}, nothing else. */
+        void bool(String flag, Consumer<Boolean> setter) {
+            string(flag, v -> setter.accept(switch (v.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("must be true or false, not " + v);
+            }));
         }
     }
 }

@@ -26,6 +26,9 @@ class ConfigTest {
         assertEquals(1000, d.checkpointMs());
         assertEquals(1L << 20, d.maxBodyBytes());
         assertEquals(1L << 30, d.maxUploadBytes());
+        assertEquals(1L << 20, d.maxCsvCellChars());
+        assertEquals(8L << 20, d.maxCsvRowChars());
+        assertTrue(d.ckanJobListPublic());
         assertEquals(3_600_000, d.tokenTtlMs());
         assertEquals(64L << 20, d.compactAfterBytes());
         assertEquals(10_000, d.ckanCallbackTimeoutMs());
@@ -52,6 +55,9 @@ class ConfigTest {
         refused("maxRequestHeaders", c -> c.maxRequestHeaders(0));
         refused("maxHeaderBytes", c -> c.maxHeaderBytes(-1));
         refused("maxRequestTimeS", c -> c.maxRequestTimeS(-1));
+        refused("maxCsvCellChars", c -> c.maxCsvCellChars(0));
+        refused("maxCsvRowChars", c -> c.maxCsvRowChars(0));
+        refused("maxCsvCellChars", c -> c.maxCsvCellChars(10).maxCsvRowChars(5).build());
         assertEquals(0, Config.builder().port(0).build().port(), "0 is any free port");
     }
 
@@ -91,5 +97,20 @@ class ConfigTest {
         assertEquals("--max-running: maxRunning must be at least 1, not 0", range.getMessage());
         var nan = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--port", "x"})));
         assertTrue(nan.getMessage().startsWith("--port: not a number"), nan.getMessage());
+    }
+
+    @Test
+    void theCsvLimitsAndTheCkanListSettingHaveFlags() {
+        Config c = Main.config(Main.parse(new String[] {"--max-csv-cell-chars", "100", "--max-csv-row-chars=400",
+                "--ckan-job-list-public", "false"}));
+        assertEquals(Config.defaults().toBuilder().maxCsvCellChars(100).maxCsvRowChars(400).ckanJobListPublic(false).build(), c);
+        assertEquals(new taskrunner.csv.CsvLimits(100, 400), c.csvLimits());
+        assertTrue(Main.config(Main.parse(new String[] {"--ckan-job-list-public", "TRUE"})).ckanJobListPublic());
+        var bool = assertThrows(IllegalArgumentException.class,
+                () -> Main.config(Main.parse(new String[] {"--ckan-job-list-public", "no"})));
+        assertEquals("--ckan-job-list-public: must be true or false, not no", bool.getMessage());
+        var order = assertThrows(IllegalArgumentException.class,
+                () -> Main.config(Main.parse(new String[] {"--max-csv-cell-chars", "500", "--max-csv-row-chars", "400"})));
+        assertEquals("--max-csv-cell-chars (500) must not exceed --max-csv-row-chars (400)", order.getMessage());
     }
 }

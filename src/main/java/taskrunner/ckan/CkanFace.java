@@ -49,7 +49,7 @@ public final class CkanFace implements Face {
                 limitS == 0 ? null : java.time.Duration.ofSeconds(limitS));
         jobs.callbacks(new CkanCallbacks(jobs, services.config()));
         var submit = new CkanSubmit(jobs);
-        var jobRoutes = new CkanJobRoutes(jobs, auth);
+        var jobRoutes = new CkanJobRoutes(jobs, auth, services.config().ckanJobListPublic());
         var session = new CkanSessionRoutes(services.identity(), auth);
 
         // per path in Flask's order, so a 405's Allow header lists the methods as the original does

@@ -18,14 +18,21 @@ final class CkanJobRoutes {
 
     private final CkanJobs jobs;
     private final CkanAuth auth;
+    private final boolean listPublic;
 
-    CkanJobRoutes(CkanJobs jobs, CkanAuth auth) {
+    /** @param listPublic whether {@code GET /job} is open to anyone ({@link taskrunner.Config#ckanJobListPublic()}) */
+    CkanJobRoutes(CkanJobs jobs, CkanAuth auth, boolean listPublic) {
         this.jobs = jobs;
         this.auth = auth;
+        this.listPublic = listPublic;
     }
 
-    /** {@code GET /job}: no auth; {@code _limit}, {@code _offset}, {@code _status}, metadata filters. */
+    /**
+     * {@code GET /job}: {@code _limit}, {@code _offset}, {@code _status}, metadata filters. No auth
+     * as in the original, unless the list is not public: then the admin session only, 403 for others.
+     */
     Response list(Request req) {
+        if (!listPublic && auth.session(req) == null) return CkanReplies.error(403, "not authorized");
         long limit;
         long offset;
         try {

@@ -1,9 +1,11 @@
 package taskrunner.core;
 
+import taskrunner.csv.CsvLimits;
 import taskrunner.csv.CsvRow;
 import taskrunner.csv.CsvRowReader;
 import taskrunner.csv.CsvRowWriter;
 import taskrunner.csv.RowFields;
+import taskrunner.csv.TooLarge;
 import taskrunner.store.BlobStore;
 
 import java.io.IOException;
@@ -30,12 +32,15 @@ public final class RowExecution implements Execution {
     private final int checkpointRows;
     private final long checkpointMs;
     private final long rowDelayMs;
+    private final CsvLimits csvLimits;
 
-    public RowExecution(TaskService tasks, int checkpointRows, long checkpointMs, long rowDelayMs) {
+    /** @param csvLimits the input's size limits: a row over them fails the task with {@link TooLarge}'s message */
+    public RowExecution(TaskService tasks, int checkpointRows, long checkpointMs, long rowDelayMs, CsvLimits csvLimits) {
         this.tasks = tasks;
         this.checkpointRows = checkpointRows;
         this.checkpointMs = checkpointMs;
         this.rowDelayMs = rowDelayMs;
+        this.csvLimits = csvLimits;
     }
 
     @Override
@@ -92,7 +97,7 @@ public final class RowExecution implements Execution {
     private boolean mapRows(Task task, RowTaskType type, TaskContext ctx, Checkpoint cp, CsvRowWriter writer,
                             BlobStore.Writer out, Counts n, TaskService.Progress progress) throws Exception {
         var fields = new RowFields(type.mandatory(), type.optional(), type.acceptsAnyColumns());
-        try (CsvRowReader reader = new CsvRowReader(tasks.blobs().open(task.input()))) {
+        try (CsvRowReader reader = new CsvRowReader(tasks.blobs().open(task.input()), csvLimits)) {
             List<String> header = reader.header();
             List<String> extra = new ArrayList<>();
             for (String c : type.outputColumns()) if (!header.contains(c)) extra.add(c);

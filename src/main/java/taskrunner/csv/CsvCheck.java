@@ -21,21 +21,25 @@ public final class CsvCheck {
 
     private final RowFields fields;
     private final boolean anyRowPasses;
+    private final CsvLimits limits;
 
     /**
      * @param mandatory         columns that must exist and have a value in every row
      * @param optional          columns that may exist
      * @param acceptsAnyColumns if true, columns outside mandatory ∪ optional are not reported
+     * @param limits            how large a cell and a row may be; over them is a {@link FormatProblem}
+     *                          saying which ({@link FormatProblem#of(TooLarge)})
      */
-    public CsvCheck(List<String> mandatory, List<String> optional, boolean acceptsAnyColumns) {
+    public CsvCheck(List<String> mandatory, List<String> optional, boolean acceptsAnyColumns, CsvLimits limits) {
         this.fields = new RowFields(mandatory, optional, acceptsAnyColumns);
         this.anyRowPasses = acceptsAnyColumns && mandatory.isEmpty();
+        this.limits = limits;
     }
 
     /** Convenience for a one-off check. */
     public static CsvCheckResult check(InputStream in, List<String> mandatory,
-            List<String> optional, boolean acceptsAnyColumns) {
-        return new CsvCheck(mandatory, optional, acceptsAnyColumns).check(in);
+            List<String> optional, boolean acceptsAnyColumns, CsvLimits limits) {
+        return new CsvCheck(mandatory, optional, acceptsAnyColumns, limits).check(in);
     }
 
     /**
@@ -48,7 +52,7 @@ public final class CsvCheck {
         long rows = 0;
         // Not try-with-resources: closing the reader would close the caller's stream.
         try {
-            CsvRowReader reader = new CsvRowReader(in);
+            CsvRowReader reader = new CsvRowReader(in, limits);
             header = reader.header();
             if (header.isEmpty() || header.stream().anyMatch(h -> h == null || h.isEmpty())) {
                 return formatProblem(rows, header);
@@ -72,6 +76,8 @@ public final class CsvCheck {
                 return formatProblem(rows, header);
             }
             return new CsvCheckResult(rows, header, fieldProblems(columns, offending, offendingCount));
+        } catch (TooLarge e) {
+            return new CsvCheckResult(rows, header, Optional.of(FormatProblem.of(e)));
         } catch (IOException e) {
             return formatProblem(rows, header);
         }
@@ -80,12 +86,24 @@ public final class CsvCheck {
     /**
      * Validates JSON records exactly as {@link #check} would validate the CSV that
      * {@link JsonRecordsToCsv} makes of them (header = the first record's keys, cells as
-     * {@link JsonCellText} renders them), without writing and parsing that CSV.
+     * {@link JsonCellText} renders them), without writing and parsing that CSV; the limits too,
+     * so that records accepted here are not refused when their CSV is read.
      */
     public CsvCheckResult checkRecords(List<? extends java.util.Map<String, ?>> records) {
         if (records.isEmpty() || records.get(0).isEmpty()) return formatProblem(0, List.of());
         List<String> header = List.copyOf(records.get(0).keySet());
         if (header.contains("")) return formatProblem(0, header);
+        try {
+            limits.check(0, header);
+            long n = 0;
+            for (var record : records) {
+                var cells = new ArrayList<String>(header.size());
+                for (String h : header) cells.add(JsonCellText.of(record.get(h)));
+                limits.check(++n, cells);
+            }
+        } catch (TooLarge e) {
+            return new CsvCheckResult(0, header, Optional.of(FormatProblem.of(e)));
+        }
         if (anyRowPasses) {
             return new CsvCheckResult(records.size(), header, Optional.empty()); // nothing a value could violate
         }

@@ -23,6 +23,20 @@ import org.apache.commons.csv.CSVRecord;
  * empty list for empty input) and is never returned again by {@link #next()}; rows are handed out
  * in file order with strictly increasing numbers starting at 1, and nothing read so far is
  * retained, so memory does not grow with the file.
+ *
+ * <p>Size limits ({@link CsvLimits}) are enforced below the parser, not after it: commons-csv
+ * builds a whole cell in a StringBuilder (and a whole record in a list) before handing anything
+ * back, so checking a returned record would come after the memory was spent, and the parser's
+ * character positions are only known per record. Instead the text reaches the parser through a
+ * {@link CappedReader}, which follows the same tokenizing rules character by character and refuses
+ * to pass on the character that would make a cell or row too long: the parser then fails with
+ * {@link TooLarge} (row number and which limit), every row before the oversized one having been
+ * read normally. The memory one reader holds is therefore bounded by the row limit, whatever the
+ * input: at most {@code maxRowChars} characters of finished cells plus the cell being built (a
+ * StringBuilder of at most about twice {@code maxCellChars} capacity), plus the parser's 8 KiB read
+ * buffer, the decoder's 8 KiB and, with {@link Separator#SNIFFED}, the {@link #SNIFF_CHARS} look-ahead
+ * buffer; at most 2 bytes per character. Bytes read from the stream before the refusal are the
+ * oversized row's prefix plus those buffers.
  */
 public final class CsvRowReader implements AutoCloseable {
 
@@ -41,6 +55,7 @@ public final class CsvRowReader implements AutoCloseable {
     /** How far {@link Separator#SNIFFED} looks ahead for the first two lines. */
     public static final int SNIFF_CHARS = 64 * 1024;
 
+    private final CappedReader capped;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     private final List<String> header;
@@ -51,16 +66,17 @@ public final class CsvRowReader implements AutoCloseable {
      *
      * @throws IOException on I/O failure or if the header record itself cannot be parsed
      */
-    public CsvRowReader(InputStream in) throws IOException {
-        this(in, Separator.COMMA);
+    public CsvRowReader(InputStream in, CsvLimits limits) throws IOException {
+        this(in, Separator.COMMA, limits);
     }
 
     /**
-     * As {@link #CsvRowReader(InputStream)}, with the separator chosen by {@code separator}.
+     * As {@link #CsvRowReader(InputStream, CsvLimits)}, with the separator chosen by {@code separator}.
      *
      * @throws IOException on I/O failure, bad UTF-8 in what was looked at, or an unparsable header
+     * @throws TooLarge    if the header is over {@code limits}
      */
-    public CsvRowReader(InputStream in, Separator separator) throws IOException {
+    public CsvRowReader(InputStream in, Separator separator, CsvLimits limits) throws IOException {
         Reader text = BomSkippingReader.open(in);
         CSVFormat format = CsvFormats.READ;
         if (separator == Separator.SNIFFED) {
@@ -73,7 +89,8 @@ public final class CsvRowReader implements AutoCloseable {
         // The header is read as an ordinary record rather than via setHeader(): commons-csv's own
         // header handling rejects empty/duplicate names with its own messages, and we want to
         // decide that (and the wording) in CsvCheck.
-        this.parser = CSVParser.parse(text, format);
+        this.capped = new CappedReader(text, format.getDelimiterString().charAt(0), limits);
+        this.parser = CSVParser.parse(capped, format);
         this.records = parser.iterator();
         CSVRecord first = advance();
         this.header = first == null ? List.of() : cellsOf(first);
@@ -88,6 +105,7 @@ public final class CsvRowReader implements AutoCloseable {
      * The next data row, or {@code null} at end of input.
      *
      * @throws IOException on I/O failure or malformed CSV (e.g. unterminated quote)
+     * @throws TooLarge    if this row is over the limits; the reader is then unusable
      */
     public CsvRow next() throws IOException {
         CSVRecord record = advance();
@@ -108,7 +126,8 @@ public final class CsvRowReader implements AutoCloseable {
         } catch (UncheckedIOException e) {
             // commons-csv's iterator smuggles parse errors out unchecked; give callers the
             // checked exception back so "bad input" can't be mistaken for a programming error.
-            throw e.getCause();
+            // whatever commons-csv made of a refusal, callers get the typed one
+            throw capped.tripped() != null ? capped.tripped() : e.getCause();
         }
     }
 

@@ -48,7 +48,7 @@ public final class EntryScapeFace implements Face {
         var locks = new NamedLocks();
         var auth = new EsAuth(s.identity(), s.baseUri());
         var es = new EntryStore(s.store(), s.blobs(), s.identity(), s.baseUri());
-        var rows = new RowStore(s.store(), s.blobs(), s.baseUri(), locks, clock);
+        var rows = new RowStore(s.store(), s.blobs(), s.baseUri(), locks, clock, s.config().csvLimits());
         var uploads = new Uploads(s.blobs(), s.config().maxUploadBytes());
         var job = new FileJob(s.tasks(), s.lifecycle(), s.identity(), es, rows, locks, s.config().rowDelayMs(), s.hooks());
 

@@ -55,8 +55,9 @@ public final class KazooFace implements Face {
     public TaskHandling install(Router router, Services s) {
         var tasks = s.tasks();
         var auth = new KazooAuth(s.identity());
-        var execution = new RowExecution(tasks, s.config().checkpointRows(), s.config().checkpointMs(), s.config().rowDelayMs());
-        var intake = new KazooTaskIntake(tasks, s.lifecycle(), Math.max(s.config().maxBodyBytes(), 64L << 20));
+        var execution = new RowExecution(tasks, s.config().checkpointRows(), s.config().checkpointMs(), s.config().rowDelayMs(),
+                s.config().csvLimits());
+        var intake = new KazooTaskIntake(tasks, s.lifecycle(), Math.max(s.config().maxBodyBytes(), 64L << 20), s.config().csvLimits());
         var t = new KazooTaskRoutes(tasks, s.lifecycle(), auth, intake);
         var help = new KazooHelp(s.registry());
         var accounts = new KazooAccountRoutes(s.identity(), auth);

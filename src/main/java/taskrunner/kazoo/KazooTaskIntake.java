@@ -8,6 +8,7 @@ import taskrunner.core.Task;
 import taskrunner.core.TaskService;
 import taskrunner.csv.CsvCheck;
 import taskrunner.csv.CsvCheckResult;
+import taskrunner.csv.CsvLimits;
 import taskrunner.csv.FieldProblems;
 import taskrunner.csv.FormatProblem;
 import taskrunner.csv.JsonRecordsToCsv;
@@ -27,7 +28,8 @@ import java.util.Set;
  * Creating a task ({@code PUT .../tasks?category=C&action=A}): picks CSV, JSON records or
  * no input from the Content-Type, stores the input as a blob (JSON records converted to
  * CSV), validates it in one streaming pass, and only then journals the task. Refusals use
- * the seed's shapes: 500 "invalid request" with {@code csv.format} or
+ * the seed's shapes: 500 "invalid request" with {@code csv.format} (a malformed file, or a cell
+ * or row over the {@link CsvLimits}, the message saying which) or
  * {@code attachment.type.*}, 404 "bad identifier" with [CATEGORY] or [ACTION].
  *
  * <p>Invariant: a refused request leaves nothing behind (its blob is deleted); an
@@ -41,11 +43,13 @@ final class KazooTaskIntake {
     private final TaskService tasks;
     private final Lifecycle lifecycle;
     private final long maxJsonBytes;
+    private final CsvLimits csvLimits;
 
-    KazooTaskIntake(TaskService tasks, Lifecycle lifecycle, long maxJsonBytes) {
+    KazooTaskIntake(TaskService tasks, Lifecycle lifecycle, long maxJsonBytes, CsvLimits csvLimits) {
         this.tasks = tasks;
         this.lifecycle = lifecycle;
         this.maxJsonBytes = maxJsonBytes;
+        this.csvLimits = csvLimits;
     }
 
     Response create(Request req, Principal p, String accountId) throws IOException {
@@ -72,7 +76,7 @@ final class KazooTaskIntake {
                     if (records.fileName != null) fileName = records.fileName;
                     if (!records.rows.isEmpty()) {
                         if (type.expectsInput()) {
-                            recordsCheck = new CsvCheck(type.mandatory(), type.optional(), type.acceptsAnyColumns())
+                            recordsCheck = new CsvCheck(type.mandatory(), type.optional(), type.acceptsAnyColumns(), csvLimits)
                                     .checkRecords(records.rows);
                             if (recordsCheck.problem().isPresent()) return problem(req, recordsCheck);
                         }
@@ -98,7 +102,7 @@ final class KazooTaskIntake {
                 CsvCheckResult check = recordsCheck;
                 if (check == null) {
                     try (InputStream in = tasks.blobs().open(blob)) {
-                        check = CsvCheck.check(in, type.mandatory(), type.optional(), type.acceptsAnyColumns());
+                        check = CsvCheck.check(in, type.mandatory(), type.optional(), type.acceptsAnyColumns(), csvLimits);
                     }
                 }
                 if (check.problem().isPresent()) return problem(req, check);

@@ -17,7 +17,7 @@ class CsvCheckTest {
 
     private static CsvCheckResult check(String csv, boolean acceptsAny) {
         return CsvCheck.check(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
-                MANDATORY, OPTIONAL, acceptsAny);
+                MANDATORY, OPTIONAL, acceptsAny, CsvLimits.NONE);
     }
 
     private static CsvCheckResult check(String csv) {
@@ -130,7 +130,7 @@ class CsvCheckTest {
     @Test
     void streamingCheckOfGeneratedFile() {
         CsvCheckResult r = CsvCheck.check(new GeneratedCsvInputStream(200_000),
-                List.of("id", "extra"), List.of("name"), false);
+                List.of("id", "extra"), List.of("name"), false, CsvLimits.NONE);
         FieldProblems p = fieldProblems(r);
         assertEquals(200_000, r.rowCount());
         assertEquals(200, p.missingMandatoryValueRows());

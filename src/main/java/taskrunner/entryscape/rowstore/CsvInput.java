@@ -1,7 +1,9 @@
 package taskrunner.entryscape.rowstore;
 
+import taskrunner.csv.CsvLimits;
 import taskrunner.csv.CsvRow;
 import taskrunner.csv.CsvRowReader;
+import taskrunner.csv.TooLarge;
 import taskrunner.http.BodyTooLarge;
 
 import java.io.IOException;
@@ -30,10 +32,11 @@ public final class CsvInput implements AutoCloseable {
     private final List<Integer> keep = new ArrayList<>();
     private final int headerWidth;
 
-    public CsvInput(InputStream raw, String name) throws IOException, DatasetError {
+    /** @param limits the size limits: a cell or row over them is a {@link DatasetError} saying which */
+    public CsvInput(InputStream raw, String name, CsvLimits limits) throws IOException, DatasetError {
         this.name = name;
         try {
-            this.reader = new CsvRowReader(raw, CsvRowReader.Separator.SNIFFED);
+            this.reader = new CsvRowReader(raw, CsvRowReader.Separator.SNIFFED, limits);
         } catch (IOException e) {
             throw classify(e);
         }
@@ -77,6 +80,7 @@ public final class CsvInput implements AutoCloseable {
     private DatasetError classify(IOException e) throws IOException {
         if (e instanceof BodyTooLarge || e instanceof ClosedByInterruptException || e instanceof InterruptedIOException
                 || Thread.currentThread().isInterrupted()) throw e;
+        if (e instanceof TooLarge t) return new DatasetError(name + ": " + t.getMessage());
         if (e instanceof CharacterCodingException) return new DatasetError(name + ": not UTF-8 text");
         return new DatasetError(name + ": not valid CSV (" + e.getMessage() + ")");
     }

@@ -1,5 +1,6 @@
 package taskrunner.entryscape.rowstore;
 
+import taskrunner.csv.CsvLimits;
 import taskrunner.csv.CsvRow;
 import taskrunner.csv.CsvRowReader;
 import taskrunner.csv.CsvRowWriter;
@@ -54,9 +55,12 @@ public final class DatasetBuilder {
     public static final RowHook NONE = n -> {};
 
     private final BlobStore blobs;
+    private final CsvLimits limits;
 
-    public DatasetBuilder(BlobStore blobs) {
+    /** @param limits the size limits of each source CSV; a base version, written by this class, is read without */
+    public DatasetBuilder(BlobStore blobs, CsvLimits limits) {
         this.blobs = blobs;
+        this.limits = limits;
     }
 
     /**
@@ -70,7 +74,7 @@ public final class DatasetBuilder {
             long rows = 0, added = 0;
             if (columns != null) {
                 out.write(columns);
-                try (var in = new CsvRowReader(blobs.open(base.blob()))) {
+                try (var in = new CsvRowReader(blobs.open(base.blob()), CsvLimits.NONE)) {
                     for (CsvRow r; (r = in.next()) != null; ) {
                         out.write(r.cells());
                         rows++;
@@ -78,7 +82,7 @@ public final class DatasetBuilder {
                 }
             }
             for (Source s : sources) {
-                try (var in = new CsvInput(s.open(), s.name())) {
+                try (var in = new CsvInput(s.open(), s.name(), limits)) {
                     int[] order;
                     if (columns == null) {
                         columns = in.columns();

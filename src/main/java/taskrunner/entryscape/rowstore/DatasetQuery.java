@@ -1,5 +1,6 @@
 package taskrunner.entryscape.rowstore;
 
+import taskrunner.csv.CsvLimits;
 import taskrunner.csv.CsvRow;
 import taskrunner.csv.CsvRowReader;
 
@@ -14,6 +15,9 @@ import java.util.Map;
  * One query over a dataset version: streams its blob front to back, ANDs exact-match
  * column filters, counts every match and keeps only the requested page.
  *
+ * <p>The blob is a version {@link DatasetBuilder} wrote, each row within the limits when it was
+ * loaded, so it is read without limits (lowering them later must not make datasets unreadable).
+ *
  * <p>Invariant: memory holds one row plus at most {@code limit} result rows, whatever the
  * size of the dataset.
  */
@@ -26,7 +30,7 @@ public final class DatasetQuery {
     public static Page run(InputStream blob, Map<String, String> filters, long offset, int limit) throws IOException {
         var rows = new ArrayList<Map<String, String>>();
         long count = 0;
-        try (var in = new CsvRowReader(blob)) {
+        try (var in = new CsvRowReader(blob, CsvLimits.NONE)) {
             List<String> header = in.header();
             int[] idx = new int[filters.size()];
             String[] want = new String[filters.size()];

@@ -1,6 +1,7 @@
 package taskrunner.entryscape.rowstore;
 
 import taskrunner.util.NamedLocks;
+import taskrunner.csv.CsvLimits;
 import taskrunner.store.BlobStore;
 import taskrunner.store.Store;
 
@@ -36,13 +37,14 @@ public final class RowStore {
     private final DatasetBuilder builder;
     private final Map<String, String> byAlias = new ConcurrentHashMap<>();
 
-    public RowStore(Store store, BlobStore blobs, Supplier<URI> base, NamedLocks locks, Clock clock) {
+    /** @param csvLimits the size limits of every CSV loaded ({@link DatasetBuilder}) */
+    public RowStore(Store store, BlobStore blobs, Supplier<URI> base, NamedLocks locks, Clock clock, CsvLimits csvLimits) {
         this.store = store;
         this.blobs = blobs;
         this.base = base;
         this.locks = locks;
         this.clock = clock;
-        this.builder = new DatasetBuilder(blobs);
+        this.builder = new DatasetBuilder(blobs, csvLimits);
         store.listen(Dataset.KIND, (old, now) -> {
             if (old != null) for (String a : old.aliases()) byAlias.remove(a.toLowerCase(), old.id());
             if (now != null) for (String a : now.aliases()) byAlias.put(a.toLowerCase(), now.id());
