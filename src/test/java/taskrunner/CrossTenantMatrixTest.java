@@ -38,9 +38,11 @@ import static taskrunner.support.Tenants.*;
 class CrossTenantMatrixTest {
     static ServerFixture fx;
     static Tenants t;
-    static KazooClient owner;
-    static String done; // A's finished task: input and output CSV
+    static KazooClient owner; // of the pass under way: A's admin, then A1's
+    static String done; // the owner's finished task: input and output CSV
+    static String ownerAccount;
     static Path backups;
+    static int n; // numbers the names a cell creates, across passes
 
     /** SHARED: any user of A may (reads, and task creation); FRESH: changes a task (a fresh pending one per cell); ADMIN: only admins (account and user creation). */
     enum Kind { SHARED, FRESH, ADMIN }
@@ -83,9 +85,14 @@ class CrossTenantMatrixTest {
         backups = Files.createTempDirectory("matrix-backups");
         fx = new ServerFixture(b -> b.configure(c -> c.backupDir(backups)));
         t = new Tenants(fx);
+    }
+
+    /** Makes {@code who}'s account the owner of the pass: a finished task of its own. */
+    static void ownedBy(String who, String account) throws Exception {
         owner = new KazooClient(fx);
-        owner.token = t.who.get(A_ADMIN).token();
-        owner.accountId = t.a;
+        owner.token = t.who.get(who).token();
+        owner.accountId = account;
+        ownerAccount = account;
         done = owner.createCsv("examples", "echo", "a,b\n1,2\n3,4\n");
         owner.start(done);
         assertEquals("success", owner.awaitFinished(done, Duration.ofSeconds(20)).get("status"));
@@ -111,7 +118,7 @@ class CrossTenantMatrixTest {
     }
 
     static HttpResponse<String> send(Route r, String token, String task, int n) throws Exception {
-        String path = r.path().replace("{A}", t.a).replace("{t}", task);
+        String path = r.path().replace("{A}", ownerAccount).replace("{t}", task);
         String body = r.body() == null ? null : r.body().replace("{n}", Integer.toString(n));
         var b = fx.request(path).method(r.method(),
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -122,7 +129,7 @@ class CrossTenantMatrixTest {
 
     static int expected(Route r, String who) {
         if (who.equals(ANON)) return 401;
-        if (!reachesA(who)) return 403;
+        if (!(ownerAccount.equals(t.a) ? reachesA(who) : reachesA1(who))) return 403;
         if (r.kind() == Kind.ADMIN && (who.equals(A_USER) || who.equals(A_KEY))) return 403;
         return r.allowed();
     }
@@ -133,10 +140,21 @@ class CrossTenantMatrixTest {
     }
 
     @Test
-    void everyPrincipalGetsItsAnswerOnEveryRouteAndRefusalsChangeNothing() throws Exception {
+    void onAsRecordsEveryPrincipalGetsItsAnswerAndRefusalsChangeNothing() throws Exception {
+        ownedBy(A_ADMIN, t.a);
+        matrix();
+    }
+
+    /** A's principals are ancestors here: they reach the child's records; B still does not. */
+    @Test
+    void onA1sRecordsEveryPrincipalGetsItsAnswerAndRefusalsChangeNothing() throws Exception {
+        ownedBy(A1_ADMIN, t.a1);
+        matrix();
+    }
+
+    static void matrix() throws Exception {
         var failures = new ArrayList<String>();
         int cells = 0;
-        int n = 0;
         for (var pair : List.of(Map.entry(ROUTES, true), Map.entry(ACCOUNTLESS, false))) {
             for (Route r : pair.getKey()) {
                 for (var who : t.who.values()) {
@@ -146,7 +164,7 @@ class CrossTenantMatrixTest {
                     var before = snapshot(task);
                     int want = pair.getValue() ? expected(r, who.name()) : expectedAccountless(r, who.name());
                     var res = send(r, who.token(), task, n);
-                    String cell = who.name() + " × " + r + ": ";
+                    String cell = who.name() + " × " + r + " (owner " + (ownerAccount.equals(t.a) ? "A" : "A1") + "): ";
                     if (res.statusCode() != want) failures.add(cell + "wanted " + want + ", got " + res.statusCode() + " " + res.body());
                     if (want == 401 || want == 403) {
                         var json = ServerFixture.json(res.body());

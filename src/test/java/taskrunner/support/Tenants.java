@@ -76,4 +76,9 @@ public final class Tenants {
     public static boolean reachesA(String who) {
         return List.of(ROOT, A_ADMIN, A_USER, A_KEY).contains(who);
     }
+
+    /** The expected rule for A1's records: A1's admin and its ancestors (root, A's principals); not B. */
+    public static boolean reachesA1(String who) {
+        return reachesA(who) || who.equals(A1_ADMIN);
+    }
 }
