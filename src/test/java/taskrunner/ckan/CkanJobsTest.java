@@ -147,6 +147,21 @@ class CkanJobsTest {
     }
 
     @Test
+    void anHtmlResultIsSandboxedAndAnyMimetypeStillGetsItsResponse() throws Exception {
+        var html = c.submit("/job/html1", Map.of("job_type", "echo", "api_key", "k", "data", "<script>x()</script>"));
+        var r = c.get("/job/html1/data", "Authorization", (String) html.get("job_key"));
+        assertEquals(200, r.statusCode());
+        assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null));
+        assertEquals("sandbox", r.headers().firstValue("Content-Security-Policy").orElse(null));
+        var odd = c.submit("/job/mime1", Map.of("job_type", "echo", "api_key", "k", "data", "d",
+                "metadata", Map.of("mimetype", "text/plain; name=数据\r\nX-Evil: 1")));
+        var r2 = c.get("/job/mime1/data", "Authorization", (String) odd.get("job_key"));
+        assertEquals(200, r2.statusCode(), "a mimetype outside Latin-1 or with a line break still gets a response");
+        assertEquals(">d", r2.body());
+        assertTrue(r2.headers().firstValue("X-Evil").isEmpty(), "no header can be injected");
+    }
+
+    @Test
     void dataServesTheResultTypedByMetadataMimetype() throws Exception {
         var s = c.submit("/job/data1", Map.of("job_type", "echo", "api_key", "k", "data", "a,b",
                 "metadata", Map.of("mimetype", "text/csv")));
