@@ -21,6 +21,8 @@ import taskrunner.csv.CsvLimits;
  * @param maxQueued             tasks that may wait; more are refused with 503 (default 10000)
  * @param anonymousSlotsPercent the share of {@code maxRunning} that tasks of no account (anonymous CKAN jobs) may
  *                              hold at once, at least one slot (default 50)
+ * @param erasedSecretCompactionS seconds within which the journal is compacted after a CKAN job's api_key was
+ *                              erased, so its older lines lose the key too (default 300)
  * @param maxJobRunTimeS        seconds a CKAN job may run before it is ended with an error, for job types that set
  *                              no limit of their own; 0 = no limit (default 3600)
  * @param rowDelayMs            pause after each row of every face's row work: each row of a Kazoo task and each
@@ -65,6 +67,7 @@ public record Config(
         int maxQueued,
         int anonymousSlotsPercent,
         long maxJobRunTimeS,
+        long erasedSecretCompactionS,
         long rowDelayMs,
         int checkpointRows,
         long checkpointMs,
@@ -117,6 +120,7 @@ public record Config(
         private int maxQueued = 10_000;
         private int anonymousSlotsPercent = 50;
         private long maxJobRunTimeS = 3600;
+        private long erasedSecretCompactionS = 300;
         private long rowDelayMs;
         private int checkpointRows = 1000;
         private long checkpointMs = 1000;
@@ -140,7 +144,7 @@ public record Config(
         private Builder(Config c) {
             port(c.port).bind(c.bind).dataDir(c.dataDir).backupDir(c.backupDir).tasksFile(c.tasksFile).adminPassword(c.adminPassword)
                     .maxRunning(c.maxRunning).maxQueued(c.maxQueued).anonymousSlotsPercent(c.anonymousSlotsPercent)
-                    .maxJobRunTimeS(c.maxJobRunTimeS).rowDelayMs(c.rowDelayMs)
+                    .maxJobRunTimeS(c.maxJobRunTimeS).erasedSecretCompactionS(c.erasedSecretCompactionS).rowDelayMs(c.rowDelayMs)
                     .checkpointRows(c.checkpointRows).checkpointMs(c.checkpointMs).maxBodyBytes(c.maxBodyBytes)
                     .maxUploadBytes(c.maxUploadBytes).maxCsvCellChars(c.maxCsvCellChars).maxCsvRowChars(c.maxCsvRowChars)
                     .tokenTtlMs(c.tokenTtlMs).compactAfterBytes(c.compactAfterBytes)
@@ -195,6 +199,11 @@ public record Config(
                 throw new IllegalArgumentException("anonymousSlotsPercent must be from 1 to 100, not " + percent);
             }
             this.anonymousSlotsPercent = percent;
+            return this;
+        }
+
+        public Builder erasedSecretCompactionS(long seconds) {
+            this.erasedSecretCompactionS = atLeast("erasedSecretCompactionS", 0, seconds);
             return this;
         }
 
@@ -301,7 +310,7 @@ public record Config(
                         + maxCsvRowChars + ")");
             }
             return new Config(port, bind, dataDir, backupDir, tasksFile, adminPassword, maxRunning, maxQueued,
-                    anonymousSlotsPercent, maxJobRunTimeS, rowDelayMs,
+                    anonymousSlotsPercent, maxJobRunTimeS, erasedSecretCompactionS, rowDelayMs,
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, maxCsvCellChars, maxCsvRowChars,
                     tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,

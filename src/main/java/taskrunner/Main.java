@@ -38,6 +38,7 @@ public final class Main {
               --max-queued N               TASKRUNNER_MAX_QUEUED                tasks waiting for a slot before 503 (default 10000)
               --anonymous-slots-percent N  TASKRUNNER_ANONYMOUS_SLOTS_PERCENT   share of --max-running anonymous CKAN jobs may hold (default 50)
               --max-job-run-time-s N       TASKRUNNER_MAX_JOB_RUN_TIME_S        seconds a CKAN job may run before it ends with an error (default 3600; 0 = none)
+              --erased-secret-compaction-s N TASKRUNNER_ERASED_SECRET_COMPACTION_S compaction within N s of a CKAN api_key's erasure (default 300)
               --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a Kazoo task or EntryScape job (default 0; Kazoo: 500)
               --checkpoint-rows N          TASKRUNNER_CHECKPOINT_ROWS           journal a row task's progress every N rows (default 1000)...
               --checkpoint-ms N            TASKRUNNER_CHECKPOINT_MS             ...or every N ms, whichever comes first (default 1000)
@@ -172,6 +173,7 @@ public final class Main {
         o.integer("max-queued", c::maxQueued);
         o.integer("anonymous-slots-percent", c::anonymousSlotsPercent);
         o.number("max-job-run-time-s", c::maxJobRunTimeS);
+        o.number("erased-secret-compaction-s", c::erasedSecretCompactionS);
         o.number("row-delay-ms", c::rowDelayMs);
         o.integer("checkpoint-rows", c::checkpointRows);
         o.number("checkpoint-ms", c::checkpointMs);

@@ -45,8 +45,9 @@ public final class CkanFace implements Face {
         var auth = new CkanAuth(services.identity(), secret);
         var types = new CkanJobTypes(services.registry());
         long limitS = services.config().maxJobRunTimeS();
+        var scrubDelay = java.time.Duration.ofSeconds(services.config().erasedSecretCompactionS());
         var jobs = new CkanJobs(tasks, services.lifecycle(), types, new CkanLogs(services.store(), tasks.clock()),
-                limitS == 0 ? null : java.time.Duration.ofSeconds(limitS));
+                limitS == 0 ? null : java.time.Duration.ofSeconds(limitS), () -> services.store().compactWithin(scrubDelay));
         jobs.callbacks(new CkanCallbacks(jobs, services.config()));
         var submit = new CkanSubmit(jobs);
         var jobRoutes = new CkanJobRoutes(jobs, auth, services.config().ckanJobListPublic());

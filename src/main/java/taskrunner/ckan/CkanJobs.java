@@ -51,6 +51,9 @@ final class CkanJobs {
     private final TaskService tasks;
     private final Lifecycle lifecycle;
     private final Duration defaultMaxRunTime;
+    private final Runnable scrub;
+    /** Jobs whose raw api_key the journal holds (in some line), until it is erased. */
+    private final java.util.Set<String> journaledApiKeys = ConcurrentHashMap.newKeySet();
     private final CkanJobTypes types;
     private final CkanLogs logs;
     private final CkanExecution execution;
@@ -59,8 +62,13 @@ final class CkanJobs {
     private final Map<String, CompletableFuture<Optional<RawResult>>> waiters = new ConcurrentHashMap<>();
     private final Map<String, Boolean> claimed = new ConcurrentHashMap<>();
 
-    /** @param defaultMaxRunTime the run-time limit of job types that set none; null for none */
-    CkanJobs(TaskService tasks, Lifecycle lifecycle, CkanJobTypes types, CkanLogs logs, Duration defaultMaxRunTime) {
+    /**
+     * @param defaultMaxRunTime the run-time limit of job types that set none; null for none
+     * @param scrub             called once a job's api_key is erased, so the journal's older lines lose it too
+     */
+    CkanJobs(TaskService tasks, Lifecycle lifecycle, CkanJobTypes types, CkanLogs logs, Duration defaultMaxRunTime,
+             Runnable scrub) {
+        this.scrub = scrub;
         this.tasks = tasks;
         this.lifecycle = lifecycle;
         this.defaultMaxRunTime = defaultMaxRunTime;
@@ -125,6 +133,7 @@ final class CkanJobs {
         try {
             if (tasks.get(id) != null) throw new Duplicate(id);
             String jobKey = java.util.UUID.randomUUID().toString();
+            if (apiKey != null) journaledApiKeys.add(id);
             var state = CkanJobState.submitted(submission, new CkanJobState.Keys(apiKey, Secrets.sha256(jobKey)),
                     CkanTime.nowMicros(tasks.clock()), type.async() ? TaskService.newId(16) : null);
             var draft = Task.draft(id, CkanJob.FACE, type.name(), null, null, tasks.now()).withFaceState(state);
@@ -181,9 +190,28 @@ final class CkanJobs {
         CkanJob j = get(id);
         boolean owed = raw == null && j != null && j.task().state().finished() && j.owesCallback();
         if (!owed) rawKeys.remove(id);
+        if (!owed && j != null && j.task().state().finished()) eraseApiKey(id);
         CompletableFuture<Void> sent = owed ? callbacks.send(id) : CompletableFuture.completedFuture(null);
         var waiter = waiters.remove(id);
         if (waiter != null) sent.whenComplete((v, e) -> waiter.complete(Optional.ofNullable(raw)));
+    }
+
+    /**
+     * Drops a finished job's raw api_key once nothing needs it (no callback is owed), also
+     * when the core ended the job itself (a stop, a crash); then asks for the journal's older
+     * lines, which still hold it, to be compacted away.
+     */
+    void eraseApiKey(String id) {
+        try {
+            tasks.update(id, t -> {
+                CkanJob job = CkanJob.of(t);
+                return job == null || job.apiKey() == null ? t : t.withFaceState(job.state().withoutApiKey());
+            });
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "job " + id + ": could not erase its api_key (erased at a later end)", e);
+            return;
+        }
+        if (journaledApiKeys.remove(id)) scrub.run();
     }
 
     void forgetKey(String id) {
@@ -192,6 +220,8 @@ final class CkanJobs {
 
     /** At start: a job left running is run again if its type says that is safe; a queued one runs. */
     Recovery recover(Task t) {
+        CkanJob job = CkanJob.of(t);
+        if (job != null && job.apiKey() != null) journaledApiKeys.add(t.id());
         JobTaskType type = types.get(t.type());
         if (t.state() == TaskState.RUNNING && (type == null || !type.rerunSafe())) {
             return new Recovery.Fail(

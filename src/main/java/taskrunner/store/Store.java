@@ -103,6 +103,33 @@ public final class Store implements AutoCloseable {
         journal.compactNow();
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<Thread> scrub = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Compacts within {@code delay}, once for any number of calls meanwhile: a record that
+     * dropped a secret (a CKAN job's api_key after its callback) drops it from the data
+     * directory too, since older journal lines keep every earlier version of a record until a
+     * compaction replaces them with the live state.
+     */
+    public void compactWithin(java.time.Duration delay) {
+        Thread t = Thread.ofVirtual().name("scrub").unstarted(() -> {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException closing) {
+                return; // the store is closing
+            } finally {
+                scrub.set(null);
+            }
+            try {
+                journal.compactNow();
+            } catch (IOException e) {
+                java.util.logging.Logger.getLogger(Store.class.getName())
+                        .warning("compaction to drop erased secrets failed (tried again at the next erasure): " + e);
+            }
+        });
+        if (scrub.compareAndSet(null, t)) t.start();
+    }
+
     /**
      * Writes every record as it stands now into {@code dir} as the journal files of a data
      * directory of its own (see {@link Journal#snapshotTo}); returns the number of records.
@@ -146,6 +173,8 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        Thread t = scrub.getAndSet(null);
+        if (t != null) t.interrupt(); // the scrub thread only sleeps; it never holds a file
         journal.close();
     }
 }

@@ -1,0 +1,40 @@
+package taskrunner.ckan;
+
+import org.junit.jupiter.api.Test;
+import taskrunner.support.ServerFixture;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** An erased api_key leaves the data directory too, not only the live record. */
+class CkanApiKeyScrubTest {
+    private static boolean onDisk(Path dir, String secret) {
+        for (String f : new String[] {"journal.jsonl", "snapshot.jsonl"}) {
+            try {
+                Path p = dir.resolve(f);
+                if (Files.exists(p) && new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1).contains(secret)) return true;
+            } catch (java.io.IOException e) {
+                return true; // being replaced right now: ask again
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theRawApiKeyIsCompactedOutOfTheJournalSoonAfterTheJobEnds() throws Exception {
+        try (var fx = new ServerFixture(b -> b.configure(c -> c.erasedSecretCompactionS(1)))) {
+            var c = new CkanClient(fx);
+            String secret = "scrub-me-" + System.nanoTime();
+            var j = c.submit("/job/scrub1", Map.of("job_type", "sleep", "api_key", secret, "data", Map.of("time", 0.3)));
+            assertTrue(onDisk(fx.dataDir, secret), "journaled while the job may need it");
+            c.awaitDone("scrub1", (String) j.get("job_key"));
+            ServerFixture.await("the api_key to leave the journal", Duration.ofSeconds(15), () -> !onDisk(fx.dataDir, secret));
+            assertEquals("complete", c.job("scrub1", (String) j.get("job_key")).get("status"), "the job itself is kept");
+        }
+    }
+}
