@@ -70,6 +70,11 @@ class StartupTest {
             assertEquals("taskrunner: port " + port + " is in use on 127.0.0.1; try --port N", line);
             assertFalse(Files.exists(data), "nothing written before the port is bound");
         }
+        // so the password of a later first start is the one it is given
+        try (ChildServer later = ChildServer.start(data, "--admin-password", "later-pw-1")) {
+            var admin = new KazooClient(later).login("admin", "later-pw-1");
+            assertNotNull(admin.token);
+        }
     }
 
     @Test
