@@ -51,7 +51,8 @@ class BackupConsistencyTest {
                     }
                 }));
             }
-            while (acked[0].get() < 100) Thread.sleep(1);
+            taskrunner.support.ServerFixture.await("100 acknowledged writes", java.time.Duration.ofSeconds(20),
+                    () -> acked[0].get() >= 100);
             int[] ackedBefore = new int[WRITERS];
             for (int w = 0; w < WRITERS; w++) ackedBefore[w] = acked[w].get();
             records = s.snapshotTo(copy);

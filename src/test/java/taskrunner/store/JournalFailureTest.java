@@ -79,11 +79,7 @@ class JournalFailureTest {
     }
 
     private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) fail("timed out waiting until " + what);
-            Thread.sleep(2);
-        }
+        taskrunner.support.ServerFixture.await(what, Duration.ofSeconds(10), done::getAsBoolean);
     }
 
     private static CompletableFuture<Void> putLater(Journal j, String id, String text) {

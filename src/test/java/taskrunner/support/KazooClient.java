@@ -84,14 +84,17 @@ public final class KazooClient {
 
     /** Polls until the task's status is no longer pending/executing; returns its JSON. */
     public Map<String, Object> awaitFinished(String id, Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            var t = task(id);
-            var s = t.get("status");
-            if (!"pending".equals(s) && !"executing".equals(s)) return t;
-            Thread.sleep(10);
-        }
-        throw new AssertionError("task " + id + " did not finish in " + timeout);
+        var last = new java.util.concurrent.atomic.AtomicReference<Map<String, Object>>();
+        ServerFixture.await("task " + id + " to finish", timeout, () -> {
+            try {
+                last.set(task(id));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            Object s = last.get().get("status");
+            return !"pending".equals(s) && !"executing".equals(s);
+        });
+        return last.get();
     }
 
     @SuppressWarnings("unchecked")

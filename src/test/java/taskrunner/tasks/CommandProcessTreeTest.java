@@ -45,14 +45,17 @@ class CommandProcessTreeTest {
 
     /** Polls until sh and both sleeps are seen (true) or the task has finished (false). */
     private boolean seenWhileRunning(String id, String marker) throws Exception {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < end) {
-            if (MarkedProcesses.alive(marker).size() >= 3) return true;
-            Object status = admin.task(id).get("status");
-            if (!"pending".equals(status) && !"executing".equals(status)) return false;
-            Thread.sleep(10);
-        }
-        return false;
+        boolean[] seen = {false};
+        ServerFixture.await("the tree of " + id + " or its end", WAIT, () -> {
+            if (MarkedProcesses.alive(marker).size() >= 3) return seen[0] = true;
+            try {
+                Object status = admin.task(id).get("status");
+                return !"pending".equals(status) && !"executing".equals(status);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        return seen[0];
     }
 
     @Test
