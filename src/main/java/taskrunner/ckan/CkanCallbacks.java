@@ -69,10 +69,10 @@ final class CkanCallbacks {
         if (job == null || !job.owesCallback()) return;
         boolean ok = post(job);
         jobs.tasks().update(id, t -> {
-            var n = CkanJob.of(t).state().withCallback(ok ? Callback.DONE : Callback.FAILED);
+            var n = CkanJob.of(t).state().withoutApiKey().withCallback(ok ? Callback.DONE : Callback.FAILED);
             return t.withFaceState(ok ? n : n.withError(CkanExecution.error(FAILURE)));
         });
-        jobs.eraseApiKey(id);
+        jobs.apiKeyErased(id); // erased in that same write: only the journal's older lines remain
     }
 
     private boolean post(CkanJob job) throws InterruptedException {

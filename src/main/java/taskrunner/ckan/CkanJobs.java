@@ -211,6 +211,11 @@ final class CkanJobs {
             LOG.log(Level.WARNING, "job " + id + ": could not erase its api_key (erased at a later end)", e);
             return;
         }
+        apiKeyErased(id);
+    }
+
+    /** The job's record holds no api_key any more: have the journal's older lines compacted away. */
+    void apiKeyErased(String id) {
         if (journaledApiKeys.remove(id)) scrub.run();
     }
 
