@@ -187,7 +187,7 @@ public final class Lifecycle {
     /** Ends a QUEUED task that is not with the runner as done with {@code error}. */
     public Task fail(String id, String error) throws IOException {
         Task t = tasks.transition(id, c -> c.state() == TaskState.QUEUED && !runner.isActive(id)
-                ? c.withState(TaskState.DONE).withFinished(tasks.now()).withError(error) : c);
+                ? failed(c, error) : c);
         if (t != null && t.state() == TaskState.DONE) execution(t).ended(t);
         return t;
     }
@@ -219,8 +219,7 @@ public final class Lifecycle {
                         q.schedule().accept(t.id());
                     }
                     case Recovery.Fail f -> {
-                        Task end = tasks.transition(t.id(), c -> c.withState(TaskState.DONE)
-                                .withFinished(tasks.now()).withError(f.error()).withCounters(c.succeeded(), null));
+                        Task end = tasks.transition(t.id(), c -> failed(c, f.error()));
                         if (end != null) face.execution().ended(end);
                     }
                 }
@@ -323,8 +322,7 @@ public final class Lifecycle {
                 if (failure instanceof TimeLimit) LOG.info("task " + id + ": " + failure.getMessage());
                 else LOG.log(Level.WARNING, "task " + id + " failed", failure);
                 String message = String.valueOf(failure.getMessage());
-                change = c -> c.withState(TaskState.DONE).withFinished(tasks.now()).withError(message)
-                        .withCounters(c.succeeded(), null).withCheckpoint(null);
+                change = c -> failed(c, message);
             } else {
                 change = c -> face(o, c.withState(TaskState.DONE).withFinished(tasks.now())
                         .withCounters(o.succeeded(), o.failed()).withError(o.error())
@@ -335,6 +333,15 @@ public final class Lifecycle {
             LOG.log(Level.SEVERE, "task " + id + ": could not record its end; the next start recovers it", e);
             return null;
         }
+    }
+
+    /**
+     * The task ended as a whole with {@code error}: DONE now, rows done so far kept, failed
+     * rows unknown (Kazoo shows that as internal_error), no checkpoint left to resume from.
+     */
+    private Task failed(Task c, String error) {
+        return c.withState(TaskState.DONE).withFinished(tasks.now()).withError(error)
+                .withCounters(c.succeeded(), null).withCheckpoint(null);
     }
 
     private static Task face(Outcome o, Task t) {
