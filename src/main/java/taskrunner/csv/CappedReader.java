@@ -47,13 +47,34 @@ final class CappedReader extends Reader {
     public int read(char[] buf, int off, int len) throws IOException {
         if (tripped != null) throw tripped;
         int n = in.read(buf, off, len);
-        for (int i = 0; i < n; i++) {
-            if (!accept(buf[off + i])) {
-                if (i == 0) throw tripped;
-                return i;
+        int end = off + n;
+        for (int i = off; i < end; ) {
+            // Hot path: a run of plain characters inside a cell is counted in one step.
+            if (state == State.UNQUOTED || state == State.QUOTED) {
+                boolean quoted = state == State.QUOTED;
+                int j = i;
+                while (j < end && plain(buf[j], quoted)) j++;
+                long run = j - i;
+                if (run > 0 && cell + run <= maxCell && row + run <= maxRow) {
+                    cell += run;
+                    row += run;
+                    lineHasContent = true;
+                    i = j;
+                    continue;
+                }
             }
+            if (!accept(buf[i])) {
+                if (i == off) throw tripped;
+                return i - off;
+            }
+            i++;
         }
         return n;
+    }
+
+    /** A character that only lengthens the current cell (no delimiter, quote or line end). */
+    private boolean plain(char c, boolean quoted) {
+        return c != '"' && (quoted || (c != delimiter && c != '\r' && c != '\n'));
     }
 
     /** Follows one character; false (and {@link #tripped} set) if it exceeds a limit. */
