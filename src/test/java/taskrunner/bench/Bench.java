@@ -136,7 +136,8 @@ public final class Bench {
                     HttpResponse.BodyHandlers.ofString());
             long started = System.nanoTime();
             var last = new java.util.concurrent.atomic.AtomicReference<Map<?, ?>>();
-            ServerFixture.await("the 1,000,000-row task to end (or its server to die)", Duration.ofMinutes(10), () -> {
+            ServerFixture.await("the 1,000,000-row task to end (or its server to die)", Duration.ofMinutes(10),
+                    Duration.ofMillis(50), () -> {
                 try {
                     var g = HTTP.send(HttpRequest.newBuilder(task).header("X-Auth-Token", token).build(), HttpResponse.BodyHandlers.ofString());
                     last.set((Map<?, ?>) ((Map<?, ?>) ServerFixture.json(g.body()).get("data")).get("_read_only"));
@@ -211,7 +212,7 @@ public final class Bench {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             URI health = URI.create("http://127.0.0.1:" + port + "/healthz");
-            ServerFixture.await("the server's first answer", Duration.ofMinutes(2), () -> {
+            ServerFixture.await("the server's first answer", Duration.ofMinutes(2), Duration.ofMillis(2), () -> {
                 if (!p.isAlive()) throw new IllegalStateException("server exited");
                 try {
                     return HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -222,7 +223,7 @@ public final class Bench {
                     return false;
                 }
             });
-            return (System.nanoTime() - t0) / 1_000_000; // polled every 10 ms: the figure is that coarse
+            return (System.nanoTime() - t0) / 1_000_000;
         } finally {
             p.destroyForcibly();
             p.waitFor();
