@@ -51,10 +51,13 @@ import taskrunner.csv.CsvLimits;
  *                              (default 200)
  * @param maxHeaderBytes        size of a request's headers, counted as each line's name and value plus 32
  *                              (RFC 9113's measure); more is answered 431 in the face's envelope (default 65536)
- * @param maxRequestTimeS       seconds a client may take to send a whole request, body included, before the
- *                              connection is closed; 0 = no limit (default 60). <b>Applied by {@link Main} only</b>:
- *                              the JDK server reads it from a system property once, which a library must not set;
- *                              embedders who want it pass {@code -Dsun.net.httpserver.maxReqTime=S} to the JVM
+ * @param maxUriChars           length of a request's target (path and query as sent); a longer one is answered 414
+ *                              in the face's envelope (default 8192)
+ * @param maxRequestTimeS       seconds a client may take to send a request's line and headers, from its first
+ *                              byte, before the connection is closed; 0 = no limit (default 60). The body is not
+ *                              counted: it is bounded by {@code bodyIdleTimeoutS} ({@link taskrunner.http.ExchangeDeadlines})
+ * @param bodyIdleTimeoutS      seconds a request body may stop flowing, or a client stop reading its response,
+ *                              before the connection is closed; 0 = no limit (default 60)
  */
 public record Config(
         int port,
@@ -84,7 +87,9 @@ public record Config(
         boolean ckanJobListPublic,
         int maxRequestHeaders,
         int maxHeaderBytes,
-        long maxRequestTimeS) {
+        int maxUriChars,
+        long maxRequestTimeS,
+        long bodyIdleTimeoutS) {
 
     /** Every setting at its default. */
     public static Config defaults() {
@@ -137,7 +142,9 @@ public record Config(
         private boolean ckanJobListPublic = true;
         private int maxRequestHeaders = 200;
         private int maxHeaderBytes = 64 << 10;
+        private int maxUriChars = 8192;
         private long maxRequestTimeS = 60;
+        private long bodyIdleTimeoutS = 60;
 
         private Builder() {}
 
@@ -152,7 +159,7 @@ public record Config(
                     .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs)
                     .ckanJobListPublic(c.ckanJobListPublic)
                     .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
-                    .maxRequestTimeS(c.maxRequestTimeS);
+                    .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS);
         }
 
         public Builder port(int port) {
@@ -298,8 +305,18 @@ public record Config(
             return this;
         }
 
+        public Builder maxUriChars(int maxUriChars) {
+            this.maxUriChars = (int) atLeast("maxUriChars", 1, maxUriChars);
+            return this;
+        }
+
         public Builder maxRequestTimeS(long maxRequestTimeS) {
             this.maxRequestTimeS = atLeast("maxRequestTimeS", 0, maxRequestTimeS);
+            return this;
+        }
+
+        public Builder bodyIdleTimeoutS(long bodyIdleTimeoutS) {
+            this.bodyIdleTimeoutS = atLeast("bodyIdleTimeoutS", 0, bodyIdleTimeoutS);
             return this;
         }
 
@@ -314,7 +331,7 @@ public record Config(
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, maxCsvCellChars, maxCsvRowChars,
                     tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,
-                    maxRequestHeaders, maxHeaderBytes, maxRequestTimeS);
+                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS);
         }
 
         private static long atLeast(String setting, long min, long value) {

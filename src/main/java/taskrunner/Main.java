@@ -48,7 +48,9 @@ public final class Main {
               --max-csv-row-chars N        TASKRUNNER_MAX_CSV_ROW_CHARS         characters one CSV row's cells may hold together (default 8388608)
               --max-request-headers N      TASKRUNNER_MAX_REQUEST_HEADERS       header lines per request before 431 (default 200)
               --max-header-bytes N         TASKRUNNER_MAX_HEADER_BYTES          header size before 431, 32 per line included (default 65536)
-              --max-request-time-s N       TASKRUNNER_MAX_REQUEST_TIME_S        seconds to send a whole request, body included (default 60; 0 = none)
+              --max-uri-chars N            TASKRUNNER_MAX_URI_CHARS             length of a request's path and query before 414 (default 8192)
+              --max-request-time-s N       TASKRUNNER_MAX_REQUEST_TIME_S        seconds to send a request's line and headers (default 60; 0 = none)
+              --body-idle-timeout-s N      TASKRUNNER_BODY_IDLE_TIMEOUT_S       seconds a body or response may stand still (default 60; 0 = none)
               --token-ttl-s N              TASKRUNNER_TOKEN_TTL_S               sliding token lifetime (default 3600)
               --ckan-callback-timeout-ms N TASKRUNNER_CKAN_CALLBACK_TIMEOUT_MS  timeout of each CKAN callback attempt (default 10000)
               --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
@@ -183,7 +185,9 @@ public final class Main {
         o.number("max-csv-row-chars", c::maxCsvRowChars);
         o.integer("max-request-headers", c::maxRequestHeaders);
         o.integer("max-header-bytes", c::maxHeaderBytes);
+        o.integer("max-uri-chars", c::maxUriChars);
         o.number("max-request-time-s", c::maxRequestTimeS);
+        o.number("body-idle-timeout-s", c::bodyIdleTimeoutS);
         o.number("token-ttl-s", s -> c.tokenTtlMs(Math.multiplyExact(s, 1000L)));
         o.number("ckan-callback-timeout-ms", c::ckanCallbackTimeoutMs);
         o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
@@ -199,15 +203,17 @@ public final class Main {
 
     /**
      * The JDK server reads its settings from system properties once, when its first server
-     * starts, so the command line (never the library) sets them here, before that. Its header
-     * limits are set to twice ours: between ours and twice ours the Router answers 431 in the
-     * face's envelope; beyond, the JDK drops the connection before any face is involved.
+     * starts, so the command line (never the library) sets them here, before that. Its limits
+     * are set to twice ours: between ours and twice ours the Router answers 431 (headers) or 414
+     * (the request line, which the JDK counts against its header size) in the face's envelope;
+     * beyond, the JDK drops the connection before any face is involved. Its request time limit
+     * stays off: it would count the body too ({@link taskrunner.http.ExchangeDeadlines}).
      */
     public static void configureJdkServer(Config c) {
+        long line = Math.max(c.maxHeaderBytes(), c.maxUriChars() + 32L);
         System.setProperty("sun.net.httpserver.nodelay", "true");
         System.setProperty("sun.net.httpserver.maxReqHeaders", Long.toString(Math.min(Integer.MAX_VALUE, 2L * c.maxRequestHeaders())));
-        System.setProperty("sun.net.httpserver.maxReqHeaderSize", Long.toString(Math.min(Integer.MAX_VALUE, 2L * c.maxHeaderBytes())));
-        System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(c.maxRequestTimeS() == 0 ? -1 : c.maxRequestTimeS()));
+        System.setProperty("sun.net.httpserver.maxReqHeaderSize", Long.toString(Math.min(Integer.MAX_VALUE, 2L * line)));
     }
 
     /** Flags first, then TASKRUNNER_* variables for the flags not given. */

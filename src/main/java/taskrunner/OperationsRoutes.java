@@ -31,8 +31,9 @@ final class OperationsRoutes {
     private static final ErrorEnvelope OPERATIONS = (req, status, msg) -> Response.json(status, Map.of("error", msg));
 
     /**
-     * {@code POST /admin/backup}: for a user of the root account (a superduper token, as
-     * Kazoo's account-less routes require; 401 without a valid token, 403 for anyone else),
+     * {@code POST /admin/backup}: for the root account (a superduper token, an admin's or
+     * the root api_key's, as Kazoo's account-less routes require, so that a scheduled backup
+     * needs no password; 401 without a valid token, 403 for anyone else),
      * a complete copy of the data directory under {@link Config#backupDir()}, made while the
      * server runs (see {@link Backup}). Answers
      * {@code {"backup": "<absolute path>", "records": N, "blobs": M, "bytes": B}}, or 500 with
@@ -40,7 +41,7 @@ final class OperationsRoutes {
      */
     private static Response backup(Request req, Identity identity, Backup backup) {
         Principal p = identity.authenticate(req.header("X-Auth-Token"));
-        if (p == null) return OPERATIONS.error(req, 401, "an X-Auth-Token of a user of the root account is needed");
+        if (p == null) return OPERATIONS.error(req, 401, "an X-Auth-Token of the root account (an admin's or its api_key's) is needed");
         if (!p.superduper()) return OPERATIONS.error(req, 403, "only an admin of the root account may make a backup");
         Backup.Result r;
         try {

@@ -18,6 +18,7 @@ import taskrunner.core.Task;
 import taskrunner.core.TaskCodec;
 import taskrunner.core.TaskService;
 import taskrunner.entryscape.EntryScapeFace;
+import taskrunner.http.ExchangeDeadlines;
 import taskrunner.http.Router;
 import taskrunner.kazoo.KazooFace;
 import taskrunner.store.Backup;
@@ -76,6 +77,7 @@ public final class TaskServer implements AutoCloseable {
     private Runner runner;
     private HttpServer http;
     private ExecutorService executor;
+    private ExchangeDeadlines deadlines;
     private Services services;
     private final boolean resetAdminPassword;
     private Identity.Bootstrap bootstrap;
@@ -127,14 +129,15 @@ public final class TaskServer implements AutoCloseable {
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks);
-            var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes());
+            var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes(), config.maxUriChars());
             router.refuse(Busy.class, 503, "Retry-After", "5");
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
             OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock));
             install(router, lifecycle);
             executor = Executors.newVirtualThreadPerTaskExecutor();
-            http.setExecutor(executor);
+            deadlines = new ExchangeDeadlines(executor, config.maxRequestTimeS(), config.bodyIdleTimeoutS());
+            http.setExecutor(deadlines);
             http.createContext("/", router);
             http.start();
             lifecycle.recover();
@@ -146,6 +149,11 @@ public final class TaskServer implements AutoCloseable {
             close();
             throw new IOException(e);
         }
+    }
+
+    /** HTTP exchanges in progress, from the first byte of a request to the end of its response (0 before start). */
+    public int openExchanges() {
+        return deadlines == null ? 0 : deadlines.open();
     }
 
     /** On a directory that has an admin: what the start's password settings ask for. */
@@ -211,6 +219,7 @@ public final class TaskServer implements AutoCloseable {
     public void close() {
         if (http != null) http.stop(0);
         if (runner != null) runner.shutdown(5000);
+        if (deadlines != null) deadlines.close();
         if (executor != null) executor.shutdownNow();
         if (store != null) {
             try {

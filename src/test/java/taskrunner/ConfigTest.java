@@ -37,6 +37,8 @@ class ConfigTest {
         assertEquals(200, d.maxRequestHeaders());
         assertEquals(65_536, d.maxHeaderBytes());
         assertEquals(60, d.maxRequestTimeS());
+        assertEquals(60, d.bodyIdleTimeoutS());
+        assertEquals(8192, d.maxUriChars());
         assertEquals(d, Config.builder().build());
     }
 
@@ -55,6 +57,8 @@ class ConfigTest {
         refused("maxRequestHeaders", c -> c.maxRequestHeaders(0));
         refused("maxHeaderBytes", c -> c.maxHeaderBytes(-1));
         refused("maxRequestTimeS", c -> c.maxRequestTimeS(-1));
+        refused("bodyIdleTimeoutS", c -> c.bodyIdleTimeoutS(-1));
+        refused("maxUriChars", c -> c.maxUriChars(0));
         refused("maxCsvCellChars", c -> c.maxCsvCellChars(0));
         refused("maxCsvRowChars", c -> c.maxCsvRowChars(0));
         refused("maxCsvCellChars", c -> c.maxCsvCellChars(10).maxCsvRowChars(5).build());
@@ -90,9 +94,9 @@ class ConfigTest {
     void flagsReachTheirSettingsAndARefusalNamesTheFlag() {
         Config c = Main.config(Main.parse(new String[] {"--port", "0", "--token-ttl-s", "60", "--row-delay-ms=15",
                 "--ckan-callback-attempts", "5", "--max-request-headers", "50", "--max-request-time-s", "0",
-                "--backup-dir", "/srv/backups", "--reset-admin-password"}));
+                "--body-idle-timeout-s", "7", "--max-uri-chars", "100", "--backup-dir", "/srv/backups", "--reset-admin-password"}));
         assertEquals(Config.defaults().toBuilder().port(0).tokenTtlMs(60_000).rowDelayMs(15).ckanCallbackAttempts(5)
-                .maxRequestHeaders(50).maxRequestTimeS(0).backupDir(Path.of("/srv/backups")).build(), c);
+                .maxRequestHeaders(50).maxRequestTimeS(0).bodyIdleTimeoutS(7).maxUriChars(100).backupDir(Path.of("/srv/backups")).build(), c);
         var range = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--max-running", "0"})));
         assertEquals("--max-running: maxRunning must be at least 1, not 0", range.getMessage());
         var nan = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--port", "x"})));

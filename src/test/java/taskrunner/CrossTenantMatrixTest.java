@@ -44,14 +44,18 @@ class CrossTenantMatrixTest {
     static Path backups;
     static int n; // numbers the names a cell creates, across passes
 
-    /** SHARED: any user of A may (reads, and task creation); FRESH: changes a task (a fresh pending one per cell); ADMIN: only admins (account and user creation). */
-    enum Kind { SHARED, FRESH, ADMIN }
+    /**
+     * SHARED: any user of A may (reads, and task creation); FRESH: changes a task (a fresh
+     * pending one per cell); RUNNING: stops a task (a fresh one per cell, running a long
+     * row); ADMIN: only admins (account and user creation).
+     */
+    enum Kind { SHARED, FRESH, RUNNING, ADMIN }
 
     /** One row of the route table: {@code {A}} is A's account id, {@code {t}} the task. */
     record Route(String method, String path, String contentType, String body, Kind kind, int allowed) {
         @Override
         public String toString() {
-            return method + " " + path;
+            return method + " " + path + (kind == Kind.RUNNING ? " (running)" : "");
         }
     }
 
@@ -69,6 +73,7 @@ class CrossTenantMatrixTest {
             new Route("GET", "/v2/accounts/{A}/tasks/{t}/output", null, null, Kind.SHARED, 200),
             new Route("PATCH", "/v2/accounts/{A}/tasks/{t}", null, null, Kind.FRESH, 200),
             new Route("PATCH", "/v2/accounts/{A}/tasks/{t}/stop", null, null, Kind.FRESH, 404), // allowed: "task is not running"
+            new Route("PATCH", "/v2/accounts/{A}/tasks/{t}/stop", null, null, Kind.RUNNING, 200),
             new Route("DELETE", "/v2/accounts/{A}/tasks/{t}", null, null, Kind.FRESH, 200));
 
     /** The account-less paths: superduper only; the root admin's account does not hold A's task. */
@@ -78,6 +83,7 @@ class CrossTenantMatrixTest {
             new Route("GET", "/v2/tasks/{t}/output", null, null, Kind.SHARED, 404),
             new Route("PATCH", "/v2/tasks/{t}", null, null, Kind.FRESH, 404),
             new Route("PATCH", "/v2/tasks/{t}/stop", null, null, Kind.FRESH, 404),
+            new Route("PATCH", "/v2/tasks/{t}/stop", null, null, Kind.RUNNING, 404),
             new Route("DELETE", "/v2/tasks/{t}", null, null, Kind.FRESH, 404));
 
     @BeforeAll
@@ -96,6 +102,20 @@ class CrossTenantMatrixTest {
         done = owner.createCsv("examples", "echo", "a,b\n1,2\n3,4\n");
         owner.start(done);
         assertEquals("success", owner.awaitFinished(done, Duration.ofSeconds(20)).get("status"));
+    }
+
+    /** A task of the owner's, started and running its one ten-minute row. */
+    static String running() throws Exception {
+        String id = owner.createCsv("examples", "sleep", "ms\n600000\n");
+        owner.start(id);
+        ServerFixture.await("task " + id + " executing", Duration.ofSeconds(20), () -> {
+            try {
+                return "executing".equals(owner.task(id).get("status"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return id;
     }
 
     @AfterAll
@@ -136,7 +156,7 @@ class CrossTenantMatrixTest {
 
     static int expectedAccountless(Route r, String who) {
         if (who.equals(ANON)) return 401;
-        return who.equals(ROOT) ? r.allowed() : 403;
+        return who.equals(ROOT) || who.equals(ROOT_KEY) ? r.allowed() : 403;
     }
 
     @Test
@@ -160,7 +180,11 @@ class CrossTenantMatrixTest {
                 for (var who : t.who.values()) {
                     cells++;
                     n++;
-                    String task = r.kind() == Kind.FRESH ? owner.createCsv("examples", "echo", "a\n" + n + "\n") : done;
+                    String task = switch (r.kind()) {
+                        case FRESH -> owner.createCsv("examples", "echo", "a\n" + n + "\n");
+                        case RUNNING -> running();
+                        default -> done;
+                    };
                     var before = snapshot(task);
                     int want = pair.getValue() ? expected(r, who.name()) : expectedAccountless(r, who.name());
                     var res = send(r, who.token(), task, n);
@@ -172,9 +196,18 @@ class CrossTenantMatrixTest {
                             failures.add(cell + "refusal outside Crossbar's envelope: " + res.body());
                         }
                     }
-                    boolean changes = r.kind() == Kind.FRESH && res.statusCode() == 200;
+                    boolean changes = (r.kind() == Kind.FRESH || r.kind() == Kind.RUNNING) && res.statusCode() == 200;
                     if (!changes && !before.equals(snapshot(task))) failures.add(cell + "the task changed");
-                    if (task != done && !changes) owner.send("DELETE", owner.tasksPath() + "/" + task, null, null);
+                    if (r.kind() == Kind.RUNNING && !changes) {
+                        var stop = owner.send("PATCH", owner.tasksPath() + "/" + task + "/stop", null, null);
+                        assertEquals(200, stop.statusCode(), "the owner stops its task: " + stop.body());
+                    }
+                    if (r.kind() == Kind.RUNNING && changes) {
+                        assertEquals("stopped", owner.task(task).get("status"), cell + "the stop took");
+                    }
+                    if (task != done && (!changes || r.kind() == Kind.RUNNING)) {
+                        owner.send("DELETE", owner.tasksPath() + "/" + task, null, null);
+                    }
                 }
             }
         }
@@ -188,7 +221,7 @@ class CrossTenantMatrixTest {
             var b = fx.request("/admin/backup").POST(HttpRequest.BodyPublishers.noBody());
             if (who.token() != null) b.header("X-Auth-Token", who.token());
             var res = fx.send(b);
-            int want = who.name().equals(ANON) ? 401 : who.name().equals(ROOT) ? 200 : 403;
+            int want = who.name().equals(ANON) ? 401 : who.name().equals(ROOT) || who.name().equals(ROOT_KEY) ? 200 : 403;
             if (res.statusCode() != want) failures.add(who.name() + " × POST /admin/backup: wanted " + want + ", got " + res.statusCode());
             var h = fx.request("/healthz").GET();
             if (who.token() != null) h.header("X-Auth-Token", who.token());

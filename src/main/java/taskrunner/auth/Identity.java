@@ -321,7 +321,6 @@ public final class Identity {
         return true;
     }
 
-    /** True if the principal may act on {@code accountId}: its own, a descendant, or superduper. */
     /**
      * The rights of a task acting for its owner: those of its account (an account's tasks
      * reach what the account and its descendants own), no user's, never superduper. Null if
@@ -332,6 +331,7 @@ public final class Identity {
         return a == null ? null : new Principal(a, null, null, false);
     }
 
+    /** True if the principal may act on {@code accountId}: its own, a descendant, or superduper. */
     public boolean mayAccess(Principal p, String accountId) {
         if (p == null || accountId == null) return false;
         if (p.superduper()) return true;

@@ -51,6 +51,7 @@ final class CkanReplies {
             case 405 -> html(405, "Method Not Allowed", "The method is not allowed for the requested URL.");
             case 413 -> html(413, "Request Entity Too Large", "The data value transmitted exceeds the capacity limit.");
             case 400 -> html(400, "Bad Request", "The browser (or proxy) sent a request that this server could not understand.");
+            case 414 -> html(414, "Request-URI Too Large", "The length of the requested URL exceeds the capacity limit for this server. The request cannot be processed.");
             case 431 -> html(431, "Request Header Fields Too Large", "One or more header fields exceeds the maximum size.");
             case 429 -> html(429, "Too Many Requests", "This user has exceeded an allotted request count. Try again later.");
             default -> html(500, "Internal Server Error", "The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.");

@@ -25,9 +25,11 @@ public final class Request {
     private final String requestId;
     private final long bodyLimit;
     private Map<String, String> pathParams = Map.of();
+    private final ExchangeDeadlines.Watch watch;
     private InputStream body;
 
-    Request(HttpExchange exchange, String path, String requestId, long bodyLimit) {
+    Request(HttpExchange exchange, String path, String requestId, long bodyLimit, ExchangeDeadlines.Watch watch) {
+        this.watch = watch;
         this.exchange = exchange;
         this.path = path;
         this.query = parseForm(exchange.getRequestURI().getRawQuery());
@@ -107,9 +109,12 @@ public final class Request {
         return null;
     }
 
-    /** The body as a stream that fails with {@link BodyTooLarge} past the route's limit. */
+    /**
+     * The body as a stream that fails with {@link BodyTooLarge} past the route's limit; a client
+     * that stops sending it is cut after the idle time ({@link ExchangeDeadlines}).
+     */
     public InputStream body() {
-        if (body == null) body = new LimitedInputStream(exchange.getRequestBody(), bodyLimit);
+        if (body == null) body = new LimitedInputStream(watch.reads(exchange.getRequestBody(), "reading the request body"), bodyLimit);
         return body;
     }
 

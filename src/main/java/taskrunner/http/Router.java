@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  *
  * <p>Invariant: every exchange is ended exactly once, whatever the handler does: its
  * response, an {@link HttpError}'s response, or the face's error envelope for a missing
- * route (404), a wrong method (405), headers over the limits (431), a body over the route's
+ * route (404), a wrong method (405), headers over the limits (431), a path and query longer
+ * than {@code maxUriChars} (414), a body over the route's
  * limit (413), a malformed body (400), the failures declared with {@link #refuse} (a full
  * queue: 503, a full disk: 507) and anything unexpected (500, logged with the request id).
  *
@@ -51,6 +52,7 @@ public final class Router implements HttpHandler {
     private final long defaultMaxBody;
     private final int maxHeaders;
     private final long maxHeaderBytes;
+    private final int maxUriChars;
     private ErrorEnvelope fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
 
     /** A failure type the router answers with a status of its own instead of a 500. */
@@ -78,8 +80,9 @@ public final class Router implements HttpHandler {
         return null;
     }
 
-    public Router(long defaultMaxBody, int maxHeaders, long maxHeaderBytes) {
+    public Router(long defaultMaxBody, int maxHeaders, long maxHeaderBytes, int maxUriChars) {
         this.defaultMaxBody = defaultMaxBody;
+        this.maxUriChars = maxUriChars;
         this.maxHeaders = maxHeaders;
         this.maxHeaderBytes = maxHeaderBytes;
     }
@@ -108,6 +111,8 @@ public final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange ex) {
+        var watch = ExchangeDeadlines.current();
+        watch.headersRead();
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
         if (rid == null || rid.isEmpty() || rid.length() > 64 || !printableAscii(rid)) rid = RandomIds.weakHex(16);
         ErrorEnvelope face = fallback;
@@ -133,11 +138,15 @@ public final class Router implements HttpHandler {
                 allowed.add(r.method);
             }
             long limit = match == null ? 0 : match.maxBody;
-            req = new Request(ex, path, rid, limit);
+            req = new Request(ex, path, rid, limit, watch);
             String overLimit = headersOverLimit(ex.getRequestHeaders());
+            int target = uri.toString().length(); // as sent: the JDK keeps the raw string
             if (overLimit != null) {
                 if (match != null) face = match.face;
                 res = face.error(req, 431, overLimit);
+            } else if (target > maxUriChars) {
+                if (match != null) face = match.face;
+                res = face.error(req, 414, "request target longer than " + maxUriChars + " characters");
             } else if (match == null) {
                 if (allowed.isEmpty()) {
                     res = face.error(req, 404, "not found");
@@ -175,7 +184,7 @@ public final class Router implements HttpHandler {
                 }
             }
         }
-        send(ex, res, rid);
+        send(ex, res, rid, watch);
     }
 
     /** Whether a client's request id may go into log lines as it is (no regex on every request). */
@@ -198,24 +207,24 @@ public final class Router implements HttpHandler {
         return v;
     }
 
-    private void send(HttpExchange ex, Response res, String rid) {
-        try (ex) {
+    private void send(HttpExchange ex, Response res, String rid, ExchangeDeadlines.Watch watch) {
+        try {
             var h = ex.getResponseHeaders();
             for (Response.Header header : res.headers) h.add(header.name(), headerSafe(header.value()));
             if (!h.containsKey("X-Request-ID")) h.set("X-Request-ID", rid);
             boolean head = "HEAD".equals(ex.getRequestMethod());
             if (res.bytes != null) {
                 boolean noBody = head || res.status == 204 || res.status == 304 || res.bytes.length == 0;
-                ex.sendResponseHeaders(res.status, noBody ? -1 : res.bytes.length);
+                sendHeaders(ex, watch, res.status, noBody ? -1 : res.bytes.length);
                 if (!noBody) {
-                    try (OutputStream out = ex.getResponseBody()) {
+                    try (OutputStream out = watch.writes(ex.getResponseBody(), SENDING)) {
                         out.write(res.bytes);
                     }
                 }
             } else {
-                ex.sendResponseHeaders(res.status, res.length < 0 ? 0 : (res.length == 0 ? -1 : res.length));
+                sendHeaders(ex, watch, res.status, res.length < 0 ? 0 : (res.length == 0 ? -1 : res.length));
                 if (res.length != 0) {
-                    try (OutputStream out = ex.getResponseBody()) {
+                    try (OutputStream out = watch.writes(ex.getResponseBody(), SENDING)) {
                         res.stream.writeTo(out);
                     }
                 }
@@ -224,7 +233,22 @@ public final class Router implements HttpHandler {
             LOG.fine("request " + rid + ": client went away: " + e);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "request " + rid + ": writing the response failed", e);
+        } finally {
+            // Closing reads what is left of an unread body, which a stalled client must not hold up forever.
+            watch.io("reading the rest of an unread request body", () -> {
+                ex.close();
+                return null;
+            });
         }
+    }
+
+    private static final String SENDING = "sending the response";
+
+    private static void sendHeaders(HttpExchange ex, ExchangeDeadlines.Watch watch, int status, long length) throws IOException {
+        watch.io(SENDING, () -> {
+            ex.sendResponseHeaders(status, length);
+            return null;
+        });
     }
 
     /** Why the headers are over a limit, or null. */

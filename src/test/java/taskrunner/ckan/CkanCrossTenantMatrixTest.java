@@ -23,7 +23,8 @@ import static taskrunner.support.Tenants.*;
  * job's own key, another job's key, the secure key (and a wrong one), the admin session of
  * {@code /login}, and every principal's core token in the {@code session} cookie, in
  * {@code X-Auth-Token} and in {@code Authorization}. Only the job's key, the secure key and
- * a session of an admin user of the root account reach the job (ckan-service-provider.md);
+ * a session of an admin user of the root account reach the job (ckan-service-provider.md;
+ * a session is a user's, so the root api_key's token in the cookie is not one);
  * purge takes the session only; {@code GET /job}, {@code /status} and {@code /user} are
  * public. A refusal is the original's {@code {"error": "not authorized"}} 403, and the job,
  * re-read with the secure key, is unchanged.
@@ -84,6 +85,7 @@ class CkanCrossTenantMatrixTest {
         CREDENTIALS.add(new Credential("a wrong secure key", List.of("Authorization", SECRET + "x"), false, false));
         CREDENTIALS.add(new Credential("root's /login session", List.of("Cookie", rootSession), true, true));
         CREDENTIALS.add(new Credential("A's api_key", List.of("Authorization", t.aApiKey), false, false));
+        CREDENTIALS.add(new Credential("the root account's api_key", List.of("Authorization", fx.server.bootstrap().apiKey()), false, false));
         for (var w : t.who.values()) {
             if (w.token() == null) continue;
             boolean root = w.name().equals(ROOT);

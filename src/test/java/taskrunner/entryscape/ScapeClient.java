@@ -50,6 +50,16 @@ final class ScapeClient {
         return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A token as a header instead of the cookie: {@code X-Auth-Token:<token>} (EntryStore reads only the cookie). */
+    static final String AS_HEADER = "X-Auth-Token:";
+
+    /** The request carries {@code token} as EntryStore's auth_token cookie, or as {@link #AS_HEADER} says. */
+    private static void authenticate(HttpRequest.Builder b, String token) {
+        if (token == null) return;
+        if (token.startsWith(AS_HEADER)) b.header("X-Auth-Token", token.substring(AS_HEADER.length()));
+        else b.header("Cookie", "auth_token=" + token);
+    }
+
     /** Logs in through /store/auth/cookie; returns the auth_token value. */
     String login(String user, String password) throws Exception {
         var res = send(request("/store/auth/cookie").header("Content-Type", "application/x-www-form-urlencoded")
@@ -65,7 +75,7 @@ final class ScapeClient {
 
     HttpResponse<String> get(String path, String token) throws Exception {
         var b = request(path).GET();
-        if (token != null) b.header("Cookie", "auth_token=" + token);
+        authenticate(b, token);
         return send(b);
     }
 
@@ -76,13 +86,13 @@ final class ScapeClient {
     HttpResponse<String> json(String method, String path, String token, Object body) throws Exception {
         var b = request(path).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : body instanceof String s ? s : JSON.std.asString(body)));
-        if (token != null) b.header("Cookie", "auth_token=" + token);
+        authenticate(b, token);
         return send(b);
     }
 
     HttpResponse<String> csv(String method, String path, String token, String csv) throws Exception {
         var b = request(path).header("Content-Type", "text/csv").method(method, HttpRequest.BodyPublishers.ofString(csv));
-        if (token != null) b.header("Cookie", "auth_token=" + token);
+        authenticate(b, token);
         return send(b);
     }
 
@@ -101,7 +111,7 @@ final class ScapeClient {
         String boundary = "----scape" + System.nanoTime();
         var b = request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, field, filename, type, content.getBytes(StandardCharsets.UTF_8))));
-        if (token != null) b.header("Cookie", "auth_token=" + token);
+        authenticate(b, token);
         return send(b);
     }
 

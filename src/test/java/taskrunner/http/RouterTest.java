@@ -23,7 +23,7 @@ class RouterTest {
 
     @BeforeEach
     void start() throws Exception {
-        var router = new Router(100, 200, 65536)
+        var router = new Router(100, 200, 65536, 8192)
                 .route("GET", "/boom", face, req -> {
                     throw new IllegalStateException("a bug");
                 })

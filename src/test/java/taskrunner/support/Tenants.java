@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The account tree of the cross-tenant matrix tests, made over real HTTP: root → A → A1
- * and root → B, with an admin and a plain user in A and B and an admin in A1, and a token
- * of A's api_key. Every principal has a core token (a Kazoo login), usable on any face.
+ * and root → B, with an admin and a plain user in A and B and an admin in A1, and tokens
+ * of A's and of the root account's api_key. Every principal has a core token (a Kazoo
+ * login), usable on any face.
  */
 public final class Tenants {
     /** Who a matrix row is: its name and its core token (null for anonymous). */
@@ -22,10 +23,15 @@ public final class Tenants {
     /** In the matrix's order; the first is anonymous. */
     public final Map<String, Who> who = new LinkedHashMap<>();
 
-    public static final String ANON = "anonymous", ROOT = "root-admin", A_ADMIN = "A-admin", A_USER = "A-user",
+    public static final String ANON = "anonymous", ROOT = "root-admin", ROOT_KEY = "root-api_key", A_ADMIN = "A-admin", A_USER = "A-user",
             A_KEY = "A-api_key", A1_ADMIN = "A1-admin", B_ADMIN = "B-admin", B_USER = "B-user";
 
-    public Tenants(Endpoint fx) throws Exception {
+    /** On a server started fresh, whose first start printed the root account's api_key. */
+    public Tenants(ServerFixture fx) throws Exception {
+        this(fx, fx.server.bootstrap().apiKey());
+    }
+
+    public Tenants(Endpoint fx, String rootApiKey) throws Exception {
         var admin = KazooClient.admin(fx);
         root = admin.accountId;
         var ra = account(admin, root, "tenant-a");
@@ -42,17 +48,23 @@ public final class Tenants {
 
         who.put(ANON, new Who(ANON, null, null, null));
         who.put(ROOT, new Who(ROOT, "admin", ServerFixture.ADMIN_PASSWORD, admin.token));
+        who.put(ROOT_KEY, new Who(ROOT_KEY, null, null, apiAuth(fx, rootApiKey)));
         for (String[] u : List.of(new String[] {A_ADMIN, "m-a-admin"}, new String[] {A_USER, "m-a-user"})) {
             who.put(u[0], login(fx, u[0], u[1]));
         }
-        var r = fx.send(fx.request("/v2/api_auth").PUT(HttpRequest.BodyPublishers.ofString(
-                "{\"data\":{\"api_key\":\"" + aApiKey + "\"}}")));
-        if (r.statusCode() != 201) throw new AssertionError("api_auth: " + r.statusCode() + " " + r.body());
-        who.put(A_KEY, new Who(A_KEY, null, null, (String) ServerFixture.json(r.body()).get("auth_token")));
+        who.put(A_KEY, new Who(A_KEY, null, null, apiAuth(fx, aApiKey)));
         for (String[] u : List.of(new String[] {A1_ADMIN, "m-a1-admin"}, new String[] {B_ADMIN, "m-b-admin"},
                 new String[] {B_USER, "m-b-user"})) {
             who.put(u[0], login(fx, u[0], u[1]));
         }
+    }
+
+    /** A token for an account's api_key ({@code PUT /v2/api_auth}). */
+    private static String apiAuth(Endpoint fx, String apiKey) throws Exception {
+        var r = fx.send(fx.request("/v2/api_auth").PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"data\":{\"api_key\":\"" + apiKey + "\"}}")));
+        if (r.statusCode() != 201) throw new AssertionError("api_auth: " + r.statusCode() + " " + r.body());
+        return (String) ServerFixture.json(r.body()).get("auth_token");
     }
 
     private static Who login(Endpoint fx, String name, String username) throws Exception {
@@ -74,7 +86,7 @@ public final class Tenants {
 
     /** The expected rule for A's records: A's own principals and its ancestors; no sibling, no child, no guest. */
     public static boolean reachesA(String who) {
-        return List.of(ROOT, A_ADMIN, A_USER, A_KEY).contains(who);
+        return List.of(ROOT, ROOT_KEY, A_ADMIN, A_USER, A_KEY).contains(who);
     }
 
     /** The expected rule for A1's records: A1's admin and its ancestors (root, A's principals); not B. */
