@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static taskrunner.entryscape.ScapeClient.refused;
 import static taskrunner.entryscape.ScapeClient.ES;
 import static taskrunner.entryscape.ScapeClient.RDF_TYPE;
 
@@ -80,12 +81,6 @@ class EsPipelineTest {
         return (List<Map<String, Object>>) ServerFixture.json(res.body()).get("results");
     }
 
-    static void refused(HttpResponse<String> res, int status, String words) throws Exception {
-        assertEquals(status, res.statusCode(), res.body());
-        Object error = ServerFixture.json(res.body()).get("error");
-        assertTrue(error instanceof String s && s.contains(words), res.body());
-    }
-
     @Test
     void aPipelineEntrysGraphIsItsResourceWrittenAtCreationOrByAPutAndReadBack() throws Exception {
         c.context(admin, "graphs");
@@ -98,6 +93,8 @@ class EsPipelineTest {
         assertEquals(graph, ServerFixture.json(read.body()));
         assertEquals(List.of(ES + "Pipeline"), values(info(c.base() + "store/graphs/entry/p1", admin), res, RDF_TYPE),
                 "the graph type is on the resource URI, where entrystore.js reads it");
+        var all = ServerFixture.json(c.get("/store/graphs/entry/p1?includeAll&limit=50&sort=title&prio=List", admin).body());
+        assertEquals(graph, all.get("resource"), "entrystore.js makes its Pipeline of includeAll's resource");
 
         var replaced = ScapeClient.rowstorePipeline(res, Map.of("action", "append", "datasetURL", "x"));
         var put = c.json("PUT", "/store/graphs/resource/p1", admin, replaced);

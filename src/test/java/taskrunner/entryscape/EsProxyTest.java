@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static taskrunner.entryscape.ScapeClient.refused;
 
 /**
  * EntryStore's {@code GET /store/proxy?url=}: this server's RowStore URLs answered exactly as a
@@ -92,12 +93,6 @@ class EsProxyTest {
     /** A query's own timing is not part of its answer. */
     static String untimed(String body) {
         return body.replaceAll("\"queryTime\":\\d+", "");
-    }
-
-    static void refused(HttpResponse<String> res, int status, String words) throws Exception {
-        assertEquals(status, res.statusCode(), res.body());
-        Object error = ServerFixture.json(res.body()).get("error");
-        assertTrue(error instanceof String s && s.contains(words), res.body());
     }
 
     @Test

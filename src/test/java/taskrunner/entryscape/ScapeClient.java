@@ -198,6 +198,13 @@ final class ScapeClient {
         return new Catalog(ctx, distUri, fileUri, base() + "store/" + ctx + "/resource/api", (String) ds.get("id"), url);
     }
 
+    /** Asserts a refusal: this status, and EntryStore's {@code {"error": ...}} saying {@code words}. */
+    static void refused(HttpResponse<String> res, int status, String words) throws Exception {
+        assertEquals(status, res.statusCode(), res.body());
+        Object error = ServerFixture.json(res.body()).get("error");
+        org.junit.jupiter.api.Assertions.assertTrue(error instanceof String s && s.contains(words), res.body());
+    }
+
     static Map<String, Object> bnode(String v) {
         return Map.of("type", "bnode", "value", v);
     }

@@ -202,6 +202,7 @@ public final class EntryRoutes {
         if (req.query("includeAll") != null) {
             m.put("metadata", e.metadata());
             m.put("rights", List.of("administer", "writemetadata", "writeresource", "readmetadata", "readresource"));
+            if (GraphResource.holds(e) && e.graph() != null) m.put("resource", e.graph()); // entrystore.js builds a Pipeline from it
         }
         return Response.json(200, m);
     }

@@ -114,23 +114,13 @@ public final class RowStoreTransform {
         if (url == null || url.isBlank()) {
             throw EsFace.fail(400, "The rowstore transform's action " + action + " needs a datasetURL argument");
         }
-        Dataset ds;
-        try {
-            ds = rows.byUrl(url);
-        } catch (IllegalArgumentException e) {
-            ds = null;
-        }
+        Dataset ds = rows.byUrl(url);
         if (ds == null) throw EsFace.fail(400, "datasetURL " + url + " is not a dataset of this server's RowStore");
         if (!rows.mayWrite(p, ds)) throw EsFace.fail(403, "Not authorized to change the dataset " + url);
         var results = new ArrayList<Entry>();
         for (Entry e : es.entries(ctx.id())) {
-            if (!PIPELINE_RESULT.equals(e.graphType()) || e.resource() == null) continue;
-            Dataset of;
-            try {
-                of = rows.byUrl(e.resource());
-            } catch (IllegalArgumentException bad) {
-                of = null;
-            }
+            if (!PIPELINE_RESULT.equals(e.graphType())) continue;
+            Dataset of = rows.byUrl(e.resource());
             if (of != null && of.id().equals(ds.id())) results.add(e);
         }
         if (results.size() != 1) {

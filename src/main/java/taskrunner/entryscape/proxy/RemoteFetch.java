@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,17 +61,8 @@ final class RemoteFetch {
         String host = uri.getRawAuthority();
         var request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (accept != null && accept.matches("[\\x20-\\x7e]{1,1000}")) request.header("Accept", accept);
-        var sending = client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        HttpResponse<InputStream> res;
-        try {
-            res = sending.get(remaining(deadline), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            sending.cancel(true);
-            throw late(host);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof HttpTimeoutException) throw late(host);
-            throw EsFace.fail(502, "The proxy could not fetch from " + host + ": " + e.getCause());
-        }
+        HttpResponse<InputStream> res = before(client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()),
+                deadline, host);
         try (InputStream in = res.body()) {
             int status = res.statusCode();
             if (status / 100 == 3) {
@@ -89,23 +81,24 @@ final class RemoteFetch {
     private byte[] readBefore(InputStream in, long deadline, String host) throws InterruptedException {
         var reading = new FutureTask<>(() -> in.readNBytes(maxBytes + 1));
         Thread.ofVirtual().name("proxy-read").start(reading);
-        byte[] body;
-        try {
-            body = reading.get(remaining(deadline), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            reading.cancel(true);
-            throw late(host);
-        } catch (ExecutionException e) {
-            throw EsFace.fail(502, "The proxy could not read the answer of " + host + ": " + e.getCause());
-        }
+        byte[] body = before(reading, deadline, host);
         if (body.length > maxBytes) {
             throw EsFace.fail(502, "The answer of " + host + " is larger than the proxy's " + (maxBytes >> 10) + " KiB");
         }
         return body;
     }
 
-    private static long remaining(long deadline) {
-        return Math.max(0, deadline - System.nanoTime());
+    /** What a step of the fetch gives, by the deadline: 504 after it (the step is cancelled), 502 if it failed. */
+    private <T> T before(Future<T> step, long deadline, String host) throws InterruptedException {
+        try {
+            return step.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            step.cancel(true);
+            throw late(host);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpTimeoutException) throw late(host);
+            throw EsFace.fail(502, "The proxy could not fetch from " + host + ": " + e.getCause());
+        }
     }
 
     private taskrunner.http.HttpError late(String host) {

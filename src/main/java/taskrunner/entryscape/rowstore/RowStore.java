@@ -89,10 +89,15 @@ public final class RowStore {
         return base.get() + "rowstore/dataset/" + d.id();
     }
 
-    /** The dataset an access URL points at (by its last path segment, UUID or alias), or null. */
+    /** The dataset an access URL points at (by its last path segment, UUID or alias), or null (also for what is no URL). */
     public Dataset byUrl(String url) {
         if (url == null) return null;
-        String path = URI.create(url.trim()).getPath();
+        String path;
+        try {
+            path = URI.create(url.trim()).getPath();
+        } catch (IllegalArgumentException notAUrl) {
+            return null;
+        }
         if (path == null) return null;
         String[] parts = path.replaceAll("/+$", "").split("/");
         if (parts.length < 2 || !parts[parts.length - 2].equals("dataset")) return null;
