@@ -1,6 +1,10 @@
 package taskrunner;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import taskrunner.csv.CsvLimits;
 
@@ -58,6 +62,10 @@ import taskrunner.csv.CsvLimits;
  *                              counted: it is bounded by {@code bodyIdleTimeoutS} ({@link taskrunner.http.ExchangeDeadlines})
  * @param bodyIdleTimeoutS      seconds a request body may stop flowing, or a client stop reading its response,
  *                              before the connection is closed; 0 = no limit (default 60)
+ * @param proxyAllow            hosts EntryStore's {@code /store/proxy} may fetch from besides this server's own
+ *                              RowStore, each {@code host} (its scheme's default port) or {@code host:port}, lower-case;
+ *                              matched exactly, so an IP address or {@code localhost} only if listed as such
+ *                              (default none)
  */
 public record Config(
         int port,
@@ -89,7 +97,12 @@ public record Config(
         int maxHeaderBytes,
         int maxUriChars,
         long maxRequestTimeS,
-        long bodyIdleTimeoutS) {
+        long bodyIdleTimeoutS,
+        List<String> proxyAllow) {
+
+    public Config {
+        proxyAllow = List.copyOf(proxyAllow);
+    }
 
     /** Every setting at its default. */
     public static Config defaults() {
@@ -145,6 +158,7 @@ public record Config(
         private int maxUriChars = 8192;
         private long maxRequestTimeS = 60;
         private long bodyIdleTimeoutS = 60;
+        private List<String> proxyAllow = List.of();
 
         private Builder() {}
 
@@ -159,7 +173,8 @@ public record Config(
                     .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs)
                     .ckanJobListPublic(c.ckanJobListPublic)
                     .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
-                    .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS);
+                    .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS)
+                    .proxyAllow(c.proxyAllow);
         }
 
         public Builder port(int port) {
@@ -320,6 +335,32 @@ public record Config(
             return this;
         }
 
+        /**
+         * Each a {@code host} or {@code host:port} (an IPv6 address in brackets), nothing else: no scheme,
+         * path or user; kept lower-cased. Blank entries are skipped, so {@code "a,,b"} split on commas works.
+         */
+        public Builder proxyAllow(List<String> hosts) {
+            var out = new ArrayList<String>();
+            for (String h : hosts) {
+                String entry = h == null ? "" : h.trim().toLowerCase(Locale.ROOT);
+                if (entry.isEmpty()) continue;
+                URI u;
+                try {
+                    u = new URI("http://" + entry + "/");
+                } catch (java.net.URISyntaxException e) {
+                    u = null;
+                }
+                if (u == null || u.getHost() == null || u.getRawUserInfo() != null || !"/".equals(u.getRawPath())
+                        || u.getRawQuery() != null || u.getRawFragment() != null || !u.getRawAuthority().equals(entry)
+                        || entry.endsWith(":") || u.getPort() == 0 || u.getPort() > 65535) {
+                    throw new IllegalArgumentException("proxyAllow entries are host or host:port, not " + h);
+                }
+                out.add(entry);
+            }
+            this.proxyAllow = List.copyOf(out);
+            return this;
+        }
+
         /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
             if (maxCsvCellChars > maxCsvRowChars) {
@@ -331,7 +372,7 @@ public record Config(
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, maxCsvCellChars, maxCsvRowChars,
                     tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,
-                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS);
+                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS, proxyAllow);
         }
 
         private static long atLeast(String setting, long min, long value) {

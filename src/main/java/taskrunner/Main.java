@@ -56,6 +56,7 @@ public final class Main {
               --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
               --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
               --ckan-job-list-public B     TASKRUNNER_CKAN_JOB_LIST_PUBLIC      true: CKAN GET /job lists every job to anyone; false: root admins only (default true)
+              --proxy-allow HOST[,HOST]    TASKRUNNER_PROXY_ALLOW               hosts (host or host:port) EntryStore's /store/proxy may fetch (default none)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -193,6 +194,7 @@ public final class Main {
         o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
         o.number("ckan-callback-backoff-ms", c::ckanCallbackBackoffMs);
         o.bool("ckan-job-list-public", c::ckanJobListPublic);
+        o.string("proxy-allow", v -> c.proxyAllow(java.util.List.of(v.split(","))));
         try {
             return c.build();
         } catch (IllegalArgumentException e) {

@@ -39,6 +39,7 @@ class ConfigTest {
         assertEquals(60, d.maxRequestTimeS());
         assertEquals(60, d.bodyIdleTimeoutS());
         assertEquals(8192, d.maxUriChars());
+        assertEquals(java.util.List.of(), d.proxyAllow());
         assertEquals(d, Config.builder().build());
     }
 
@@ -116,5 +117,16 @@ class ConfigTest {
         var order = assertThrows(IllegalArgumentException.class,
                 () -> Main.config(Main.parse(new String[] {"--max-csv-cell-chars", "500", "--max-csv-row-chars", "400"})));
         assertEquals("--max-csv-cell-chars (500) must not exceed --max-csv-row-chars (400)", order.getMessage());
+    }
+
+    @Test
+    void theProxyAllowListIsHostsOrHostPortsFromOneCommaSeparatedFlag() {
+        Config c = Main.config(Main.parse(new String[] {"--proxy-allow", "Data.Example.org, 127.0.0.1:9000,,[::1]:81"}));
+        assertEquals(java.util.List.of("data.example.org", "127.0.0.1:9000", "[::1]:81"), c.proxyAllow());
+        for (String bad : new String[] {"http://example.org", "example.org/path", "user@example.org", "example.org:", "example.org:0",
+                "example.org:70000", "*.example.org", "example.org?x"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--proxy-allow", bad})), bad);
+            assertTrue(e.getMessage().startsWith("--proxy-allow: proxyAllow entries are host or host:port"), e.getMessage());
+        }
     }
 }

@@ -12,6 +12,9 @@ import taskrunner.entryscape.entrystore.ResourceRoutes;
 import taskrunner.entryscape.jobs.FileJob;
 import taskrunner.entryscape.jobs.FileJobState;
 import taskrunner.entryscape.jobs.JobRoutes;
+import taskrunner.entryscape.pipeline.ExecuteRoutes;
+import taskrunner.entryscape.pipeline.RowStoreTransform;
+import taskrunner.entryscape.proxy.ProxyRoutes;
 import taskrunner.entryscape.rowstore.Dataset;
 import taskrunner.entryscape.rowstore.RowStore;
 import taskrunner.entryscape.rowstore.RowStoreRoutes;
@@ -26,7 +29,8 @@ import java.util.Map;
 
 /**
  * The EntryScape face: the Taskrunner API ({@code /taskrunner/v1/...}) over embedded
- * subsets of EntryStore ({@code /store/...}) and RowStore ({@code /rowstore/...}).
+ * subsets of EntryStore ({@code /store/...}, with its proxy and the rowstore pipeline) and
+ * RowStore ({@code /rowstore/...}).
  *
  * <p>Jobs pause after each row they load for {@link taskrunner.Config#rowDelayMs()}, and
  * call {@link taskrunner.Hooks#afterDatasetSwitch} inside their commit.
@@ -48,14 +52,17 @@ public final class EntryScapeFace implements Face {
         var locks = new NamedLocks();
         var auth = new EsAuth(s.identity(), s.baseUri());
         var es = new EntryStore(s.store(), s.blobs(), s.identity(), s.baseUri());
-        var rows = new RowStore(s.store(), s.blobs(), s.baseUri(), locks, clock, s.config().csvLimits());
+        var rows = new RowStore(s.store(), s.blobs(), s.identity(), s.baseUri(), locks, clock, s.config().csvLimits());
         var uploads = new Uploads(s.blobs(), s.config().maxUploadBytes());
         var job = new FileJob(s.tasks(), s.lifecycle(), s.identity(), es, rows, locks, s.config().rowDelayMs(), s.hooks());
 
         new AuthRoutes(auth, s.store(), es, s.config().tokenTtlMs()).install(router);
+        // /store/proxy and /store/{ctx}/execute first: /store/{ctx} must not take them
+        new ProxyRoutes(router, s.baseUri(), s.config().proxyAllow()).install();
+        new ExecuteRoutes(es, auth, new RowStoreTransform(es, rows, locks, clock)).install(router, s.config().maxBodyBytes());
         var entries = new EntryRoutes(es, auth, clock);
         // resource routes first: /store/{ctx}/resource/{id} must not fall to a broader pattern
-        new ResourceRoutes(es, entries, uploads, locks, clock).install(router);
+        new ResourceRoutes(es, entries, uploads, locks, clock, s.config().maxBodyBytes()).install(router);
         entries.install(router, s.config().maxBodyBytes());
         new RowStoreRoutes(rows, auth).install(router, s.config().maxUploadBytes());
         new JobRoutes(s.tasks(), s.lifecycle(), es, rows, auth, uploads, job).install(router);

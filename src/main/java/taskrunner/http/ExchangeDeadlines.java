@@ -30,8 +30,8 @@ import java.util.logging.Logger;
 public final class ExchangeDeadlines implements Executor, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ExchangeDeadlines.class.getName());
     private static final ThreadLocal<Watch> CURRENT = new ThreadLocal<>();
-    /** Steps no exchange runs under: a Router without deadlines (in a unit test). */
-    private static final Watch NONE = new Watch(null, 0);
+    /** Steps no exchange runs under: a Router without deadlines (in a unit test), a request the server makes of itself. */
+    static final Watch NONE = new Watch(null, 0);
     private static final int WRITE_PIECE = 64 * 1024;
 
     private final Executor delegate;

@@ -94,6 +94,29 @@ public final class Request {
         return ct == null ? null : ct.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Whether the Accept header allows {@code type} (e.g. {@code application/json}): no
+     * Accept, or a range that matches it (any type, any subtype of its type, or the type itself)
+     * with a q above 0.
+     */
+    public boolean accepts(String type) {
+        String accept = header("Accept");
+        if (accept == null || accept.isBlank()) return true;
+        String major = type.substring(0, type.indexOf('/') + 1);
+        for (String range : accept.split(",")) {
+            String[] params = range.split(";");
+            String t = params[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (!t.equals("*/*") && !t.equals(major + "*") && !t.equals(type)) continue;
+            boolean refused = false;
+            for (int i = 1; i < params.length; i++) {
+                String p = params[i].trim();
+                if (p.startsWith("q=")) refused = p.substring(2).trim().matches("0(\\.0{0,3})?");
+            }
+            if (!refused) return true;
+        }
+        return false;
+    }
+
     /** The value of one cookie from the Cookie header(s), or null. */
     public String cookie(String name) {
         for (String h : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {

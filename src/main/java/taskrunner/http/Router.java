@@ -115,6 +115,21 @@ public final class Router implements HttpHandler {
         watch.headersRead();
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
         if (rid == null || rid.isEmpty() || rid.length() > 64 || !printableAscii(rid)) rid = RandomIds.weakHex(16);
+        send(ex, respond(ex, rid, watch), rid, watch);
+    }
+
+    /**
+     * The answer to a request this server makes of itself ({@code target} is a path and raw
+     * query, e.g. EntryStore's proxy reading this server's RowStore): the same routes, handlers
+     * and error envelopes a client's request gets, without the network. It carries no headers
+     * and no body, so it is a guest's request; {@code requestId} names it in log lines.
+     */
+    public Response local(String method, String target, String requestId) {
+        return respond(new LocalExchange(method, URI.create(target)), requestId, ExchangeDeadlines.NONE);
+    }
+
+    /** Routes one exchange to its answer; every failure becomes the face's error response. */
+    private Response respond(HttpExchange ex, String rid, ExchangeDeadlines.Watch watch) {
         ErrorEnvelope face = fallback;
         Request req = null;
         Response res;
@@ -184,7 +199,7 @@ public final class Router implements HttpHandler {
                 }
             }
         }
-        send(ex, res, rid, watch);
+        return res;
     }
 
     /** Whether a client's request id may go into log lines as it is (no regex on every request). */

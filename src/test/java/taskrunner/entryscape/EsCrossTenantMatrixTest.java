@@ -23,10 +23,11 @@ import static taskrunner.support.Tenants.*;
  * its EntryStore cookie ({@code /store/auth/cookie}; the api_key principals put their core
  * token in the cookie), and every principal's core token in {@code X-Auth-Token} instead
  * (which EntryStore does not read: a guest), on every EntryStore, RowStore and Taskrunner route that reads or
- * changes tenant A's context, entries, file, dataset or job. Contexts are private to the
+ * changes tenant A's context, entries, file, dataset, pipeline or job. Contexts are private to the
  * owner account and its ancestors (reads too: one account never sees another's catalog);
  * every user of the account may change them (only creating a context takes an admin);
- * RowStore dataset reads are public as in RowStore, and a job's status is readable by its
+ * RowStore dataset reads are public as in RowStore (through EntryStore's proxy too), running a
+ * pipeline takes write rights on its context, and a job's status is readable by its
  * 128-bit id without a cookie, as the production scripts call it (entryscape.md 1.3). A
  * refusal is EntryStore's {@code {"error": ...}}; the record, re-read by A's admin, is
  * unchanged.
@@ -64,6 +65,7 @@ class EsCrossTenantMatrixTest {
         assertEquals(200, res.statusCode(), res.body());
         aJob = (String) ServerFixture.json(res.body()).get("jobId");
         assertEquals("Success", c.awaitJob(aJob).get("status"));
+        c.pipeline(owner, "a-ctx", "rowstorePipeline", Map.of("action", "create"));
     }
 
     @AfterAll
@@ -93,6 +95,9 @@ class EsCrossTenantMatrixTest {
 
     static final String META = "{\"" + "{base}store/a-ctx/resource/{v}\":{\"http://purl.org/dc/terms/title\":[{\"type\":\"literal\",\"value\":\"x\"}]}}";
 
+    /** A's rowstore pipeline (action create) on A's first file. */
+    static final String EXECUTE = "{\"pipeline\":\"{base}store/a-ctx/entry/rowstorePipeline\",\"source\":\"{base}store/a-ctx/entry/file1\"}";
+
     static final List<Route> ROUTES = List.of(
             new Route("GET", "/store/_contexts/entry/{ctx}", null, Rule.PRIVATE, 200),
             new Route("GET", "/store/{ctx}", null, Rule.PRIVATE, 200),
@@ -104,6 +109,8 @@ class EsCrossTenantMatrixTest {
             new Route("PUT", "/store/{ctx}/metadata/{v}", META, Rule.PRIVATE, 204),
             new Route("PUT", "/store/{ctx}/resource/{v}", "file:x\n1\n", Rule.PRIVATE, 201),
             new Route("DELETE", "/store/{ctx}/entry/{v}", null, Rule.PRIVATE, 204),
+            new Route("POST", "/store/{ctx}/execute", EXECUTE, Rule.PRIVATE, 201),
+            new Route("GET", "/store/proxy?url={dsinfo}", null, Rule.PUBLIC, 200),
             new Route("GET", "/rowstore/status", null, Rule.PUBLIC, 200),
             new Route("GET", "/rowstore/datasets", null, Rule.PUBLIC, 200),
             new Route("GET", "/rowstore/dataset/{ds}", null, Rule.PUBLIC, 200),
@@ -186,7 +193,7 @@ class EsCrossTenantMatrixTest {
     static HttpResponse<String> send(Route r, String token, String v, int n) throws Exception {
         String path = r.path().replace("{ctx}", "a-ctx").replace("{ds}", a.datasetId()).replace("{job}", aJob)
                 .replace("{v}", v == null ? "" : v).replace("{dist}", ScapeClient.enc(a.distUri()))
-                .replace("{file}", ScapeClient.enc(a.fileUri()));
+                .replace("{file}", ScapeClient.enc(a.fileUri())).replace("{dsinfo}", ScapeClient.enc(a.datasetUrl() + "/info"));
         String body = r.body() == null ? null : r.body().replace("{n}", Integer.toString(n)).replace("{base}", c.base())
                 .replace("{v}", v == null ? "" : v);
         if (body != null && body.startsWith("file:")) {

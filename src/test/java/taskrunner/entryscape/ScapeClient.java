@@ -25,6 +25,7 @@ final class ScapeClient {
     static final String DCAT = "http://www.w3.org/ns/dcat#";
     static final String DCT = "http://purl.org/dc/terms/";
     static final String RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+    static final String ES = "http://entrystore.org/terms/";
 
     private final java.util.function.Supplier<URI> base;
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -195,6 +196,82 @@ final class ScapeClient {
                         DCT + "conformsTo", List.of(uri(url + "/swagger")), DCT + "format", List.of(lit("application/json"))))));
         assertEquals(201, res.statusCode(), res.body());
         return new Catalog(ctx, distUri, fileUri, base() + "store/" + ctx + "/resource/api", (String) ds.get("id"), url);
+    }
+
+    /** Asserts a refusal: this status, and EntryStore's {@code {"error": ...}} saying {@code words}. */
+    static void refused(HttpResponse<String> res, int status, String words) throws Exception {
+        assertEquals(status, res.statusCode(), res.body());
+        Object error = ServerFixture.json(res.body()).get("error");
+        org.junit.jupiter.api.Assertions.assertTrue(error instanceof String s && s.contains(words), res.body());
+    }
+
+    static Map<String, Object> bnode(String v) {
+        return Map.of("type", "bnode", "value", v);
+    }
+
+    /** A context of {@code token}'s account; 201 expected. */
+    void context(String token, String ctx) throws Exception {
+        var res = json("POST", "/store/_contexts?id=" + ctx + "&graphtype=context", token, null);
+        assertEquals(201, res.statusCode(), res.body());
+    }
+
+    /** A local file entry {@code id} holding {@code csv} as text/csv; returns its entry URI. */
+    String fileEntry(String token, String ctx, String id, String csv) throws Exception {
+        var res = json("POST", "/store/" + ctx + "?id=" + id, token, Map.of("metadata", Map.of()));
+        assertEquals(201, res.statusCode(), res.body());
+        res = upload("PUT", "/store/" + ctx + "/resource/" + id, token, "file", id + ".csv", "text/csv", csv);
+        assertEquals(201, res.statusCode(), res.body());
+        return base() + "store/" + ctx + "/entry/" + id;
+    }
+
+    /**
+     * The RDF/JSON of a pipeline with one rowstore transform and these arguments, as
+     * entrystore.js's {@code Pipeline.addTransform} writes it (blank nodes for the transform
+     * and each argument).
+     */
+    static Map<String, Object> rowstorePipeline(String resourceUri, Map<String, String> args) {
+        var g = new java.util.LinkedHashMap<String, Object>();
+        g.put(resourceUri, Map.of(ES + "transform", List.of(bnode("_:t"))));
+        var t = new java.util.LinkedHashMap<String, Object>();
+        t.put(ES + "transformType", List.of(lit("rowstore")));
+        var refs = new java.util.ArrayList<Object>();
+        int i = 0;
+        for (var a : args.entrySet()) {
+            String b = "_:a" + i++;
+            refs.add(bnode(b));
+            g.put(b, Map.of(ES + "transformArgumentKey", List.of(lit(a.getKey())), ES + "transformArgumentValue", List.of(lit(a.getValue()))));
+        }
+        if (!refs.isEmpty()) t.put(ES + "transformArgument", refs);
+        g.put("_:t", t);
+        return g;
+    }
+
+    /**
+     * The pipeline entry {@code id} of the context (made on first use, as EntryScape makes
+     * {@code rowstorePipeline}) with its transform's arguments set to {@code args} by a PUT of
+     * its resource; returns its entry URI.
+     */
+    String pipeline(String token, String ctx, String id, Map<String, String> args) throws Exception {
+        if (get("/store/" + ctx + "/entry/" + id, token).statusCode() == 404) {
+            var res = json("POST", "/store/" + ctx + "?id=" + id + "&graphtype=pipeline", token, null);
+            assertEquals(201, res.statusCode(), res.body());
+        }
+        var res = json("PUT", "/store/" + ctx + "/resource/" + id, token, rowstorePipeline(base() + "store/" + ctx + "/resource/" + id, args));
+        assertEquals(204, res.statusCode(), res.body());
+        return base() + "store/" + ctx + "/entry/" + id;
+    }
+
+    /** {@code POST /store/{ctx}/execute}; source may be null. */
+    HttpResponse<String> execute(String token, String ctx, String pipelineUri, String sourceUri) throws Exception {
+        var body = new java.util.LinkedHashMap<String, Object>();
+        body.put("pipeline", pipelineUri);
+        if (sourceUri != null) body.put("source", sourceUri);
+        return json("POST", "/store/" + ctx + "/execute", token, body);
+    }
+
+    /** {@code GET /store/proxy?url=...}. */
+    HttpResponse<String> proxy(String url, String token) throws Exception {
+        return get("/store/proxy?url=" + enc(url), token);
     }
 
     /** A CSV with a header and rows {@code prefix-i}. */

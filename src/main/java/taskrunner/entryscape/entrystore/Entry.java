@@ -16,10 +16,33 @@ import java.util.Map;
  * @param resource     the external resource URI of links and references; null for local entries
  * @param blob         the file's bytes, or null; never changed in place (a new upload is a new blob)
  * @param job          the Taskrunner job that created or last replaced it, if one did
+ * @param graph        the resource of a graph or pipeline entry: an RDF/JSON graph, replaced as a whole; else null
+ * @param externalMetadata where a reference's external metadata is (a pipeline result's: its dataset's
+ *                     {@code /info}); else null
+ * @param origin       for an entry a pipeline made, which pipeline and which source entries; else null
  */
 public record Entry(String context, String id, String entryType, String graphType, boolean infoResource,
                     String resource, Map<String, Object> metadata, String blob, String mimetype, String filename,
-                    long size, String sha256, long created, long modified, String creator, String job) {
+                    long size, String sha256, long created, long modified, String creator, String job,
+                    Map<String, Object> graph, String externalMetadata, Origin origin) {
+    /**
+     * What a pipeline result came from (EntryStore's {@code es:pipeline}, {@code es:pipelineData}):
+     * the pipeline's entry URI and the entry URIs of the sources whose rows it holds, in load order.
+     */
+    public record Origin(String pipeline, List<String> data) {
+        public Origin {
+            data = List.copyOf(data);
+        }
+    }
+
+    /** An entry no pipeline made, with no graph resource and no external metadata. */
+    public Entry(String context, String id, String entryType, String graphType, boolean infoResource,
+                 String resource, Map<String, Object> metadata, String blob, String mimetype, String filename,
+                 long size, String sha256, long created, long modified, String creator, String job) {
+        this(context, id, entryType, graphType, infoResource, resource, metadata, blob, mimetype, filename, size, sha256,
+                created, modified, creator, job, null, null, null);
+    }
+
     public static final Kind<Entry> KIND = new Kind<>("es_entry", new Kind.Codec<>() {
         public Map<String, Object> encode(Entry e) {
             var m = new LinkedHashMap<String, Object>();
@@ -41,17 +64,22 @@ public record Entry(String context, String id, String entryType, String graphTyp
             m.put("modified", e.modified);
             if (e.creator != null) m.put("creator", e.creator);
             if (e.job != null) m.put("job", e.job);
+            if (e.graph != null) m.put("graph", e.graph);
+            if (e.externalMetadata != null) m.put("extmd", e.externalMetadata);
+            if (e.origin != null) m.put("origin", Map.of("pipeline", e.origin.pipeline(), "data", e.origin.data()));
             return m;
         }
 
         @SuppressWarnings("unchecked")
         public Entry decode(Map<String, Object> m) {
+            var o = (Map<String, Object>) m.get("origin");
             return new Entry((String) m.get("ctx"), (String) m.get("id"), (String) m.get("et"), (String) m.get("gt"),
                     Boolean.TRUE.equals(m.get("ir")), (String) m.get("res"), (Map<String, Object>) m.get("md"),
                     (String) m.get("blob"), (String) m.get("mime"), (String) m.get("name"),
                     m.get("size") == null ? 0 : ((Number) m.get("size")).longValue(), (String) m.get("sha256"),
                     ((Number) m.get("created")).longValue(), ((Number) m.get("modified")).longValue(),
-                    (String) m.get("creator"), (String) m.get("job"));
+                    (String) m.get("creator"), (String) m.get("job"), (Map<String, Object>) m.get("graph"),
+                    (String) m.get("extmd"), o == null ? null : new Origin((String) o.get("pipeline"), (List<String>) o.get("data")));
         }
 
         public List<String> blobs(Entry e) {
@@ -73,11 +101,21 @@ public record Entry(String context, String id, String entryType, String graphTyp
 
     public Entry withMetadata(Map<String, Object> md, long now) {
         return new Entry(context, id, entryType, graphType, infoResource, resource, md, blob, mimetype, filename,
-                size, sha256, created, now, creator, job);
+                size, sha256, created, now, creator, job, graph, externalMetadata, origin);
     }
 
     public Entry withFile(String blob, String mimetype, String filename, long size, String sha256, long now, String job) {
         return new Entry(context, id, entryType, graphType, infoResource, resource, metadata, blob, mimetype, filename,
-                size, sha256, created, now, creator, job);
+                size, sha256, created, now, creator, job, graph, externalMetadata, origin);
+    }
+
+    public Entry withGraph(Map<String, Object> g, long now) {
+        return new Entry(context, id, entryType, graphType, infoResource, resource, metadata, blob, mimetype, filename,
+                size, sha256, created, now, creator, job, g, externalMetadata, origin);
+    }
+
+    public Entry withOrigin(Origin o, long now) {
+        return new Entry(context, id, entryType, graphType, infoResource, resource, metadata, blob, mimetype, filename,
+                size, sha256, created, now, creator, job, graph, externalMetadata, o);
     }
 }

@@ -128,6 +128,7 @@ public final class EntryRoutes {
         String gt = lower(req.query("graphtype"), "none");
         if (!ENTRY_TYPES.contains(et)) throw EsFace.fail(400, "Unknown entrytype: " + et);
         if (!GRAPH_TYPES.contains(gt)) throw EsFace.fail(400, "Unknown graphtype: " + gt);
+        if (gt.equals("pipelineresult")) throw EsFace.fail(400, "Cannot create entry: pipeline results are made by pipelines (POST /store/{ctx}/execute)");
         String resource = req.query("resource");
         if (!et.equals("local") && (resource == null || resource.isBlank())) {
             throw EsFace.fail(400, "A " + et + " entry needs a resource parameter");
@@ -144,9 +145,10 @@ public final class EntryRoutes {
                         .header("Location", location));
             }
             Map<String, Object> md = metadataOf(body.replace("_newId", id));
+            Map<String, Object> graph = et.equals("local") && GraphResource.holds(gt) ? graphOf(body.replace("_newId", id)) : null;
             long now = clock.millis();
             es.put(new Entry(c.id(), id, et, gt, infoResource, et.equals("local") ? null : resource, md,
-                    null, null, null, 0, null, now, now, p.user() == null ? null : p.user().id(), null));
+                    null, null, null, 0, null, now, now, p.user() == null ? null : p.user().id(), null).withGraph(graph, now));
             return Response.json(201, Map.of("entryId", id)).header("Location", location);
         }
     }
@@ -161,6 +163,16 @@ public final class EntryRoutes {
             throw EsFace.fail(400, "Error in JSON syntax");
         } catch (Rdf.Malformed e) {
             throw EsFace.fail(400, "Error in JSON syntax: " + e.getMessage());
+        }
+    }
+
+    /** The {@code "resource"} of a graph or pipeline entry's creation body (EntryStore's RDFResource), or null. */
+    private static Map<String, Object> graphOf(String body) {
+        if (body.isBlank()) return null;
+        try {
+            return GraphResource.ofCreateBody(taskrunner.Json.STD.anyFrom(body));
+        } catch (java.io.IOException e) {
+            throw EsFace.fail(400, "Error in JSON syntax");
         }
     }
 
@@ -190,6 +202,7 @@ public final class EntryRoutes {
         if (req.query("includeAll") != null) {
             m.put("metadata", e.metadata());
             m.put("rights", List.of("administer", "writemetadata", "writeresource", "readmetadata", "readresource"));
+            if (GraphResource.holds(e) && e.graph() != null) m.put("resource", e.graph()); // entrystore.js builds a Pipeline from it
         }
         return Response.json(200, m);
     }
@@ -212,8 +225,16 @@ public final class EntryRoutes {
         po.put(Rdf.RDF_TYPE, types);
         po.put(Rdf.DCT + "created", List.of(Rdf.typed(iso(e.created()), Rdf.XSD_DATETIME)));
         po.put(Rdf.DCT + "modified", List.of(Rdf.typed(iso(e.modified()), Rdf.XSD_DATETIME)));
+        if (e.externalMetadata() != null) po.put(Rdf.ES + "externalMetadata", List.of(Rdf.uri(e.externalMetadata())));
+        if (e.origin() != null) { // what a pipeline made it from (reference §2.4)
+            po.put(Rdf.ES + "pipeline", List.of(Rdf.uri(e.origin().pipeline())));
+            po.put(Rdf.ES + "pipelineData", e.origin().data().stream().map(Rdf::uri).toList());
+        }
         var g = new LinkedHashMap<String, Object>();
         g.put(self, po);
+        // entrystore.js reads the graph type from the resource URI
+        if (e.graphType().equals("pipeline")) g.put(res, Map.of(Rdf.RDF_TYPE, List.of(Rdf.uri(Rdf.ES + "Pipeline"))));
+        if (e.graphType().equals("pipelineresult")) g.put(res, Map.of(Rdf.RDF_TYPE, List.of(Rdf.uri(Rdf.ES + "PipelineResult"))));
         if (e.blob() != null) {
             var file = new LinkedHashMap<String, Object>();
             file.put(Rdf.FORMAT, List.of(Rdf.literal(e.mimetype())));

@@ -84,6 +84,15 @@ public final class EntryStore {
      * {@code <base path>store/<ctx>/resource/<id>}.
      */
     public String[] parseResourceUri(String uri) {
+        return parse(uri, "resource");
+    }
+
+    /** The (context, id) of an entry URI ({@code <base path>store/<ctx>/entry/<id>}, any host), or null. */
+    public String[] parseEntryUri(String uri) {
+        return parse(uri, "entry");
+    }
+
+    private String[] parse(String uri, String kind) {
         if (uri == null) return null;
         URI u;
         try {
@@ -95,7 +104,7 @@ public final class EntryStore {
         String prefix = base.get().getPath() + "store/";
         if (path == null || !path.startsWith(prefix)) return null;
         String[] parts = path.substring(prefix.length()).split("/");
-        if (parts.length != 3 || !parts[1].equals("resource") || !ID.matcher(parts[0]).matches() || !ID.matcher(parts[2]).matches()) {
+        if (parts.length != 3 || !parts[1].equals(kind) || !ID.matcher(parts[0]).matches() || !ID.matcher(parts[2]).matches()) {
             return null;
         }
         return new String[]{parts[0], parts[2]};

@@ -15,8 +15,9 @@ import java.time.Clock;
 
 /**
  * EntryStore's {@code /store/<ctx>/resource/<id>}: the bytes of a local file entry (GET,
- * PUT; {@code POST ?method=put} as the browser UI tunnels it); named resources and links
- * answer 303 to where they are described.
+ * PUT; {@code POST ?method=put} as the browser UI tunnels it), the graph of a graph or
+ * pipeline entry ({@link GraphResource}); named resources and links answer 303 to where
+ * they are described.
  *
  * <p>Invariant: a PUT stores the whole upload as a new blob, then switches the entry to it
  * with one journal put, then deletes the old blob; a reader streams whichever blob it
@@ -28,13 +29,16 @@ public final class ResourceRoutes {
     private final Uploads uploads;
     private final NamedLocks locks;
     private final Clock clock;
+    private final GraphResource graphs;
 
-    public ResourceRoutes(EntryStore es, EntryRoutes entries, Uploads uploads, NamedLocks locks, Clock clock) {
+    /** @param maxBody the server's JSON body limit, for the graph of a graph or pipeline entry */
+    public ResourceRoutes(EntryStore es, EntryRoutes entries, Uploads uploads, NamedLocks locks, Clock clock, long maxBody) {
         this.es = es;
         this.entries = entries;
         this.uploads = uploads;
         this.locks = locks;
         this.clock = clock;
+        this.graphs = new GraphResource(es, locks, clock, maxBody);
     }
 
     /** The lock every writer of a file entry's bytes takes (jobs take it too). */
@@ -56,6 +60,7 @@ public final class ResourceRoutes {
     private Response get(Request req) throws Exception {
         for (int attempt = 0; ; attempt++) {
             Entry e = entries.readableEntry(req);
+            if (GraphResource.holds(e)) return graphs.get(e);
             if (!e.isLocal()) return Response.empty(303).header("Location", e.resource());
             if (!e.infoResource()) return Response.empty(303).header("Location", es.metadataUri(e.context(), e.id()));
             if (e.blob() == null) throw EsFace.fail(404, "Resource not found");
@@ -78,6 +83,7 @@ public final class ResourceRoutes {
 
     private Response put(Request req) throws Exception {
         Entry e = entries.writableEntry(req);
+        if (GraphResource.holds(e)) return graphs.put(req, e);
         if (!e.isLocal() || !e.infoResource() || !e.graphType().equals("none")) {
             throw EsFace.fail(400, "Only local file entries (graphtype none, an information resource) hold bytes");
         }

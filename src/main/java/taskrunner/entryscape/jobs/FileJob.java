@@ -191,7 +191,7 @@ public final class FileJob implements Execution {
             String url = es.values(api, Rdf.ACCESS_URL).get(0);
             ds = rows.byUrl(url);
             if (ds == null) throw new JobFailure("the API distribution's dataset " + url + " does not exist");
-            if (!identity.mayAccess(owner, ds.owner())) {
+            if (!rows.mayWrite(owner, ds)) {
                 throw new JobFailure("the API distribution's dataset " + url + " belongs to another account");
             }
         }

@@ -93,7 +93,7 @@ public final class JobRoutes {
             if (ds == null) {
                 throw EsFace.fail(409, "The API distribution " + es.resourceUri(api) + " points to a dataset that does not exist");
             }
-            if (!es.mayWrite(p, api) || !auth.identity().mayAccess(p, ds.owner())) {
+            if (!es.mayWrite(p, api) || !rows.mayWrite(p, ds)) {
                 throw EsFace.fail(403, "Not authorized to change the API distribution " + es.resourceUri(api) + " or its dataset");
             }
         }

@@ -1,5 +1,7 @@
 package taskrunner.entryscape.rowstore;
 
+import taskrunner.auth.Identity;
+import taskrunner.auth.Principal;
 import taskrunner.util.NamedLocks;
 import taskrunner.csv.CsvLimits;
 import taskrunner.store.BlobStore;
@@ -20,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The embedded RowStore: datasets whose rows live in blobs, and their aliases.
+ * The embedded RowStore: datasets whose rows live in blobs, and their aliases; who may
+ * change a dataset ({@link #mayWrite}: its owner account, for requests and jobs alike).
  *
  * <p>Invariants: a dataset's data changes only by one journal put that points it at a new,
  * complete blob (build, then switch), so a reader sees the old rows or the new ones, never
@@ -31,6 +34,7 @@ import java.util.function.Supplier;
 public final class RowStore {
     private final Store store;
     private final BlobStore blobs;
+    private final Identity identity;
     private final Supplier<URI> base;
     private final NamedLocks locks;
     private final Clock clock;
@@ -38,9 +42,11 @@ public final class RowStore {
     private final Map<String, String> byAlias = new ConcurrentHashMap<>();
 
     /** @param csvLimits the size limits of every CSV loaded ({@link DatasetBuilder}) */
-    public RowStore(Store store, BlobStore blobs, Supplier<URI> base, NamedLocks locks, Clock clock, CsvLimits csvLimits) {
+    public RowStore(Store store, BlobStore blobs, Identity identity, Supplier<URI> base, NamedLocks locks, Clock clock,
+                    CsvLimits csvLimits) {
         this.store = store;
         this.blobs = blobs;
+        this.identity = identity;
         this.base = base;
         this.locks = locks;
         this.clock = clock;
@@ -54,6 +60,11 @@ public final class RowStore {
 
     public DatasetBuilder builder() {
         return builder;
+    }
+
+    /** Whether the principal may change the dataset: access to its owner account (reads are public, as RowStore's). */
+    public boolean mayWrite(Principal p, Dataset d) {
+        return d != null && identity.mayAccess(p, d.owner());
     }
 
     public static String lockName(String datasetId) {
@@ -78,10 +89,15 @@ public final class RowStore {
         return base.get() + "rowstore/dataset/" + d.id();
     }
 
-    /** The dataset an access URL points at (by its last path segment, UUID or alias), or null. */
+    /** The dataset an access URL points at (by its last path segment, UUID or alias), or null (also for what is no URL). */
     public Dataset byUrl(String url) {
         if (url == null) return null;
-        String path = URI.create(url.trim()).getPath();
+        String path;
+        try {
+            path = URI.create(url.trim()).getPath();
+        } catch (IllegalArgumentException notAUrl) {
+            return null;
+        }
         if (path == null) return null;
         String[] parts = path.replaceAll("/+$", "").split("/");
         if (parts.length < 2 || !parts[parts.length - 2].equals("dataset")) return null;

@@ -1,6 +1,5 @@
 package taskrunner.entryscape.rowstore;
 
-import taskrunner.auth.Identity;
 import taskrunner.auth.Principal;
 import taskrunner.entryscape.EsAuth;
 import taskrunner.entryscape.EsFace;
@@ -30,12 +29,10 @@ public final class RowStoreRoutes {
 
     private final RowStore rows;
     private final EsAuth auth;
-    private final Identity identity;
 
     public RowStoreRoutes(RowStore rows, EsAuth auth) {
         this.rows = rows;
         this.auth = auth;
-        this.identity = auth.identity();
     }
 
     public void install(Router r, long maxUpload) {
@@ -78,7 +75,7 @@ public final class RowStoreRoutes {
     private Dataset writable(Request req) {
         Principal p = auth.required(req);
         Dataset d = find(req);
-        if (!identity.mayAccess(p, d.owner())) throw EsFace.fail(403, "Not authorized");
+        if (!rows.mayWrite(p, d)) throw EsFace.fail(403, "Not authorized");
         return d;
     }
 
