@@ -1,8 +1,11 @@
 package taskrunner;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import taskrunner.csv.CsvLimits;
+import taskrunner.http.Cookie;
+import taskrunner.http.Cors;
 
 /**
  * Every setting of a server, built by {@link #builder()}, which holds every default and
@@ -58,6 +61,12 @@ import taskrunner.csv.CsvLimits;
  *                              counted: it is bounded by {@code bodyIdleTimeoutS} ({@link taskrunner.http.ExchangeDeadlines})
  * @param bodyIdleTimeoutS      seconds a request body may stop flowing, or a client stop reading its response,
  *                              before the connection is closed; 0 = no limit (default 60)
+ * @param corsOrigins           the origins whose browser pages may call every face ({@link Cors}): empty = none, CORS
+ *                              off (default); {@code ["*"]} = any, without credentials; else these origins
+ *                              ({@code https://host[:port]}), with credentials, so the EntryStore cookie may cross
+ * @param entryStoreCookieSameSite the SameSite of the EntryStore {@code auth_token} cookie (default Strict, as
+ *                              EntryStore's {@code entrystore.auth.cookie.samesite}); None, which adds Secure, lets a
+ *                              page of another site use it through credentialed CORS, over HTTPS only
  */
 public record Config(
         int port,
@@ -89,7 +98,13 @@ public record Config(
         int maxHeaderBytes,
         int maxUriChars,
         long maxRequestTimeS,
-        long bodyIdleTimeoutS) {
+        long bodyIdleTimeoutS,
+        List<String> corsOrigins,
+        Cookie.SameSite entryStoreCookieSameSite) {
+
+    public Config {
+        corsOrigins = List.copyOf(corsOrigins);
+    }
 
     /** Every setting at its default. */
     public static Config defaults() {
@@ -145,6 +160,8 @@ public record Config(
         private int maxUriChars = 8192;
         private long maxRequestTimeS = 60;
         private long bodyIdleTimeoutS = 60;
+        private List<String> corsOrigins = List.of();
+        private Cookie.SameSite entryStoreCookieSameSite = Cookie.SameSite.Strict;
 
         private Builder() {}
 
@@ -159,7 +176,8 @@ public record Config(
                     .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs)
                     .ckanJobListPublic(c.ckanJobListPublic)
                     .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
-                    .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS);
+                    .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS)
+                    .corsOrigins(c.corsOrigins).entryStoreCookieSameSite(c.entryStoreCookieSameSite);
         }
 
         public Builder port(int port) {
@@ -320,6 +338,17 @@ public record Config(
             return this;
         }
 
+        /** Origins as {@code scheme://host[:port]}, or {@code *} alone; empty for none. Kept as browsers send them. */
+        public Builder corsOrigins(List<String> origins) {
+            this.corsOrigins = Cors.origins(Objects.requireNonNull(origins, "corsOrigins"));
+            return this;
+        }
+
+        public Builder entryStoreCookieSameSite(Cookie.SameSite sameSite) {
+            this.entryStoreCookieSameSite = Objects.requireNonNull(sameSite, "entryStoreCookieSameSite");
+            return this;
+        }
+
         /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
             if (maxCsvCellChars > maxCsvRowChars) {
@@ -331,7 +360,8 @@ public record Config(
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, maxCsvCellChars, maxCsvRowChars,
                     tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,
-                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS);
+                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS,
+                    corsOrigins, entryStoreCookieSameSite);
         }
 
         private static long atLeast(String setting, long min, long value) {
