@@ -140,11 +140,7 @@ class FaceStateJournalTest {
 
     private static String put(Map<String, Object> task, Map<String, Object> x) throws IOException {
         task.put("x", x);
-        var line = new LinkedHashMap<String, Object>();
-        line.put("k", "task");
-        line.put("id", task.get("id"));
-        line.put("v", task);
-        return JSON.std.asString(line) + "\n";
+        return ServerFixture.journalPut("task", task.get("id"), task);
     }
 
     @SuppressWarnings("unchecked")

@@ -169,10 +169,6 @@ class KazooAccountNameLoginTest {
         var spec = new PBEKeySpec(Secrets.md5(username + ":pw-old").toCharArray(), salt, 120_000, 256);
         user.put("ckey", Base64.getEncoder().withoutPadding().encodeToString(
                 SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded()));
-        var line = new LinkedHashMap<String, Object>();
-        line.put("k", "user");
-        line.put("id", user.get("id"));
-        line.put("v", user);
-        return JSON.std.asString(line) + "\n";
+        return ServerFixture.journalPut("user", user.get("id"), user);
     }
 }

@@ -101,6 +101,15 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
         }
     }
 
+    /** A journal line that puts a record ({@code kind} "task", "user", ...), for {@link #appendToJournal}. */
+    public static String journalPut(String kind, Object id, Map<String, Object> value) throws IOException {
+        var line = new java.util.LinkedHashMap<String, Object>();
+        line.put("k", kind);
+        line.put("id", id);
+        line.put("v", value);
+        return JSON.std.asString(line) + "\n";
+    }
+
     @SuppressWarnings("unchecked")
     public static Map<String, Object> json(String body) throws IOException {
         return (Map<String, Object>) JSON.std.anyFrom(body);
