@@ -340,7 +340,11 @@ public record Config(
 
         /** Origins as {@code scheme://host[:port]}, or {@code *} alone; empty for none. Kept as browsers send them. */
         public Builder corsOrigins(List<String> origins) {
-            this.corsOrigins = Cors.origins(Objects.requireNonNull(origins, "corsOrigins"));
+            try {
+                this.corsOrigins = Cors.origins(Objects.requireNonNull(origins, "corsOrigins"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("corsOrigins must list origins: " + e.getMessage(), e);
+            }
             return this;
         }
 
