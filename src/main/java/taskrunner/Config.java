@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import taskrunner.csv.CsvLimits;
+import taskrunner.http.Cookie;
+import taskrunner.http.Cors;
 
 /**
  * Every setting of a server, built by {@link #builder()}, which holds every default and
@@ -66,6 +68,12 @@ import taskrunner.csv.CsvLimits;
  *                              RowStore, each {@code host} (its scheme's default port) or {@code host:port}, lower-case;
  *                              matched exactly, so an IP address or {@code localhost} only if listed as such
  *                              (default none)
+ * @param corsOrigins           the origins whose browser pages may call every face ({@link Cors}): empty = none, CORS
+ *                              off (default); {@code ["*"]} = any, without credentials; else these origins
+ *                              ({@code https://host[:port]}), with credentials, so the EntryStore cookie may cross
+ * @param entryStoreCookieSameSite the SameSite of the EntryStore {@code auth_token} cookie (default Strict, as
+ *                              EntryStore's {@code entrystore.auth.cookie.samesite}); None, which adds Secure, lets a
+ *                              page of another site use it through credentialed CORS, over HTTPS only
  */
 public record Config(
         int port,
@@ -98,10 +106,13 @@ public record Config(
         int maxUriChars,
         long maxRequestTimeS,
         long bodyIdleTimeoutS,
-        List<String> proxyAllow) {
+        List<String> proxyAllow,
+        List<String> corsOrigins,
+        Cookie.SameSite entryStoreCookieSameSite) {
 
     public Config {
         proxyAllow = List.copyOf(proxyAllow);
+        corsOrigins = List.copyOf(corsOrigins);
     }
 
     /** Every setting at its default. */
@@ -159,6 +170,8 @@ public record Config(
         private long maxRequestTimeS = 60;
         private long bodyIdleTimeoutS = 60;
         private List<String> proxyAllow = List.of();
+        private List<String> corsOrigins = List.of();
+        private Cookie.SameSite entryStoreCookieSameSite = Cookie.SameSite.Strict;
 
         private Builder() {}
 
@@ -174,7 +187,8 @@ public record Config(
                     .ckanJobListPublic(c.ckanJobListPublic)
                     .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
                     .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS)
-                    .proxyAllow(c.proxyAllow);
+                    .proxyAllow(c.proxyAllow)
+                    .corsOrigins(c.corsOrigins).entryStoreCookieSameSite(c.entryStoreCookieSameSite);
         }
 
         public Builder port(int port) {
@@ -361,6 +375,21 @@ public record Config(
             return this;
         }
 
+        /** Origins as {@code scheme://host[:port]}, or {@code *} alone; empty for none. Kept as browsers send them. */
+        public Builder corsOrigins(List<String> origins) {
+            try {
+                this.corsOrigins = Cors.origins(Objects.requireNonNull(origins, "corsOrigins"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("corsOrigins must list origins: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        public Builder entryStoreCookieSameSite(Cookie.SameSite sameSite) {
+            this.entryStoreCookieSameSite = Objects.requireNonNull(sameSite, "entryStoreCookieSameSite");
+            return this;
+        }
+
         /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
             if (maxCsvCellChars > maxCsvRowChars) {
@@ -372,7 +401,8 @@ public record Config(
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, maxCsvCellChars, maxCsvRowChars,
                     tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,
-                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS, proxyAllow);
+                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS, proxyAllow,
+                    corsOrigins, entryStoreCookieSameSite);
         }
 
         private static long atLeast(String setting, long min, long value) {

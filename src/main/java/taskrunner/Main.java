@@ -2,6 +2,7 @@ package taskrunner;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import taskrunner.http.Cookie;
 
 /**
  * {@code java -jar taskrunner.jar [--port N] [--bind ADDR] [--data DIR] [--tasks FILE] ...}
@@ -57,6 +59,8 @@ public final class Main {
               --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
               --ckan-job-list-public B     TASKRUNNER_CKAN_JOB_LIST_PUBLIC      true: CKAN GET /job lists every job to anyone; false: root admins only (default true)
               --proxy-allow HOST[,HOST]    TASKRUNNER_PROXY_ALLOW               hosts (host or host:port) EntryStore's /store/proxy may fetch (default none)
+              --cors-origins O[,O...]      TASKRUNNER_CORS_ORIGINS              origins (https://host[:port]) whose pages may call the API, with credentials; * = any, without (default none)
+              --entrystore-cookie-samesite S TASKRUNNER_ENTRYSTORE_COOKIE_SAMESITE Strict, Lax or None (+ Secure: HTTPS only) for the auth_token cookie (default Strict)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -194,13 +198,21 @@ public final class Main {
         o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
         o.number("ckan-callback-backoff-ms", c::ckanCallbackBackoffMs);
         o.bool("ckan-job-list-public", c::ckanJobListPublic);
-        o.string("proxy-allow", v -> c.proxyAllow(java.util.List.of(v.split(","))));
+        o.string("proxy-allow", v -> c.proxyAllow(List.of(v.split(","))));
+        o.string("cors-origins", v -> c.corsOrigins(List.of(v.split(",", -1))));
+        o.string("entrystore-cookie-samesite", v -> c.entryStoreCookieSameSite(sameSite(v)));
         try {
             return c.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().replace("maxCsvCellChars", "--max-csv-cell-chars")
                     .replace("maxCsvRowChars", "--max-csv-row-chars"), e);
         }
+    }
+
+    /** {@code Strict}, {@code Lax} or {@code None}, in any case. */
+    private static Cookie.SameSite sameSite(String v) {
+        for (Cookie.SameSite s : Cookie.SameSite.values()) if (s.name().equalsIgnoreCase(v.trim())) return s;
+        throw new IllegalArgumentException("must be Strict, Lax or None, not " + v);
     }
 
     /**

@@ -18,6 +18,7 @@ import taskrunner.core.Task;
 import taskrunner.core.TaskCodec;
 import taskrunner.core.TaskService;
 import taskrunner.entryscape.EntryScapeFace;
+import taskrunner.http.Cors;
 import taskrunner.http.ExchangeDeadlines;
 import taskrunner.http.Router;
 import taskrunner.kazoo.KazooFace;
@@ -133,6 +134,7 @@ public final class TaskServer implements AutoCloseable {
             router.refuse(Busy.class, 503, "Retry-After", "5");
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
+            router.cors(Cors.of(config.corsOrigins()));
             OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock));
             install(router, lifecycle);
             executor = Executors.newVirtualThreadPerTaskExecutor();

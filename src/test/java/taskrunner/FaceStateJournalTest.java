@@ -7,12 +7,8 @@ import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -52,7 +48,7 @@ class FaceStateJournalTest {
             var es = task("oldes", "entryscape", "addFile", account, "DONE");
             es.put("file_name", "rows.csv");
             lines.append(put(es, x.get("oldes")));
-            appendToJournal(fx.dataDir.resolve("journal.jsonl"), lines.toString());
+            fx.appendToJournal(lines.toString());
             fx.start();
 
             var kazoo = KazooClient.admin(fx);
@@ -144,21 +140,7 @@ class FaceStateJournalTest {
 
     private static String put(Map<String, Object> task, Map<String, Object> x) throws IOException {
         task.put("x", x);
-        var line = new LinkedHashMap<String, Object>();
-        line.put("k", "task");
-        line.put("id", task.get("id"));
-        line.put("v", task);
-        return JSON.std.asString(line) + "\n";
-    }
-
-    /** Appends lines where the journal's data ends: at its first NUL (the file is preallocated). */
-    private static void appendToJournal(Path journal, String lines) throws IOException {
-        byte[] bytes = Files.readAllBytes(journal);
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) end++;
-        try (var ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8)), end);
-        }
+        return ServerFixture.journalPut("task", task.get("id"), task);
     }
 
     @SuppressWarnings("unchecked")

@@ -36,6 +36,23 @@ public record Account(String id, String name, List<String> tree, String apiKeyHa
         tree = List.copyOf(tree);
     }
 
+    /**
+     * The form in which a login's {@code account_name} finds its account, Kazoo's
+     * {@code kzd_accounts:normalize_name}: ASCII letters lower-cased, everything but letters
+     * and digits dropped ("Acme Corp", "ACME-CORP" and "acmecorp" are all "acmecorp"; Kazoo
+     * drops every byte of a non-ASCII letter, and so does this). Names need not be unique
+     * in this form, as in Kazoo: a login tries every account of the name.
+     */
+    public static String normalizedName(String name) {
+        var sb = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') sb.append((char) (c + ('a' - 'A')));
+            else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) sb.append(c);
+        }
+        return sb.toString();
+    }
+
     public boolean isRoot() {
         return tree.isEmpty();
     }

@@ -151,11 +151,6 @@ public final class Identity {
         return store.get(Account.KIND, id);
     }
 
-    public Account accountByName(String name) {
-        for (Account a : store.all(Account.KIND)) if (a.name().equals(name)) return a;
-        return null;
-    }
-
     public Account root() {
         for (Account a : store.all(Account.KIND)) if (a.isRoot()) return a;
         return null;
@@ -213,11 +208,13 @@ public final class Identity {
         return withCredentialKey(u, credential);
     }
 
-    /** A user from before credential keys gets one at its first good login (no password is kept to make it earlier). */
+    /**
+     * A user without a usable credential key (from before keys, or before account names were
+     * normalized) gets one at its first good login (no password is kept to make it earlier).
+     */
     private User withCredentialKey(User u, String credential) {
-        if (u.credentialKey() != null) return u;
         Account a = account(u.accountId());
-        if (a == null) return u;
+        if (a == null || PasswordHasher.comparableAccountKey(u.credentialKey(), a.name()) != null) return u;
         User keyed = u.withCredentialKey(PasswordHasher.accountKey(credential, a.name()));
         try {
             store.put(User.KIND, keyed.id(), keyed);
@@ -231,27 +228,31 @@ public final class Identity {
 
     /**
      * Finds the user of a Kazoo md5 credential without a username, as Kazoo does with
-     * {@code credentials} + {@code account_name}, with one PBKDF2 hash whatever the number of
-     * users: the credential's {@link PasswordHasher#accountKey} for that account name is
-     * compared (in constant time) with each user's. Users without a key yet (their password
-     * predates keys) are tried one hash each until they next log in. Throttled per account
-     * name and client, as {@link #checkCredential} is per username.
+     * {@code credentials} + {@code account_name}: the name is normalized as Kazoo normalizes
+     * it ({@link Account#normalizedName}: "ACME corp" finds "Acme Corp") and every account of
+     * that name is tried, as in Kazoo, with one PBKDF2 hash whatever the number of users and
+     * accounts: the credential's {@link PasswordHasher#accountKey} for that name is compared
+     * (in constant time) with each user's. Users without a comparable key yet (their password
+     * predates keys or normalized names) are tried one hash each until they next log in.
+     * Throttled per normalized account name and client, as {@link #checkCredential} is per username.
      */
     public User checkCredentialInAccount(String md5Credential, String accountName, String client) {
         if (accountName == null || md5Credential == null) return null;
-        throttle.check("account:" + accountName, client);
-        return counted("account:" + accountName, client, findByAccountKey(md5Credential, accountName));
+        String name = Account.normalizedName(accountName);
+        throttle.check("account:" + name, client);
+        return counted("account:" + name, client, findByAccountKey(md5Credential, name));
     }
 
-    private User findByAccountKey(String md5Credential, String accountName) {
+    private User findByAccountKey(String md5Credential, String normalizedName) {
         String credential = md5Credential.toLowerCase(Locale.ROOT);
-        String key = PasswordHasher.accountKey(credential, accountName);
+        String key = PasswordHasher.accountKey(credential, normalizedName);
         User found = null;
         for (User u : store.all(User.KIND)) {
             Account a = account(u.accountId());
-            if (a == null || !a.name().equals(accountName)) continue;
-            if (u.credentialKey() != null) {
-                if (Secrets.equal(key, u.credentialKey()) && found == null) found = u;
+            if (a == null || !Account.normalizedName(a.name()).equals(normalizedName)) continue;
+            String mine = PasswordHasher.comparableAccountKey(u.credentialKey(), a.name());
+            if (mine != null) {
+                if (Secrets.equal(key, mine) && found == null) found = u;
             } else if (found == null && PasswordHasher.verify(credential, u.passwordHash())) {
                 found = withCredentialKey(u, credential);
             }

@@ -30,17 +30,34 @@ public final class PasswordHasher {
         return "pbkdf2$" + ITERATIONS + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(h);
     }
 
+    /** What marks a key of {@link #accountKey}; a key without it is from before account names were normalized. */
+    private static final String ACCOUNT_KEY = "acct$";
+
     /**
-     * A hash of {@code credential} salted by the account's name instead of a random salt: the
-     * same for every user of that name's accounts, so the user of an md5 login that names
-     * only its account is found with one hash, not one per user. The cost for an attacker
-     * with the journal: one hash per guess covers all users of one account name, where the
-     * randomly salted hash costs one per user.
+     * A hash of {@code credential} salted by the account's {@link Account#normalizedName}
+     * instead of a random salt, as {@code acct$<hash b64>}: the same for every user of the
+     * accounts of that name, so the user of an md5 login that names only its account is
+     * found with one hash, not one per user, however many accounts share the name. The cost
+     * for an attacker with the journal: one hash per guess covers all users of one account
+     * name, where the randomly salted hash costs one per user.
      */
     public static String accountKey(String credential, String accountName) {
         byte[] salt = java.util.Arrays.copyOf(
-                Secrets.sha256Bytes("taskrunner account key:" + accountName.toLowerCase(java.util.Locale.ROOT)), 16);
-        return Base64.getEncoder().withoutPadding().encodeToString(pbkdf2(credential, salt, ITERATIONS));
+                Secrets.sha256Bytes("taskrunner account key:" + Account.normalizedName(accountName)), 16);
+        return ACCOUNT_KEY + Base64.getEncoder().withoutPadding().encodeToString(pbkdf2(credential, salt, ITERATIONS));
+    }
+
+    /**
+     * A user's stored key in the form {@link #accountKey} makes for the user's account, or
+     * null if it cannot be compared with one: no key, or a key from before account names were
+     * normalized (bare base64, salted by the name lower-cased) of an account whose name
+     * normalizing changes ("Acme Corp"). Such a user's password is checked against its own
+     * hash instead, once, and the key made anew. A bare key of an account whose name was
+     * already letters and digits had the same salt and serves as it is.
+     */
+    public static String comparableAccountKey(String stored, String accountName) {
+        if (stored == null || stored.startsWith(ACCOUNT_KEY)) return stored;
+        return accountName.toLowerCase(java.util.Locale.ROOT).equals(Account.normalizedName(accountName)) ? ACCOUNT_KEY + stored : null;
     }
 
     public static boolean verify(String credential, String stored) {

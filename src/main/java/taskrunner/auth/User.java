@@ -10,7 +10,9 @@ import java.util.Map;
  * {@code passwordHash} is a {@link PasswordHasher} hash; {@code admin} is Kazoo's
  * priv_level "admin"; {@code credentialKey} is the {@link PasswordHasher#accountKey} of
  * the user's credential, which finds the user of an md5 login by account name with one
- * hash (null for users whose password was set before it existed, until they next log in).
+ * hash (null for users whose password was set before it existed, until they next log in;
+ * keys made before account names were normalized are bare base64, see
+ * {@link PasswordHasher#comparableAccountKey}).
  */
 public record User(String id, String accountId, String username, String passwordHash, boolean admin,
                    String firstName, String lastName, String email, long created, String credentialKey) {

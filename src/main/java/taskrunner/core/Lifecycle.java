@@ -111,19 +111,20 @@ public final class Lifecycle {
     }
 
     /**
-     * Asks a PENDING task to run (Kazoo's start).
+     * Asks a PENDING task to run (Kazoo's start); {@code faceChange} is the face's part of the
+     * same journal write (Kazoo records the node that started it).
      *
      * @throws NotPending if it is not pending (already started, or ended)
      * @throws Busy       if the queue is full; then the task is left exactly as it was
      */
-    public Task start(String id) throws IOException, NotPending {
+    public Task start(String id, UnaryOperator<Task> faceChange) throws IOException, NotPending {
         Task cur = tasks.get(id);
         if (cur == null || cur.state() != TaskState.PENDING) throw new NotPending(id);
         Runner.Ticket ticket = runner.admit(id, cur.accountId());
         if (ticket == null) throw new NotPending(id);
         Task t;
         try {
-            t = tasks.transition(id, c -> c.state() == TaskState.PENDING ? admitted(c, ticket) : c);
+            t = tasks.transition(id, c -> c.state() == TaskState.PENDING ? faceChange.apply(admitted(c, ticket)) : c);
         } catch (IOException | RuntimeException e) {
             ticket.cancel();
             throw e;

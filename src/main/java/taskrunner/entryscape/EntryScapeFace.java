@@ -50,7 +50,7 @@ public final class EntryScapeFace implements Face {
     public TaskHandling install(Router router, Services s) {
         var clock = s.tasks().clock();
         var locks = new NamedLocks();
-        var auth = new EsAuth(s.identity(), s.baseUri());
+        var auth = new EsAuth(s.identity(), s.baseUri(), s.config().entryStoreCookieSameSite());
         var es = new EntryStore(s.store(), s.blobs(), s.identity(), s.baseUri());
         var rows = new RowStore(s.store(), s.blobs(), s.identity(), s.baseUri(), locks, clock, s.config().csvLimits());
         var uploads = new Uploads(s.blobs(), s.config().maxUploadBytes());

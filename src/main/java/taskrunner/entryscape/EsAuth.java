@@ -24,10 +24,13 @@ public final class EsAuth {
 
     private final Identity identity;
     private final Supplier<URI> base;
+    private final Cookie.SameSite sameSite;
 
-    public EsAuth(Identity identity, Supplier<URI> base) {
+    /** {@code sameSite}: Strict unless pages of other sites log in through credentialed CORS (then None). */
+    public EsAuth(Identity identity, Supplier<URI> base, Cookie.SameSite sameSite) {
         this.identity = identity;
         this.base = base;
+        this.sameSite = sameSite;
     }
 
     public Identity identity() {
@@ -57,6 +60,6 @@ public final class EsAuth {
 
     /** The {@code auth_token} cookie, on EntryStore's cookie path: the path of the repository URL. */
     public Cookie cookie() {
-        return new Cookie(COOKIE, base.get().getPath() + "store/", Cookie.SameSite.Strict, COOKIE_MAX_AGE_S);
+        return new Cookie(COOKIE, base.get().getPath() + "store/", sameSite, COOKIE_MAX_AGE_S);
     }
 }

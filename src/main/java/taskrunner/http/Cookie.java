@@ -6,10 +6,11 @@ import java.util.Objects;
  * A cookie the server sets, and the one place a {@code Set-Cookie} value is written.
  *
  * <p>Invariant: the attributes always come in one order, {@code name=value; [Expires=D;]
- * Max-Age=N; SameSite=X; HttpOnly; Path=P} ({@code Max-Age} only for a cookie that outlives the
- * browser session); every cookie is HttpOnly, as none is for scripts; none is Secure, as the
- * server speaks plain HTTP (put TLS in front and it belongs there). Values are limited to
- * RFC 6265 cookie-octets, so a value can never add an attribute.
+ * Max-Age=N; SameSite=X; HttpOnly; [Secure;] Path=P} (EntryStore's order; {@code Max-Age} only
+ * for a cookie that outlives the browser session); every cookie is HttpOnly, as none is for
+ * scripts; a cookie is Secure exactly when it is SameSite=None, which browsers refuse without
+ * Secure, and otherwise not, as the server speaks plain HTTP (with None, TLS must be in front).
+ * Values are limited to RFC 6265 cookie-octets, so a value can never add an attribute.
  *
  * @param name          the cookie name, a token
  * @param path          the Path attribute
@@ -20,7 +21,8 @@ public record Cookie(String name, String path, SameSite sameSite, long maxAgeSec
     /** {@code maxAgeSeconds} of a cookie that ends with the browser session. */
     public static final long SESSION = -1;
 
-    public enum SameSite { Strict, Lax }
+    /** None: also sent with requests from pages of other sites (credentialed CORS); needs HTTPS. */
+    public enum SameSite { Strict, Lax, None }
 
     public Cookie {
         if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new IllegalArgumentException("bad cookie name " + name);
@@ -56,7 +58,9 @@ public record Cookie(String name, String path, SameSite sameSite, long maxAgeSec
         var sb = new StringBuilder(name).append('=').append(value);
         if (dated) sb.append("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
         if (maxAge != SESSION) sb.append("; Max-Age=").append(maxAge);
-        return sb.append("; SameSite=").append(sameSite).append("; HttpOnly; Path=").append(path).toString();
+        sb.append("; SameSite=").append(sameSite).append("; HttpOnly");
+        if (sameSite == SameSite.None) sb.append("; Secure");
+        return sb.append("; Path=").append(path).toString();
     }
 
     /** RFC 6265 cookie-octet: printable US-ASCII except space, {@code " , ; \}. */

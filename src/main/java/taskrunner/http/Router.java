@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  *
  * <p>Invariant: every exchange is ended exactly once, whatever the handler does: its
  * response, an {@link HttpError}'s response, or the face's error envelope for a missing
- * route (404), a wrong method (405), headers over the limits (431), a path and query longer
+ * route (404), a wrong method (405), a preflight from an origin CORS does not allow (403),
+ * headers over the limits (431), a path and query longer
  * than {@code maxUriChars} (414), a body over the route's
  * limit (413), a malformed body (400), the failures declared with {@link #refuse} (a full
  * queue: 503, a full disk: 507) and anything unexpected (500, logged with the request id).
@@ -33,6 +34,11 @@ import java.util.logging.Logger;
  * the one the JDK server uses). The JDK server has limits of its own, system properties it
  * reads once ({@code sun.net.httpserver.maxReqHeaders}, {@code .maxReqHeaderSize}); a request
  * over those is dropped before it reaches this class, so they should lie above these.
+ *
+ * <p>CORS ({@link #cors}): when on, every response, whichever branch made it, passes
+ * {@link Cors#responseHeaders} on its way out, and a preflight ({@code OPTIONS} with Origin
+ * and Access-Control-Request-Method) for a path some route matches is answered here, before
+ * any handler and so without authentication, with that path's methods.
  */
 public final class Router implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
@@ -54,6 +60,7 @@ public final class Router implements HttpHandler {
     private final long maxHeaderBytes;
     private final int maxUriChars;
     private ErrorEnvelope fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
+    private Cors cors = Cors.OFF;
 
     /** A failure type the router answers with a status of its own instead of a 500. */
     private record Refusal(Class<? extends Throwable> type, int status, String header, String value) {}
@@ -103,6 +110,12 @@ public final class Router implements HttpHandler {
         return this;
     }
 
+    /** Cross-origin access for every route; {@link Cors#OFF} unless set. Before the server starts. */
+    public Router cors(Cors cors) {
+        this.cors = java.util.Objects.requireNonNull(cors, "cors");
+        return this;
+    }
+
     /** The face for paths no prefix claims. */
     public Router fallback(ErrorEnvelope face) {
         this.fallback = face;
@@ -115,7 +128,7 @@ public final class Router implements HttpHandler {
         watch.headersRead();
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
         if (rid == null || rid.isEmpty() || rid.length() > 64 || !printableAscii(rid)) rid = RandomIds.weakHex(16);
-        send(ex, respond(ex, rid, watch), rid, watch);
+        send(ex, respond(ex, rid, watch), rid, ex.getRequestHeaders().getFirst("Origin"), watch);
     }
 
     /**
@@ -130,6 +143,7 @@ public final class Router implements HttpHandler {
 
     /** Routes one exchange to its answer; every failure becomes the face's error response. */
     private Response respond(HttpExchange ex, String rid, ExchangeDeadlines.Watch watch) {
+        String origin = ex.getRequestHeaders().getFirst("Origin");
         ErrorEnvelope face = fallback;
         Request req = null;
         Response res;
@@ -142,10 +156,13 @@ public final class Router implements HttpHandler {
             Route match = null;
             Map<String, String> params = null;
             Set<String> allowed = new LinkedHashSet<>();
+            // A preflight is the router's to answer, even where a face has OPTIONS routes (CKAN's Flask ones).
+            boolean preflight = cors.isPreflight(ex.getRequestMethod(), origin,
+                    ex.getRequestHeaders().getFirst("Access-Control-Request-Method"));
             for (Route r : routes) {
                 Map<String, String> p = match(r.parts, parts);
                 if (p == null) continue;
-                if (r.method.equals(ex.getRequestMethod())) {
+                if (!preflight && r.method.equals(ex.getRequestMethod())) {
                     match = r;
                     params = p;
                     break;
@@ -162,6 +179,8 @@ public final class Router implements HttpHandler {
             } else if (target > maxUriChars) {
                 if (match != null) face = match.face;
                 res = face.error(req, 414, "request target longer than " + maxUriChars + " characters");
+            } else if (preflight && !allowed.isEmpty()) {
+                res = cors.allows(origin) ? cors.preflight(allowed) : face.error(req, 403, "origin not allowed");
             } else if (match == null) {
                 if (allowed.isEmpty()) {
                     res = face.error(req, 404, "not found");
@@ -222,10 +241,11 @@ public final class Router implements HttpHandler {
         return v;
     }
 
-    private void send(HttpExchange ex, Response res, String rid, ExchangeDeadlines.Watch watch) {
+    private void send(HttpExchange ex, Response res, String rid, String origin, ExchangeDeadlines.Watch watch) {
         try {
             var h = ex.getResponseHeaders();
             for (Response.Header header : res.headers) h.add(header.name(), headerSafe(header.value()));
+            for (Response.Header header : cors.responseHeaders(origin)) h.add(header.name(), headerSafe(header.value()));
             if (!h.containsKey("X-Request-ID")) h.set("X-Request-ID", rid);
             boolean head = "HEAD".equals(ex.getRequestMethod());
             if (res.bytes != null) {

@@ -87,14 +87,14 @@ public final class KazooFace implements Face {
         return new TaskHandling(execution, task -> recover(s, task));
     }
 
-    /** A task left executing by the previous process resumes after its last checkpoint. */
+    /** A task left executing by the previous process resumes after its last checkpoint, on this node. */
     private static Recovery recover(Services s, Task task) {
         if (s.registry().row(task.type()) == null) {
             return new Recovery.Fail("task type " + task.type() + " is no longer registered");
         }
         long after = task.checkpoint() == null ? 0 : task.checkpoint().rowsDone();
         try {
-            s.tasks().update(task.id(), t -> t.withFaceState(new KazooTaskState(after)));
+            s.tasks().update(task.id(), t -> t.withFaceState(KazooTaskState.of(t).resumedAfter(after).onNode(KazooEnvelope.NODE_NAME)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

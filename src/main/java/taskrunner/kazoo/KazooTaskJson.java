@@ -9,8 +9,11 @@ import java.util.Map;
 
 /**
  * The public JSON of a task in the shapes of reference §5.2: the view shape (list items
- * and GET, with {@code csvs}, without {@code node}) and the action shape (create, start,
- * stop, delete: with {@code node}, without {@code csvs}). Unset fields are omitted.
+ * and GET, with {@code csvs}) and the action shape (start, stop, delete: without
+ * {@code csvs}). Both carry {@code node} once the task was started, as the seed's examples
+ * show (list and delete; Kazoo's current view left it out): the node recorded in its
+ * {@link KazooTaskState}, or for a task started before nodes were recorded this server's,
+ * as answers showed then. Unset fields are omitted.
  */
 final class KazooTaskJson {
     private KazooTaskJson() {}
@@ -23,9 +26,9 @@ final class KazooTaskJson {
         return t.type().substring(t.type().indexOf('/') + 1);
     }
 
-    /** List items and GET: with csvs, no node. */
+    /** List items and GET: with csvs. */
     static Map<String, Object> view(Task t, TaskService tasks) {
-        var m = common(t, false);
+        var m = common(t);
         var csvs = new ArrayList<String>();
         if (t.input() != null) csvs.add("in.csv");
         if (t.output() != null) csvs.add("out.csv");
@@ -33,22 +36,23 @@ final class KazooTaskJson {
         return m;
     }
 
-    /** Create, start, stop, delete: with node, no csvs. */
+    /** Start, stop, delete: no csvs. */
     static Map<String, Object> action(Task t) {
-        return common(t, true);
+        return common(t);
     }
 
     /** The create answer: the action shape plus the seed's {@code submit_timestamp}. */
     static Map<String, Object> created(Task t) {
-        var m = common(t, false);
+        var m = common(t);
         m.put("submit_timestamp", Gregorian.fromMillis(t.created()));
         return m;
     }
 
-    private static Map<String, Object> common(Task t, boolean node) {
+    private static Map<String, Object> common(Task t) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", t.id());
-        if (node && t.started() != null) m.put("node", KazooEnvelope.NODE_NAME);
+        KazooTaskState state = t.faceState(KazooTaskState.class);
+        if (t.started() != null) m.put("node", state == null || state.node() == null ? KazooEnvelope.NODE_NAME : state.node());
         m.put("account_id", t.accountId());
         m.put("auth_account_id", t.authAccountId());
         m.put("category", categoryName(t));
@@ -61,8 +65,7 @@ final class KazooTaskJson {
         if (t.succeeded() != null) m.put("success_count", t.succeeded());
         if (t.total() != null) m.put("total_count", t.total());
         m.put("status", KazooStatus.of(t));
-        KazooTaskState state = t.faceState(KazooTaskState.class);
-        if (state != null) m.put("resumed_after_row", state.resumedAfterRow());
+        if (state != null && state.resumedAfterRow() != null) m.put("resumed_after_row", state.resumedAfterRow());
         return m;
     }
 }

@@ -86,7 +86,7 @@ final class KazooTaskRoutes {
         if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
         Task started;
         try {
-            started = lifecycle.start(t.id());
+            started = lifecycle.start(t.id(), c -> c.withFaceState(KazooTaskState.of(c).onNode(KazooEnvelope.NODE_NAME)));
         } catch (Lifecycle.NotPending e) {
             return KazooEnvelope.badIdentifierAction(req, t.id(), "task already started");
         }

@@ -16,6 +16,13 @@ class CookieTest {
     }
 
     @Test
+    void sameSiteNoneIsAlwaysSecureSinceBrowsersDropItOtherwise() {
+        var none = new Cookie("auth_token", "/store/", Cookie.SameSite.None, 31_536_000);
+        assertEquals("auth_token=abc; Max-Age=31536000; SameSite=None; HttpOnly; Secure; Path=/store/", none.set("abc"));
+        assertEquals("auth_token=; Max-Age=0; SameSite=None; HttpOnly; Secure; Path=/store/", none.clear());
+    }
+
+    @Test
     void clearingSetsAnEmptyValueThatExpiresAtOnce() {
         assertEquals("auth_token=; Max-Age=0; SameSite=Strict; HttpOnly; Path=/store/", LASTING.clear());
         assertEquals("session=; Max-Age=0; SameSite=Lax; HttpOnly; Path=/", SESSION.clear());

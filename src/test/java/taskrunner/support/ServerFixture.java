@@ -9,8 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
@@ -81,6 +85,29 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
 
     public HttpRequest.Builder request(String pathAndQuery) {
         return HttpRequest.newBuilder(uri(pathAndQuery));
+    }
+
+    /**
+     * Appends journal lines where the journal's data ends, at its first NUL (the file is
+     * preallocated): records as an older version wrote them. With the server closed.
+     */
+    public void appendToJournal(String lines) throws IOException {
+        Path journal = dataDir.resolve("journal.jsonl");
+        byte[] bytes = Files.readAllBytes(journal);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) end++;
+        try (var ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8)), end);
+        }
+    }
+
+    /** A journal line that puts a record ({@code kind} "task", "user", ...), for {@link #appendToJournal}. */
+    public static String journalPut(String kind, Object id, Map<String, Object> value) throws IOException {
+        var line = new java.util.LinkedHashMap<String, Object>();
+        line.put("k", kind);
+        line.put("id", id);
+        line.put("v", value);
+        return JSON.std.asString(line) + "\n";
     }
 
     @SuppressWarnings("unchecked")
