@@ -118,6 +118,7 @@ final class ProcessTree {
                 gone = awaitGone(System.nanoTime() + FORCE_WAIT.toNanos()) && !snapshot();
             }
             ended = gone;
+            if (gone) awaitReaped();
         } finally {
             boolean restore = interrupted;
             interrupted = false;
@@ -170,6 +171,19 @@ final class ProcessTree {
                 interrupted = true;
                 return false;
             }
+        }
+    }
+
+    /**
+     * A dead root is a zombie until the JVM's reaper thread collects it; until then
+     * {@code Process.isAlive} still says true. Waiting for that briefly keeps the promise that
+     * after {@link #kill} the root is not alive, to any caller.
+     */
+    private void awaitReaped() {
+        try {
+            root.waitFor(FORCE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
         }
     }
 
