@@ -174,7 +174,9 @@ class EntryStoreRoutesTest {
         assertEquals(201, c.json("POST", "/store/p2?id=mine", other, null).statusCode());
         assertEquals(200, c.get("/store/p2/entry/mine", admin).statusCode());
         assertEquals("secret", c.get("/store/p1/resource/secret", admin).body());
-        assertEquals(404, c.get("/store/p1/nosuch/thing", admin).statusCode());
-        assertEquals("not found", ServerFixture.json(c.get("/store/p1/nosuch/thing", admin).body()).get("error"));
+        var unsupported = c.get("/store/p1/nosuch/thing", admin);
+        assertEquals(501, unsupported.statusCode());
+        assertEquals("Not supported by this server: GET /store/p1/nosuch/thing (it implements a subset of the EntryStore API)",
+                ServerFixture.json(unsupported.body()).get("error"));
     }
 }

@@ -15,11 +15,15 @@ import java.util.Map;
  * @param infoResource true for an information resource (a file); false for a named resource
  * @param resource     the external resource URI of links and references; null for local entries
  * @param blob         the file's bytes, or null; never changed in place (a new upload is a new blob)
+ * @param creator      the core user id of who created it, or null (an api_key token, a job with no user)
  * @param job          the Taskrunner job that created or last replaced it, if one did
+ * @param contributors the core user ids of others who changed it since, in order; records
+ *                     journaled before this field existed load with none
  */
 public record Entry(String context, String id, String entryType, String graphType, boolean infoResource,
                     String resource, Map<String, Object> metadata, String blob, String mimetype, String filename,
-                    long size, String sha256, long created, long modified, String creator, String job) {
+                    long size, String sha256, long created, long modified, String creator, String job,
+                    List<String> contributors) {
     public static final Kind<Entry> KIND = new Kind<>("es_entry", new Kind.Codec<>() {
         public Map<String, Object> encode(Entry e) {
             var m = new LinkedHashMap<String, Object>();
@@ -41,6 +45,7 @@ public record Entry(String context, String id, String entryType, String graphTyp
             m.put("modified", e.modified);
             if (e.creator != null) m.put("creator", e.creator);
             if (e.job != null) m.put("job", e.job);
+            if (!e.contributors.isEmpty()) m.put("contrib", e.contributors);
             return m;
         }
 
@@ -51,13 +56,18 @@ public record Entry(String context, String id, String entryType, String graphTyp
                     (String) m.get("blob"), (String) m.get("mime"), (String) m.get("name"),
                     m.get("size") == null ? 0 : ((Number) m.get("size")).longValue(), (String) m.get("sha256"),
                     ((Number) m.get("created")).longValue(), ((Number) m.get("modified")).longValue(),
-                    (String) m.get("creator"), (String) m.get("job"));
+                    (String) m.get("creator"), (String) m.get("job"),
+                    m.get("contrib") == null ? List.of() : (List<String>) m.get("contrib"));
         }
 
         public List<String> blobs(Entry e) {
             return e.blob == null ? List.of() : List.of(e.blob);
         }
     });
+
+    public Entry {
+        contributors = List.copyOf(contributors);
+    }
 
     public String key() {
         return key(context, id);
@@ -73,11 +83,20 @@ public record Entry(String context, String id, String entryType, String graphTyp
 
     public Entry withMetadata(Map<String, Object> md, long now) {
         return new Entry(context, id, entryType, graphType, infoResource, resource, md, blob, mimetype, filename,
-                size, sha256, created, now, creator, job);
+                size, sha256, created, now, creator, job, contributors);
     }
 
     public Entry withFile(String blob, String mimetype, String filename, long size, String sha256, long now, String job) {
         return new Entry(context, id, entryType, graphType, infoResource, resource, metadata, blob, mimetype, filename,
-                size, sha256, created, now, creator, job);
+                size, sha256, created, now, creator, job, contributors);
+    }
+
+    /** This version with {@code userId} listed as a contributor, unless it is the creator or listed already (as EntryStore does). */
+    public Entry changedBy(String userId) {
+        if (userId == null || userId.equals(creator) || contributors.contains(userId)) return this;
+        var more = new java.util.ArrayList<>(contributors);
+        more.add(userId);
+        return new Entry(context, id, entryType, graphType, infoResource, resource, metadata, blob, mimetype, filename,
+                size, sha256, created, modified, creator, job, more);
     }
 }

@@ -14,6 +14,7 @@ import taskrunner.core.TaskState;
 import taskrunner.util.NamedLocks;
 import taskrunner.entryscape.Rdf;
 import taskrunner.entryscape.entrystore.Entry;
+import taskrunner.entryscape.entrystore.EntryRoutes;
 import taskrunner.entryscape.entrystore.EntryStore;
 import taskrunner.entryscape.entrystore.ResourceRoutes;
 import taskrunner.entryscape.rowstore.Built;
@@ -105,7 +106,7 @@ public final class FileJob implements Execution {
     public Outcome run(Task task, TaskContext ctx) throws Exception {
         String id = task.id();
         FileJobState.Target target = state(task).target();
-        String distLock = target.dist() != null ? "dist:" + target.dist() : "none:" + id;
+        String distLock = target.dist() != null ? EntryRoutes.distributionLockName(target.dist()) : "none:" + id;
         try {
             Map<String, Object> results = locks.with(distLock, ctx::checkpoint,
                     () -> locks.with(ResourceRoutes.lockName(target.file()), ctx::checkpoint, () -> runLocked(id, ctx)));
@@ -285,11 +286,11 @@ public final class FileJob implements Execution {
             Map<String, Object> md = Rdf.set(Map.of(), fileUri, Rdf.RDF_TYPE, Rdf.uri(Rdf.FILE));
             if (name != null) md = Rdf.set(md, fileUri, Rdf.TITLE, Rdf.literal(name));
             es.put(new Entry(fk[0], fk[1], "local", "none", true, null, md, upload.blob(), upload.mime(), name,
-                    upload.size(), upload.sha256(), now, now, s.user(), t.id()));
+                    upload.size(), upload.sha256(), now, now, s.user(), t.id(), List.of()));
         } else if (!t.id().equals(file.job())) { // by job, not by blob: small blobs with equal bytes have equal ids
             var md = name == null ? file.metadata() : Rdf.set(file.metadata(), es.subject(file), Rdf.TITLE, Rdf.literal(name));
             es.put(file.withFile(upload.blob(), upload.mime(), name, upload.size(), upload.sha256(), now, t.id())
-                    .withMetadata(md, now));
+                    .withMetadata(md, now).changedBy(s.user()));
         }
         String old = s.commit().oldFileBlob();
         if (old != null && !old.equals(upload.blob())) tasks.blobs().delete(old);
@@ -303,7 +304,7 @@ public final class FileJob implements Execution {
                 md = Rdf.set(md, d, Rdf.FORMAT, Rdf.literal(mime == null ? "application/octet-stream" : mime));
             }
             md = Rdf.set(md, d, Rdf.MODIFIED, Rdf.today(now));
-            es.put(x.dist.withMetadata(md, now));
+            es.put(x.dist.withMetadata(md, now).changedBy(s.user()));
         }
         // 4. the API distribution's modified date
         if (x.api != null && built != null) {
