@@ -86,9 +86,7 @@ public final class EntryRoutes {
 
     /** The context named in the path: 501 for one of EntryStore's own names this server lacks a route for, 404 unknown. */
     private Context known(Request req, String ctxId) {
-        if (ctxId != null && !EntryStore.validContextId(ctxId) && EntryStore.ID.matcher(ctxId).matches()) {
-            throw EsFace.unsupported(req);
-        }
+        if (EntryStore.isReserved(ctxId)) throw EsFace.unsupported(req);
         Context c = es.context(ctxId);
         if (c == null) throw EsFace.fail(404, "The requested context ID does not exist");
         return c;

@@ -54,7 +54,12 @@ public final class EntryStore {
     }
 
     public static boolean validContextId(String id) {
-        return id != null && ID.matcher(id).matches() && !RESERVED.contains(id);
+        return id != null && ID.matcher(id).matches() && !isReserved(id);
+    }
+
+    /** One of EntryStore's own names at the top of {@code /store/} (a route, or a system context), never a context id here. */
+    public static boolean isReserved(String id) {
+        return RESERVED.contains(id);
     }
 
     /** {@code <base>store/}. */

@@ -107,7 +107,6 @@ public final class QueryParser {
 
     /** Clauses with one operator between each two; at the top or inside parentheses. */
     private SearchQuery group(int depth) throws BadQuery {
-        if (depth > MAX_DEPTH) throw new BadQuery("The query nests parentheses deeper than " + MAX_DEPTH);
         var clauses = new ArrayList<SearchQuery>();
         var ops = EnumSet.noneOf(Op.class);
         clauses.add(clause(depth));
@@ -132,6 +131,7 @@ public final class QueryParser {
     }
 
     private SearchQuery clause(int depth) throws BadQuery {
+        if (depth > MAX_DEPTH) throw new BadQuery("The query nests deeper than " + MAX_DEPTH);
         Token t = peek();
         if (t == null) throw new BadQuery("The query ends where a term should be");
         switch (t.type) {
