@@ -115,14 +115,14 @@ public final class EntryRoutes {
     private Response getContext(Request req) {
         Principal p = auth.optional(req);
         Context c = readable(req, req.param("ctx"), p);
-        return read(req, docs.of(c, p), p, c.created());
+        return read(req, docs.of(c, p), p);
     }
 
     /** An entry read: its doc's JSON (with relations when includeAll is asked), stamped with its date. */
-    Response read(Request req, EntryDoc d, Principal p, long modified) {
+    Response read(Request req, EntryDoc d, Principal p) {
         boolean all = req.query("includeAll") != null;
         var relations = all ? es.relations(List.of(d.resourceUri()), p).get(d.resourceUri()) : Map.<String, Object>of();
-        return LastModified.stamp(Response.json(200, d.json(relations, all)), modified);
+        return LastModified.stamp(Response.json(200, d.json(relations, all)), d.info().modified());
     }
 
     private Response listContext(Request req) {
@@ -197,7 +197,7 @@ public final class EntryRoutes {
     private Response getEntry(Request req) {
         Entry e = readableEntry(req);
         Principal p = auth.optional(req);
-        return read(req, docs.of(e, p), p, e.modified());
+        return read(req, docs.of(e, p), p);
     }
 
     private Response deleteEntry(Request req) throws Exception {

@@ -93,17 +93,9 @@ public final class EntryStore {
      * {@code <base path>store/<ctx>/resource/<id>}.
      */
     public String[] parseResourceUri(String uri) {
-        if (uri == null) return null;
-        URI u;
-        try {
-            u = URI.create(uri.trim());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        String path = u.getPath();
-        String prefix = base.get().getPath() + "store/";
-        if (path == null || !path.startsWith(prefix)) return null;
-        String[] parts = path.substring(prefix.length()).split("/");
+        String rest = underStore(parse(uri));
+        if (rest == null) return null;
+        String[] parts = rest.split("/");
         if (parts.length != 3 || !parts[1].equals("resource") || !ID.matcher(parts[0]).matches() || !ID.matcher(parts[2]).matches()) {
             return null;
         }
@@ -116,17 +108,25 @@ public final class EntryStore {
      * path must be under {@code <base path>store/}. Any other URI as given.
      */
     public String canonical(String uri) {
-        if (uri == null) return null;
-        URI u;
+        URI u = parse(uri);
+        String rest = underStore(u);
+        if (rest == null || u.getRawQuery() != null || u.getRawFragment() != null) return uri;
+        return storeUri() + rest;
+    }
+
+    private static URI parse(String uri) {
         try {
-            u = URI.create(uri.trim());
+            return uri == null ? null : URI.create(uri.trim());
         } catch (IllegalArgumentException e) {
-            return uri;
+            return null;
         }
-        String path = u.getRawPath();
+    }
+
+    /** The (raw) path of {@code u} after {@code <base path>store/}, or null if it is not under it. */
+    private String underStore(URI u) {
+        String path = u == null ? null : u.getRawPath();
         String prefix = base.get().getRawPath() + "store/";
-        if (path == null || !path.startsWith(prefix) || u.getRawQuery() != null || u.getRawFragment() != null) return uri;
-        return storeUri() + path.substring(prefix.length());
+        return path != null && path.startsWith(prefix) ? path.substring(prefix.length()) : null;
     }
 
     public Context context(String id) {

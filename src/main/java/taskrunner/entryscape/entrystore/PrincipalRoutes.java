@@ -34,11 +34,11 @@ public final class PrincipalRoutes {
     private Response get(Request req) {
         Principal p = auth.optional(req);
         String id = req.param("id");
-        if (UserEntries.GUEST.equals(id)) return entries.read(req, docs.guest(), p, 0);
+        if (UserEntries.GUEST.equals(id)) return entries.read(req, docs.guest(), p);
         User u = docs.users().user(id);
         if (u == null) throw EsFace.fail(404, "Entry not found");
         if (p == null) throw EsFace.fail(401, "Not authorized");
         if (!docs.users().maySee(p, u)) throw EsFace.fail(403, "Not authorized");
-        return entries.read(req, docs.of(u, p), p, u.created());
+        return entries.read(req, docs.of(u, p), p);
     }
 }
