@@ -47,15 +47,6 @@ public final class EntryRoutes {
         this.clock = clock;
     }
 
-    /**
-     * The lock a job holds on a distribution from its build to its switch. A metadata write
-     * takes it (then the entry's {@link ResourceRoutes#lockName}, the jobs' lock order), so a
-     * job never writes its earlier copy of the metadata back over the new one.
-     */
-    public static String distributionLockName(String entryKey) {
-        return "dist:" + entryKey;
-    }
-
     public void install(Router r, long maxBody) {
         var f = EsFace.INSTANCE;
         r.route("POST", "/store/_contexts", f, maxBody, this::createContext);
@@ -224,14 +215,16 @@ public final class EntryRoutes {
             throw EsFace.fail(400, "Error in JSON syntax: " + ex.getMessage());
         }
         String key = e.key();
-        long now = locks.with(distributionLockName(key), () -> locks.with(ResourceRoutes.lockName(key), () -> {
+        // under the entry's write lock, as its bytes are written: the check and the put are one step,
+        // and a concurrent file upload cannot be undone by a put of the version read before it
+        long now = locks.with(ResourceRoutes.lockName(key), () -> {
             Entry cur = es.entry(e.context(), e.id());
             if (cur == null) throw EsFace.fail(404, "Entry not found");
             LastModified.check(req, cur.modified());
             long t = clock.millis();
             es.put(cur.withMetadata(md, t).changedBy(w.by()));
             return t;
-        }));
+        });
         return LastModified.stamp(Response.empty(204), now);
     }
 

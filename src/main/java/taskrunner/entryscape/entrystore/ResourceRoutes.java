@@ -38,7 +38,7 @@ public final class ResourceRoutes {
         this.clock = clock;
     }
 
-    /** The lock every writer of a file entry's bytes takes (jobs take it too). */
+    /** The lock every writer of a file entry's bytes or metadata takes (jobs take it too). */
     public static String lockName(String entryKey) {
         return "file:" + entryKey;
     }

@@ -14,7 +14,6 @@ import taskrunner.core.TaskState;
 import taskrunner.util.NamedLocks;
 import taskrunner.entryscape.Rdf;
 import taskrunner.entryscape.entrystore.Entry;
-import taskrunner.entryscape.entrystore.EntryRoutes;
 import taskrunner.entryscape.entrystore.EntryStore;
 import taskrunner.entryscape.entrystore.ResourceRoutes;
 import taskrunner.entryscape.rowstore.Built;
@@ -106,7 +105,7 @@ public final class FileJob implements Execution {
     public Outcome run(Task task, TaskContext ctx) throws Exception {
         String id = task.id();
         FileJobState.Target target = state(task).target();
-        String distLock = target.dist() != null ? EntryRoutes.distributionLockName(target.dist()) : "none:" + id;
+        String distLock = target.dist() != null ? "dist:" + target.dist() : "none:" + id;
         try {
             Map<String, Object> results = locks.with(distLock, ctx::checkpoint,
                     () -> locks.with(ResourceRoutes.lockName(target.file()), ctx::checkpoint, () -> runLocked(id, ctx)));
