@@ -6,9 +6,13 @@ import taskrunner.core.FaceState;
 import taskrunner.entryscape.entrystore.AuthRoutes;
 import taskrunner.entryscape.entrystore.Context;
 import taskrunner.entryscape.entrystore.Entry;
+import taskrunner.entryscape.entrystore.EntryDocs;
 import taskrunner.entryscape.entrystore.EntryRoutes;
 import taskrunner.entryscape.entrystore.EntryStore;
+import taskrunner.entryscape.entrystore.PrincipalRoutes;
 import taskrunner.entryscape.entrystore.ResourceRoutes;
+import taskrunner.entryscape.entrystore.UserEntries;
+import taskrunner.entryscape.entrystore.search.SearchRoutes;
 import taskrunner.entryscape.jobs.FileJob;
 import taskrunner.entryscape.jobs.FileJobState;
 import taskrunner.entryscape.jobs.JobRoutes;
@@ -56,13 +60,18 @@ public final class EntryScapeFace implements Face {
         var uploads = new Uploads(s.blobs(), s.config().maxUploadBytes());
         var job = new FileJob(s.tasks(), s.lifecycle(), s.identity(), es, rows, locks, s.config().rowDelayMs(), s.hooks());
 
-        new AuthRoutes(auth, s.store(), es, s.config().tokenTtlMs()).install(router);
+        var users = new UserEntries(s.identity());
+        var docs = new EntryDocs(es, users);
+        new AuthRoutes(auth, s.store(), es, users, s.config().tokenTtlMs()).install(router);
         // /store/proxy and /store/{ctx}/execute first: /store/{ctx} must not take them
         new ProxyRoutes(router, s.baseUri(), s.config().proxyAllow()).install();
         new ExecuteRoutes(es, auth, new RowStoreTransform(es, rows, locks, clock)).install(router, s.config().maxBodyBytes());
-        var entries = new EntryRoutes(es, auth, clock);
+        var entries = new EntryRoutes(es, docs, auth, locks, clock);
         // resource routes first: /store/{ctx}/resource/{id} must not fall to a broader pattern
         new ResourceRoutes(es, entries, uploads, locks, clock, s.config().maxBodyBytes()).install(router);
+        // EntryStore's own names before the /store/{ctx}... patterns that would take them
+        new SearchRoutes(docs, es, auth).install(router);
+        new PrincipalRoutes(docs, entries, auth).install(router);
         entries.install(router, s.config().maxBodyBytes());
         new RowStoreRoutes(rows, auth).install(router, s.config().maxUploadBytes());
         new JobRoutes(s.tasks(), s.lifecycle(), es, rows, auth, uploads, job).install(router);

@@ -30,7 +30,8 @@ import static taskrunner.support.Tenants.*;
  * pipeline takes write rights on its context, and a job's status is readable by its
  * 128-bit id without a cookie, as the production scripts call it (entryscape.md 1.3). A
  * refusal is EntryStore's {@code {"error": ...}}; the record, re-read by A's admin, is
- * unchanged.
+ * unchanged. Search answers everyone, and only those who reach A find A's entries, contexts
+ * and users in it; a user entry is read as a context is.
  *
  * <p>The links-point-elsewhere paths ({@link EsCrossTenantJobTest} for B's admin) are run
  * here for every principal that does not reach A: A1's admin (a child), B's admin and
@@ -73,8 +74,11 @@ class EsCrossTenantMatrixTest {
         fx.close();
     }
 
-    /** Who may: PRIVATE, A's principals and ancestors; PUBLIC, anyone. */
-    enum Rule { PRIVATE, PUBLIC }
+    /** Who may: PRIVATE, A's principals and ancestors; PUBLIC, anyone; FILTERED, anyone, but A's records only for PRIVATE's. */
+    enum Rule { PRIVATE, PUBLIC, FILTERED }
+
+    /** What only A's principals and ancestors may see in a FILTERED answer: A's context and A's users. */
+    static final List<String> A_MARKS = List.of("a-ctx", "\"m-a-admin\"", "\"m-a-user\"");
 
     /**
      * One row: {@code {ctx}}, {@code {ds}}, {@code {job}} are A's; {@code {v}} a victim made
@@ -111,6 +115,9 @@ class EsCrossTenantMatrixTest {
             new Route("DELETE", "/store/{ctx}/entry/{v}", null, Rule.PRIVATE, 204),
             new Route("POST", "/store/{ctx}/execute", EXECUTE, Rule.PRIVATE, 201),
             new Route("GET", "/store/proxy?url={dsinfo}", null, Rule.PUBLIC, 200),
+            new Route("GET", "/store/_principals/entry/{user}", null, Rule.PRIVATE, 200),
+            new Route("GET", "/store/search?type=solr&query=*:*", null, Rule.FILTERED, 200),
+            new Route("GET", "/store/search?type=solr&query=context:{ctxuri}", null, Rule.FILTERED, 200),
             new Route("GET", "/rowstore/status", null, Rule.PUBLIC, 200),
             new Route("GET", "/rowstore/datasets", null, Rule.PUBLIC, 200),
             new Route("GET", "/rowstore/dataset/{ds}", null, Rule.PUBLIC, 200),
@@ -129,6 +136,7 @@ class EsCrossTenantMatrixTest {
             new Route("POST", "/taskrunner/v1/distribution/replaceFile?resourceURI={file}", "file:station,value\nq,1\n", Rule.PRIVATE, 200));
 
     static int expected(Route r, String who) {
+        if (r.rule() == Rule.FILTERED) return who.equals(STALE) ? 401 : r.allowed(); // a bad cookie is refused, no cookie is a guest
         if (r.rule() == Rule.PUBLIC || reachesA(who)) return r.allowed();
         return who.equals(ANON) || who.equals(STALE) || who.endsWith(VIA_HEADER) ? 401 : 403;
     }
@@ -193,7 +201,9 @@ class EsCrossTenantMatrixTest {
     static HttpResponse<String> send(Route r, String token, String v, int n) throws Exception {
         String path = r.path().replace("{ctx}", "a-ctx").replace("{ds}", a.datasetId()).replace("{job}", aJob)
                 .replace("{v}", v == null ? "" : v).replace("{dist}", ScapeClient.enc(a.distUri()))
-                .replace("{file}", ScapeClient.enc(a.fileUri())).replace("{dsinfo}", ScapeClient.enc(a.datasetUrl() + "/info"));
+                .replace("{file}", ScapeClient.enc(a.fileUri())).replace("{dsinfo}", ScapeClient.enc(a.datasetUrl() + "/info"))
+                .replace("{user}", fx.server.services().identity().userByName("m-a-admin").id())
+                .replace("{ctxuri}", ScapeClient.enc((c.base() + "store/a-ctx").replace(":", "\\:")));
         String body = r.body() == null ? null : r.body().replace("{n}", Integer.toString(n)).replace("{base}", c.base())
                 .replace("{v}", v == null ? "" : v);
         if (body != null && body.startsWith("file:")) {
@@ -219,6 +229,12 @@ class EsCrossTenantMatrixTest {
                 var res = send(r, cookie.get(who), v, n);
                 String cell = who + " × " + r + ": ";
                 if (res.statusCode() != want) failures.add(cell + "wanted " + want + ", got " + body(res));
+                if (r.rule() == Rule.FILTERED && !reachesA(who)) {
+                    for (String mark : A_MARKS) if (res.body().contains(mark)) failures.add(cell + "A's records in the answer: " + mark);
+                }
+                if (r.rule() == Rule.FILTERED && reachesA(who) && !res.body().contains("a-ctx")) {
+                    failures.add(cell + "A's own records missing from the answer: " + body(res));
+                }
                 if (want == 401 || want == 403) {
                     Object error = res.body().isEmpty() ? null : ServerFixture.json(res.body()).get("error");
                     if (!(error instanceof String)) failures.add(cell + "refusal outside EntryStore's envelope: " + body(res));

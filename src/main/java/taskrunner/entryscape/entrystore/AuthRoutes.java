@@ -21,7 +21,10 @@ import java.util.Map;
 
 /**
  * EntryStore's {@code /store/auth/} subset: cookie login, who am I, logout. Tokens are the
- * core's (sliding expiry), so the same cookie works on every EntryScape route.
+ * core's (sliding expiry), so the same cookie works on every EntryScape route. Who am I
+ * answers the {@link UserEntries} id and URI of the caller's user entry, which
+ * {@link PrincipalRoutes} serves (entrystore.js {@code getAuth().getUserEntry()}); a token made
+ * from an account's api_key has no user, and answers the account's id and name instead.
  */
 public final class AuthRoutes {
     private static final long MAX_AGE_CAP_S = 365L * 24 * 3600;
@@ -29,13 +32,15 @@ public final class AuthRoutes {
     private final Identity identity;
     private final Store store;
     private final EntryStore es;
+    private final UserEntries users;
     private final long defaultTtlMs;
 
-    public AuthRoutes(EsAuth auth, Store store, EntryStore es, long defaultTtlMs) {
+    public AuthRoutes(EsAuth auth, Store store, EntryStore es, UserEntries users, long defaultTtlMs) {
         this.auth = auth;
         this.identity = auth.identity();
         this.store = store;
         this.es = es;
+        this.users = users;
         this.defaultTtlMs = defaultTtlMs;
     }
 
@@ -73,15 +78,15 @@ public final class AuthRoutes {
         Principal p = auth.optional(req);
         var m = new LinkedHashMap<String, Object>();
         if (p == null) {
-            m.put("user", "_guest");
-            m.put("id", "_guest");
-            m.put("uri", es.storeUri() + "_principals/entry/_guest");
+            m.put("user", UserEntries.GUEST);
+            m.put("id", UserEntries.GUEST);
+            m.put("uri", es.entryUri(UserEntries.CONTEXT, UserEntries.GUEST));
             return Response.json(200, m);
         }
-        String id = p.user() != null ? p.user().id() : p.account().id();
+        String id = p.user() != null ? users.entryId(p.user()) : p.account().id();
         m.put("user", p.user() != null ? p.user().username() : p.account().name());
         m.put("id", id);
-        m.put("uri", es.storeUri() + "_principals/entry/" + id);
+        m.put("uri", es.entryUri(UserEntries.CONTEXT, id));
         Token t = store.get(Token.KIND, Secrets.sha256(p.token()));
         if (t != null) {
             m.put("authTokenExpires", LocalDateTime.ofInstant(Instant.ofEpochMilli(t.expires()), ZoneOffset.UTC).toString());

@@ -1,6 +1,5 @@
 package taskrunner.entryscape.entrystore;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import taskrunner.auth.Principal;
 import taskrunner.entryscape.EsAuth;
 import taskrunner.entryscape.EsFace;
@@ -8,13 +7,10 @@ import taskrunner.entryscape.Rdf;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
 import taskrunner.http.Router;
+import taskrunner.util.NamedLocks;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +19,14 @@ import java.util.Set;
 
 /**
  * EntryStore's context, entry and metadata routes: create a context (admins), create,
- * read and delete entries, read and replace their RDF/JSON metadata. Files are in
- * {@link ResourceRoutes}.
+ * read and delete entries, read and replace their RDF/JSON metadata, and their relations.
+ * Files are in {@link ResourceRoutes}. Entry JSON is {@link EntryDoc}'s; every read and write
+ * carries the entry's {@link LastModified} date.
+ *
+ * <p>A path whose context id is one of EntryStore's own global names ({@code search},
+ * {@code lookup}, {@code _principals}, ...) reaches these patterns only because this server
+ * lacks that route: it is answered as unsupported ({@link EsFace#unsupported}), not as an
+ * unknown context.
  */
 public final class EntryRoutes {
     private static final Set<String> ENTRY_TYPES = Set.of("local", "link", "reference", "linkreference");
@@ -32,12 +34,16 @@ public final class EntryRoutes {
             "user", "group", "string", "graph", "pipeline", "pipelineresult");
 
     private final EntryStore es;
+    private final EntryDocs docs;
     private final EsAuth auth;
+    private final NamedLocks locks;
     private final Clock clock;
 
-    public EntryRoutes(EntryStore es, EsAuth auth, Clock clock) {
+    public EntryRoutes(EntryStore es, EntryDocs docs, EsAuth auth, NamedLocks locks, Clock clock) {
         this.es = es;
+        this.docs = docs;
         this.auth = auth;
+        this.locks = locks;
         this.clock = clock;
     }
 
@@ -54,34 +60,26 @@ public final class EntryRoutes {
         r.route("GET", "/store/{ctx}/relations/{id}", f, this::relations);
     }
 
-    /** The triples in the context's other entries that point at this entry's resource (e.g. file → distribution). */
-    @SuppressWarnings("unchecked")
+    /** The triples of other readable entries' metadata that point at this entry's resource (e.g. file → distribution). */
     private Response relations(Request req) {
         Entry target = readableEntry(req);
         String uri = es.resourceUri(target);
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Entry e : es.entries(target.context())) {
-            if (e.id().equals(target.id())) continue;
-            for (var s : e.metadata().entrySet()) {
-                for (var p : ((Map<String, Object>) s.getValue()).entrySet()) {
-                    for (Object o : (List<Object>) p.getValue()) {
-                        var obj = (Map<String, Object>) o;
-                        if ("uri".equals(obj.get("type")) && es.canonical((String) obj.get("value")).equals(uri)) {
-                            out = Rdf.add(out, s.getKey(), p.getKey(), obj);
-                        }
-                    }
-                }
-            }
-        }
-        return Response.json(200, out);
+        return Response.json(200, es.relations(List.of(uri), auth.optional(req)).get(uri));
     }
 
     /** The context, if the caller may read it: 404 unknown, 401 guest, 403 another account's. */
     Context readable(Request req, String ctxId, Principal p) {
-        Context c = es.context(ctxId);
-        if (c == null) throw EsFace.fail(404, "The requested context ID does not exist");
+        Context c = known(req, ctxId);
         if (p == null) throw EsFace.fail(401, "Not authorized");
         if (!es.mayRead(p, c)) throw EsFace.fail(403, "Not authorized");
+        return c;
+    }
+
+    /** The context named in the path: 501 for one of EntryStore's own names this server lacks a route for, 404 unknown. */
+    private Context known(Request req, String ctxId) {
+        if (EntryStore.isReserved(ctxId)) throw EsFace.unsupported(req);
+        Context c = es.context(ctxId);
+        if (c == null) throw EsFace.fail(404, "The requested context ID does not exist");
         return c;
     }
 
@@ -99,19 +97,23 @@ public final class EntryRoutes {
                 throw new taskrunner.http.HttpError(Response.json(409, Map.of("error", "Entry with provided ID already exists"))
                         .header("Location", location));
             }
-            es.putContext(new Context(id, p.account().id(), p.user() == null ? null : p.user().id(), clock.millis()));
-            return Response.json(201, Map.of("entryId", id)).header("Location", location);
+            var c = new Context(id, p.account().id(), p.user() == null ? null : p.user().id(), clock.millis());
+            es.putContext(c);
+            return LastModified.stamp(Response.json(201, Map.of("entryId", id)).header("Location", location), c.created());
         }
     }
 
     private Response getContext(Request req) {
-        Context c = readable(req, req.param("ctx"), auth.optional(req));
-        var info = new LinkedHashMap<String, Object>();
-        String self = es.storeUri() + "_contexts/entry/" + c.id();
-        info.put(self, Map.of(Rdf.ES + "resource", List.of(Rdf.uri(es.contextUri(c.id()))),
-                Rdf.RDF_TYPE, List.of(Rdf.uri(Rdf.ES + "Context")),
-                Rdf.DCT + "created", List.of(Rdf.typed(iso(c.created()), Rdf.XSD_DATETIME))));
-        return Response.json(200, Map.of("entryId", c.id(), "info", info));
+        Principal p = auth.optional(req);
+        Context c = readable(req, req.param("ctx"), p);
+        return read(req, docs.of(c, p), p);
+    }
+
+    /** An entry read: its doc's JSON (with relations when includeAll is asked), stamped with its date. */
+    Response read(Request req, EntryDoc d, Principal p) {
+        boolean all = req.query("includeAll") != null;
+        var relations = all ? es.relations(List.of(d.resourceUri()), p).get(d.resourceUri()) : Map.<String, Object>of();
+        return LastModified.stamp(Response.json(200, d.json(relations, all)), d.info().modified());
     }
 
     private Response listContext(Request req) {
@@ -121,8 +123,7 @@ public final class EntryRoutes {
 
     private Response createEntry(Request req) throws Exception {
         Principal p = auth.required(req);
-        Context c = es.context(req.param("ctx"));
-        if (c == null) throw EsFace.fail(404, "The requested context ID does not exist");
+        Context c = known(req, req.param("ctx"));
         if (!es.mayWrite(p, c)) throw EsFace.fail(403, "Not authorized");
         String et = lower(req.query("entrytype"), "local");
         String gt = lower(req.query("graphtype"), "none");
@@ -149,7 +150,7 @@ public final class EntryRoutes {
             long now = clock.millis();
             es.put(new Entry(c.id(), id, et, gt, infoResource, et.equals("local") ? null : resource, md,
                     null, null, null, 0, null, now, now, p.user() == null ? null : p.user().id(), null).withGraph(graph, now));
-            return Response.json(201, Map.of("entryId", id)).header("Location", location);
+            return LastModified.stamp(Response.json(201, Map.of("entryId", id)).header("Location", location), now);
         }
     }
 
@@ -184,69 +185,26 @@ public final class EntryRoutes {
         return e;
     }
 
-    Entry writableEntry(Request req) {
+    /** An entry the caller may change, and the core user id of the caller (null for an api_key token). */
+    record Writable(Entry entry, String by) {}
+
+    Writable writable(Request req) {
         Principal p = auth.required(req);
-        Context c = es.context(req.param("ctx"));
-        if (c == null) throw EsFace.fail(404, "The requested context ID does not exist");
+        Context c = known(req, req.param("ctx"));
         if (!es.mayWrite(p, c)) throw EsFace.fail(403, "Not authorized");
         Entry e = es.entry(c.id(), req.param("id"));
         if (e == null) throw EsFace.fail(404, "Entry not found");
-        return e;
+        return new Writable(e, p.user() == null ? null : p.user().id());
     }
 
     private Response getEntry(Request req) {
         Entry e = readableEntry(req);
-        var m = new LinkedHashMap<String, Object>();
-        m.put("entryId", e.id());
-        m.put("info", info(e));
-        if (req.query("includeAll") != null) {
-            m.put("metadata", e.metadata());
-            m.put("rights", List.of("administer", "writemetadata", "writeresource", "readmetadata", "readresource"));
-            if (GraphResource.holds(e) && e.graph() != null) m.put("resource", e.graph()); // entrystore.js builds a Pipeline from it
-        }
-        return Response.json(200, m);
-    }
-
-    /** The entry graph: where its resource and metadata are, what kind it is, and the file facts. */
-    private Map<String, Object> info(Entry e) {
-        String self = es.entryUri(e.context(), e.id());
-        String res = es.resourceUri(e);
-        var po = new LinkedHashMap<String, Object>();
-        po.put(Rdf.ES + "resource", List.of(Rdf.uri(res)));
-        po.put(Rdf.ES + "metadata", List.of(Rdf.uri(es.metadataUri(e.context(), e.id()))));
-        var types = new ArrayList<Object>();
-        types.add(Rdf.uri(Rdf.ES + switch (e.entryType()) {
-            case "link" -> "Link";
-            case "reference" -> "Reference";
-            case "linkreference" -> "LinkReference";
-            default -> "Local";
-        }));
-        types.add(Rdf.uri(Rdf.ES + (e.infoResource() ? "InformationResource" : "NamedResource")));
-        po.put(Rdf.RDF_TYPE, types);
-        po.put(Rdf.DCT + "created", List.of(Rdf.typed(iso(e.created()), Rdf.XSD_DATETIME)));
-        po.put(Rdf.DCT + "modified", List.of(Rdf.typed(iso(e.modified()), Rdf.XSD_DATETIME)));
-        if (e.externalMetadata() != null) po.put(Rdf.ES + "externalMetadata", List.of(Rdf.uri(e.externalMetadata())));
-        if (e.origin() != null) { // what a pipeline made it from (reference §2.4)
-            po.put(Rdf.ES + "pipeline", List.of(Rdf.uri(e.origin().pipeline())));
-            po.put(Rdf.ES + "pipelineData", e.origin().data().stream().map(Rdf::uri).toList());
-        }
-        var g = new LinkedHashMap<String, Object>();
-        g.put(self, po);
-        // entrystore.js reads the graph type from the resource URI
-        if (e.graphType().equals("pipeline")) g.put(res, Map.of(Rdf.RDF_TYPE, List.of(Rdf.uri(Rdf.ES + "Pipeline"))));
-        if (e.graphType().equals("pipelineresult")) g.put(res, Map.of(Rdf.RDF_TYPE, List.of(Rdf.uri(Rdf.ES + "PipelineResult"))));
-        if (e.blob() != null) {
-            var file = new LinkedHashMap<String, Object>();
-            file.put(Rdf.FORMAT, List.of(Rdf.literal(e.mimetype())));
-            file.put(Rdf.DCT + "extent", List.of(Rdf.typed(Long.toString(e.size()), Rdf.XSD_LONG)));
-            if (e.filename() != null) file.put(Rdf.RDFS_LABEL, List.of(Rdf.literal(e.filename())));
-            g.put(res, file);
-        }
-        return g;
+        Principal p = auth.optional(req);
+        return read(req, docs.of(e, p), p);
     }
 
     private Response deleteEntry(Request req) throws Exception {
-        es.delete(writableEntry(req));
+        es.delete(writable(req).entry());
         return Response.empty(204);
     }
 
@@ -256,19 +214,30 @@ public final class EntryRoutes {
         if (format != null && !format.equals("application/json") && !format.equals("application/rdf+json")) {
             throw EsFace.fail(406, "Unknown requested format: only application/json (RDF/JSON) is served");
         }
-        return Response.json(200, e.metadata()).header("Last-Modified", http(e.modified()));
+        return LastModified.stamp(Response.json(200, e.metadata()), e.modified());
     }
 
     private Response putMetadata(Request req) throws Exception {
-        Entry e = writableEntry(req);
+        Writable w = writable(req);
+        Entry e = w.entry();
         Map<String, Object> md;
         try {
             md = Rdf.check(req.bodyJson());
         } catch (Rdf.Malformed ex) {
             throw EsFace.fail(400, "Error in JSON syntax: " + ex.getMessage());
         }
-        es.put(e.withMetadata(md, clock.millis()));
-        return Response.empty(204);
+        String key = e.key();
+        // under the entry's write lock, as its bytes are written: the check and the put are one step,
+        // and a concurrent file upload cannot be undone by a put of the version read before it
+        long now = locks.with(ResourceRoutes.lockName(key), () -> {
+            Entry cur = es.entry(e.context(), e.id());
+            if (cur == null) throw EsFace.fail(404, "Entry not found");
+            LastModified.check(req, cur.modified());
+            long t = clock.millis();
+            es.put(cur.withMetadata(md, t).changedBy(w.by()));
+            return t;
+        });
+        return LastModified.stamp(Response.empty(204), now);
     }
 
     static String nextNumericId(List<String> taken) {
@@ -281,13 +250,5 @@ public final class EntryRoutes {
 
     private static String lower(String v, String dflt) {
         return v == null || v.isEmpty() ? dflt : v.toLowerCase(Locale.ROOT);
-    }
-
-    static String iso(long ms) {
-        return Instant.ofEpochMilli(ms).toString();
-    }
-
-    static String http(long ms) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(ms).atOffset(ZoneOffset.UTC));
     }
 }

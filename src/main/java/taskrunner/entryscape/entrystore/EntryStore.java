@@ -9,7 +9,11 @@ import taskrunner.store.Store;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -50,7 +54,12 @@ public final class EntryStore {
     }
 
     public static boolean validContextId(String id) {
-        return id != null && ID.matcher(id).matches() && !RESERVED.contains(id);
+        return id != null && ID.matcher(id).matches() && !isReserved(id);
+    }
+
+    /** One of EntryStore's own names at the top of {@code /store/} (a route, or a system context), never a context id here. */
+    public static boolean isReserved(String id) {
+        return RESERVED.contains(id);
     }
 
     /** {@code <base>store/}. */
@@ -84,36 +93,49 @@ public final class EntryStore {
      * {@code <base path>store/<ctx>/resource/<id>}.
      */
     public String[] parseResourceUri(String uri) {
-        return parse(uri, "resource");
+        return parseUnder(uri, "resource");
     }
 
     /** The (context, id) of an entry URI ({@code <base path>store/<ctx>/entry/<id>}, any host), or null. */
     public String[] parseEntryUri(String uri) {
-        return parse(uri, "entry");
+        return parseUnder(uri, "entry");
     }
 
-    private String[] parse(String uri, String kind) {
-        if (uri == null) return null;
-        URI u;
-        try {
-            u = URI.create(uri.trim());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        String path = u.getPath();
-        String prefix = base.get().getPath() + "store/";
-        if (path == null || !path.startsWith(prefix)) return null;
-        String[] parts = path.substring(prefix.length()).split("/");
+    private String[] parseUnder(String uri, String kind) {
+        String rest = underStore(parse(uri));
+        if (rest == null) return null;
+        String[] parts = rest.split("/");
         if (parts.length != 3 || !parts[1].equals(kind) || !ID.matcher(parts[0]).matches() || !ID.matcher(parts[2]).matches()) {
             return null;
         }
         return new String[]{parts[0], parts[2]};
     }
 
-    /** A resource URI in this server's own spelling, for comparing links (hosts may differ). */
+    /**
+     * One of this server's store URIs in its own spelling, for comparing links: scheme and host
+     * are not compared (a proxy may show the server under another name, or it moved port), the
+     * path must be under {@code <base path>store/}. Any other URI as given.
+     */
     public String canonical(String uri) {
-        String[] p = parseResourceUri(uri);
-        return p == null ? uri : localResourceUri(p[0], p[1]);
+        URI u = parse(uri);
+        String rest = underStore(u);
+        if (rest == null || u.getRawQuery() != null || u.getRawFragment() != null) return uri;
+        return storeUri() + rest;
+    }
+
+    private static URI parse(String uri) {
+        try {
+            return uri == null ? null : URI.create(uri.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The (raw) path of {@code u} after {@code <base path>store/}, or null if it is not under it. */
+    private String underStore(URI u) {
+        String path = u == null ? null : u.getRawPath();
+        String prefix = base.get().getRawPath() + "store/";
+        return path != null && path.startsWith(prefix) ? path.substring(prefix.length()) : null;
     }
 
     public Context context(String id) {
@@ -181,6 +203,41 @@ public final class EntryStore {
         if (e.metadata() == null || e.metadata().containsKey(uri)) return uri;
         for (String s : e.metadata().keySet()) if (canonical(s).equals(uri)) return s;
         return uri;
+    }
+
+    /**
+     * EntryStore's relations of each of {@code resourceUris}: the triples of other entries'
+     * metadata whose object is that URI (compared as {@link #canonical} spells it), taken only
+     * from entries the reader may read. One pass over the entries for all of them, so a search
+     * page costs one pass, not one per child.
+     *
+     * @return RDF/JSON graphs by the URIs as given; an empty graph for a URI nothing points at
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Map<String, Object>> relations(Collection<String> resourceUris, Principal reader) {
+        var byCanonical = new HashMap<String, String>();
+        var out = new LinkedHashMap<String, Map<String, Object>>();
+        for (String uri : resourceUris) {
+            byCanonical.put(canonical(uri), uri);
+            out.put(uri, new LinkedHashMap<>());
+        }
+        var readable = new HashMap<String, Boolean>();
+        for (Entry e : store.all(Entry.KIND)) {
+            if (!readable.computeIfAbsent(e.context(), id -> mayRead(reader, context(id)))) continue;
+            String own = resourceUri(e);
+            for (var s : e.metadata().entrySet()) {
+                for (var p : ((Map<String, Object>) s.getValue()).entrySet()) {
+                    for (Object o : (List<Object>) p.getValue()) {
+                        var obj = (Map<String, Object>) o;
+                        if (!"uri".equals(obj.get("type"))) continue;
+                        String target = byCanonical.get(canonical((String) obj.get("value")));
+                        if (target == null || canonical(target).equals(own)) continue;
+                        out.put(target, Rdf.add(out.get(target), s.getKey(), p.getKey(), obj));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Values of one property of the entry's own resource. */

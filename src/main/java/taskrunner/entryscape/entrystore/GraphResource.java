@@ -50,7 +50,7 @@ final class GraphResource {
 
     Response get(Entry e) {
         if (e.graph() == null) throw EsFace.fail(404, "The " + e.graphType() + " has not been set");
-        return Response.json(200, e.graph()).header("Last-Modified", EntryRoutes.http(e.modified()));
+        return LastModified.stamp(Response.json(200, e.graph()), e.modified());
     }
 
     Response put(Request req, Entry e) throws Exception {
@@ -68,11 +68,12 @@ final class GraphResource {
         Entry saved = locks.with(ResourceRoutes.lockName(e.key()), () -> {
             Entry cur = es.entry(e.context(), e.id());
             if (cur == null) throw EsFace.fail(404, "Entry not found");
+            LastModified.check(req, cur.modified());
             Entry next = cur.withGraph(graph, clock.millis());
             es.put(next);
             return next;
         });
-        return Response.empty(204).header("Last-Modified", EntryRoutes.http(saved.modified()));
+        return LastModified.stamp(Response.empty(204), saved.modified());
     }
 
     private static Map<String, Object> checked(Object json) {

@@ -21,7 +21,8 @@ import java.time.Clock;
  *
  * <p>Invariant: a PUT stores the whole upload as a new blob, then switches the entry to it
  * with one journal put, then deletes the old blob; a reader streams whichever blob it
- * opened, so it never sees a mix.
+ * opened, so it never sees a mix. A PUT with {@code If-Unmodified-Since} is checked against the
+ * version it replaces, under the lock ({@link LastModified}).
  */
 public final class ResourceRoutes {
     private final EntryStore es;
@@ -41,7 +42,7 @@ public final class ResourceRoutes {
         this.graphs = new GraphResource(es, locks, clock, maxBody);
     }
 
-    /** The lock every writer of a file entry's bytes takes (jobs take it too). */
+    /** The lock every writer of a file entry's bytes or metadata takes (jobs take it too). */
     public static String lockName(String entryKey) {
         return "file:" + entryKey;
     }
@@ -73,33 +74,38 @@ public final class ResourceRoutes {
             }
             String name = e.filename() != null ? e.filename() : e.id();
             String disposition = req.query("download") != null ? ContentDisposition.attachment(name) : ContentDisposition.inline(name);
-            return Response.untrusted(Response.stream(200, e.mimetype(), e.size(), out -> {
+            return LastModified.stamp(Response.untrusted(Response.stream(200, e.mimetype(), e.size(), out -> {
                 try (in) {
                     in.transferTo(out);
                 }
-            })).header("Content-Disposition", disposition).header("Digest", "sha-256=" + e.sha256());
+            })).header("Content-Disposition", disposition).header("Digest", "sha-256=" + e.sha256()), e.modified());
         }
     }
 
     private Response put(Request req) throws Exception {
-        Entry e = entries.writableEntry(req);
+        EntryRoutes.Writable w = entries.writable(req);
+        Entry e = w.entry();
         if (GraphResource.holds(e)) return graphs.put(req, e);
         if (!e.isLocal() || !e.infoResource() || !e.graphType().equals("none")) {
             throw EsFace.fail(400, "Only local file entries (graphtype none, an information resource) hold bytes");
         }
+        LastModified.check(req, e.modified()); // before the upload is stored; again below on the version replaced
         Upload u = uploads.receive(req, null, false);
+        long now;
         try {
-            locks.with(lockName(e.key()), () -> {
+            now = locks.with(lockName(e.key()), () -> {
                 Entry cur = es.entry(e.context(), e.id());
                 if (cur == null) throw EsFace.fail(404, "Entry not found");
-                es.put(cur.withFile(u.blob(), u.mimetype(), u.filename(), u.size(), u.sha256(), clock.millis(), null));
+                LastModified.check(req, cur.modified());
+                long t = clock.millis();
+                es.put(cur.withFile(u.blob(), u.mimetype(), u.filename(), u.size(), u.sha256(), t, null).changedBy(w.by()));
                 es.blobs().delete(cur.blob());
-                return null;
+                return t;
             });
         } catch (Exception ex) {
             es.blobs().delete(u.blob());
             throw ex;
         }
-        return Response.empty(201);
+        return LastModified.stamp(Response.empty(201), now);
     }
 }

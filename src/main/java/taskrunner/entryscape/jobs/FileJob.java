@@ -289,7 +289,7 @@ public final class FileJob implements Execution {
         } else if (!t.id().equals(file.job())) { // by job, not by blob: small blobs with equal bytes have equal ids
             var md = name == null ? file.metadata() : Rdf.set(file.metadata(), es.subject(file), Rdf.TITLE, Rdf.literal(name));
             es.put(file.withFile(upload.blob(), upload.mime(), name, upload.size(), upload.sha256(), now, t.id())
-                    .withMetadata(md, now));
+                    .withMetadata(md, now).changedBy(s.user()));
         }
         String old = s.commit().oldFileBlob();
         if (old != null && !old.equals(upload.blob())) tasks.blobs().delete(old);
@@ -303,7 +303,7 @@ public final class FileJob implements Execution {
                 md = Rdf.set(md, d, Rdf.FORMAT, Rdf.literal(mime == null ? "application/octet-stream" : mime));
             }
             md = Rdf.set(md, d, Rdf.MODIFIED, Rdf.today(now));
-            es.put(x.dist.withMetadata(md, now));
+            es.put(x.dist.withMetadata(md, now).changedBy(s.user()));
         }
         // 4. the API distribution's modified date
         if (x.api != null && built != null) {

@@ -92,7 +92,7 @@ public final class RowStoreTransform {
         long now = clock.millis();
         var result = new Entry(ctx.id(), RandomIds.hex(8), "reference", PIPELINE_RESULT, true, url, new LinkedHashMap<>(),
                 null, null, null, 0, null, now, now, p.user() == null ? null : p.user().id(), null, null, url + "/info",
-                new Entry.Origin(pipelineUri, List.of(es.entryUri(src.context(), src.id()))));
+                new Entry.Origin(pipelineUri, List.of(es.entryUri(src.context(), src.id()))), List.of());
         try {
             es.put(result);
         } catch (IOException e) {
