@@ -3,7 +3,8 @@
 #   package  build target/taskrunner.jar (dependencies included), tests skipped
 #   run      build if the jar is missing or older than the sources, then start the
 #            server in the foreground; further arguments go to the server (--port ...)
-#   test     run the whole test suite (real servers on port 0, temp data dirs)
+#   test     run the whole test suite (real servers on port 0, temp data dirs), after
+#            installing the node packages one test runs (node_test_deps, below)
 #   bench    build, then run the benchmarks, which print their figures
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -41,6 +42,26 @@ mvn_() {
     mvn -B -Dstyle.color=never "$@"
 }
 
+# The node packages EntryStoreJsTest runs (the real @entryscape/entrystore-js, pinned by
+# src/test/js/entrystore-js/package-lock.json): npm ci when node_modules is missing or was
+# installed from another lockfile (a copy of the lockfile in node_modules says which), from
+# npm's cache when it has them. Without npm, or when npm ci fails, the suite still runs and
+# that test fails saying why.
+node_test_deps() {
+  local dir=src/test/js/entrystore-js
+  cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-package-lock.json" 2>/dev/null && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "build.sh: npm not found; EntryStoreJsTest will fail (it needs Node.js 18+ with npm)" >&2
+    return 0
+  fi
+  echo "build.sh: installing $dir/node_modules (npm ci)" >&2
+  if (cd "$dir" && npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null); then
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-package-lock.json"
+  else
+    echo "build.sh: npm ci failed in $dir; EntryStoreJsTest will fail" >&2
+  fi
+}
+
 jar_is_stale() {
   [ ! -f target/taskrunner.jar ] && return 0
   [ -n "$(find src/main pom.xml -newer target/taskrunner.jar -print -quit)" ]
@@ -56,6 +77,7 @@ case "$cmd" in
     if jar_is_stale; then mvn_ -q -DskipTests package; fi
     exec "$JAVA_HOME/bin/java" -jar target/taskrunner.jar "$@" ;;
   test)
+    node_test_deps
     mvn_ package "$@" ;;
   bench)
     mvn_ -q -DskipTests package test-compile dependency:build-classpath \
