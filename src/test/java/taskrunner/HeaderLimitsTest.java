@@ -58,6 +58,33 @@ class HeaderLimitsTest {
         assertTrue(r.body().contains("Request Header Fields Too Large"), r.body());
     }
 
+    /**
+     * A body declared over the limit (but under 8 MiB) is read before the 413, so a client that
+     * sends it all before reading gets the answer, not a reset, and its connection stays open.
+     */
+    @Test
+    void anOversizeBodyIsReadBeforeIts413AndTheConnectionGoesOn() throws Exception {
+        try (var s = new java.net.Socket(fx.server.uri().getHost(), fx.server.uri().getPort())) {
+            s.setSoTimeout(30_000);
+            var out = s.getOutputStream();
+            byte[] body = new byte[2 << 20];
+            java.util.Arrays.fill(body, (byte) 'x');
+            out.write(("PUT /v2/user_auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(body);
+            out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", in.readLine());
+            long length = -1;
+            for (String h; !(h = in.readLine()).isEmpty(); ) {
+                if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Long.parseLong(h.substring(15).trim());
+            }
+            in.skip(length);
+            assertEquals("HTTP/1.1 200 OK", in.readLine(), "the same connection serves the next request");
+        }
+    }
+
     @Test
     void requestsWithinTheLimitsAreServed() throws Exception {
         assertEquals(200, get("/status", 10, 100).statusCode());

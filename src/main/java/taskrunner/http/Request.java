@@ -141,6 +141,11 @@ public final class Request {
         return body;
     }
 
+    /** Reads the body to its end and drops it (the route's limit does not apply). */
+    void discardBody() throws IOException {
+        watch.reads(exchange.getRequestBody(), "reading the request body").transferTo(java.io.OutputStream.nullOutputStream());
+    }
+
     /** The whole body (only for routes whose limit keeps it small). */
     public byte[] bodyBytes() throws IOException {
         return bodyBytes(bodyLimit);

@@ -53,6 +53,14 @@ public final class Router implements HttpHandler {
 
     private record Prefix(String prefix, ErrorEnvelope face) {}
 
+    /**
+     * A body declared over its route's limit is still read (and dropped) up to this size before
+     * the 413: most clients send the whole body before they read the answer, and the JDK server
+     * resets a connection it closes on unread bytes, so without this they see a reset, not the
+     * 413. Past it, closing costs less than reading.
+     */
+    static final long READ_BEFORE_REFUSING = 8 << 20;
+
     private final List<Route> routes = new ArrayList<>();
     private final List<Prefix> prefixes = new ArrayList<>();
     private final long defaultMaxBody;
@@ -192,6 +200,7 @@ public final class Router implements HttpHandler {
                 req.pathParams(params);
                 String cl = ex.getRequestHeaders().getFirst("Content-Length");
                 if (cl != null && parseLong(cl) > limit) {
+                    if (parseLong(cl) <= READ_BEFORE_REFUSING) req.discardBody();
                     res = face.error(req, 413, "request body larger than " + limit + " bytes");
                 } else {
                     res = match.handler.handle(req);
