@@ -29,6 +29,7 @@ import taskrunner.store.StorageFull;
 import taskrunner.store.Store;
 import taskrunner.tasks.Examples;
 import taskrunner.tasks.JobExamples;
+import taskrunner.ui.Dashboard;
 
 import java.io.IOException;
 import java.net.URI;
@@ -135,6 +136,7 @@ public final class TaskServer implements AutoCloseable {
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
             OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock));
             install(router, lifecycle);
+            Dashboard.install(router, services, faces);
             executor = Executors.newVirtualThreadPerTaskExecutor();
             deadlines = new ExchangeDeadlines(executor, config.maxRequestTimeS(), config.bodyIdleTimeoutS());
             http.setExecutor(deadlines);
