@@ -100,16 +100,16 @@ final class DashboardApi {
         var counts = new EnumMap<DashboardStatus, Integer>(DashboardStatus.class);
         for (DashboardStatus s : DashboardStatus.values()) counts.put(s, 0);
         var accounts = new LinkedHashMap<String, Map<String, Object>>();
-        accounts.put(p.account().id(), account(p.account().id(), p.account().name()));
+        accounts.put(p.account().id(), DashboardTask.account(p.account()));
         List<DashboardTask> all = visible.all(p);
         for (DashboardTask t : all) {
             counts.merge(t.status(), 1, Integer::sum);
-            if (t.account() != null) accounts.putIfAbsent(t.account().id(), account(t.account().id(), t.account().name()));
+            if (t.account() != null) accounts.putIfAbsent(t.account().id(), DashboardTask.account(t.account()));
         }
         var countsJson = new LinkedHashMap<String, Object>();
         counts.forEach((s, n) -> countsJson.put(s.word(), n));
         var you = new LinkedHashMap<String, Object>();
-        you.put("account", account(p.account().id(), p.account().name()));
+        you.put("account", DashboardTask.account(p.account()));
         you.put("user", p.user() == null ? null : p.user().username());
         you.put("superduper", p.superduper());
         var m = new LinkedHashMap<String, Object>();
@@ -125,13 +125,6 @@ final class DashboardApi {
         Principal p = principal(req);
         identity.revoke(p.token());
         return Response.empty(204).header("Cache-Control", "no-store");
-    }
-
-    private static Map<String, Object> account(String id, String name) {
-        var a = new LinkedHashMap<String, Object>();
-        a.put("id", id);
-        a.put("name", name);
-        return a;
     }
 
     private static int limit(Request req) {

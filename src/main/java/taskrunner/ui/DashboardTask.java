@@ -36,14 +36,7 @@ record DashboardTask(Task task, Account account, DashboardStatus status, Face.St
         m.put("id", task.id());
         m.put("face", task.face());
         m.put("type", task.type());
-        if (account == null) {
-            m.put("account", null);
-        } else {
-            var a = new LinkedHashMap<String, Object>();
-            a.put("id", account.id());
-            a.put("name", account.name());
-            m.put("account", a);
-        }
+        m.put("account", account == null ? null : account(account));
         m.put("status", status.word());
         m.put("face_status", read.word());
         m.put("error", read.error());
@@ -58,6 +51,14 @@ record DashboardTask(Task task, Account account, DashboardStatus status, Face.St
         m.put("file_name", task.fileName());
         m.put("has_input", task.input() != null);
         m.put("has_output", task.output() != null);
+        return m;
+    }
+
+    /** An account as the dashboard's JSON names it: {@code {"id": "...", "name": "..."}}. */
+    static Map<String, Object> account(Account a) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("id", a.id());
+        m.put("name", a.name());
         return m;
     }
 }

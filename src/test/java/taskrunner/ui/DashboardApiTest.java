@@ -3,12 +3,10 @@ package taskrunner.ui;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import taskrunner.entryscape.ScapeClient;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
 import taskrunner.support.Tenants;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,16 +38,8 @@ class DashboardApiTest {
         inA = kazooTask(root, t.a);
         inA1 = kazooTask(root, t.a1);
         inB = kazooTask(root, t.b);
-        var r = fx.send(fx.request("/job").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"job_type\": \"echo\", \"api_key\": \"k\", \"data\": \">fails\"}")));
-        assertEquals(200, r.statusCode(), r.body());
-        ckanJob = (String) ServerFixture.json(r.body()).get("job_id");
-        var scape = new ScapeClient(fx);
-        String cookie = scape.login("m-a-admin", "pw-m-a-admin");
-        var catalog = scape.catalog(cookie, "ui-api", ScapeClient.rows("station,value", "a", 1, 2));
-        r = scape.addFile(cookie, catalog.distUri(), "more.csv", ScapeClient.rows("station,value", "m", 1, 2));
-        assertEquals(200, r.statusCode(), r.body());
-        scapeInA = (String) ServerFixture.json(r.body()).get("jobId");
+        ckanJob = FaceJobs.ckanEcho(fx, ">fails");
+        scapeInA = FaceJobs.scapeAddFile(fx, "m-a-admin", "pw-m-a-admin", "ui-api");
     }
 
     @AfterAll

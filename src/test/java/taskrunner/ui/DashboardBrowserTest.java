@@ -16,12 +16,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import taskrunner.entryscape.ScapeClient;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
 
 import java.io.File;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -74,16 +72,8 @@ class DashboardBrowserTest {
         slowTask = alice.createCsv("examples", "sleep", csv.toString());
         alice.start(slowTask);
         bTask = bob.createCsv("examples", "echo", "name\nb1\n");
-        var r = fx.send(fx.request("/job").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"job_type\": \"echo\", \"api_key\": \"k\", \"data\": \"&hello\"}")));
-        assertEquals(200, r.statusCode(), r.body());
-        ckanJob = (String) ServerFixture.json(r.body()).get("job_id");
-        var scape = new ScapeClient(fx);
-        String aliceCookie = scape.login("alice", "alice-pw-1");
-        var catalog = scape.catalog(aliceCookie, "alices", ScapeClient.rows("station,value", "a", 1, 3));
-        r = scape.addFile(aliceCookie, catalog.distUri(), "more.csv", ScapeClient.rows("station,value", "m", 1, 2));
-        assertEquals(200, r.statusCode(), r.body());
-        scapeJob = (String) ServerFixture.json(r.body()).get("jobId");
+        ckanJob = FaceJobs.ckanEcho(fx, "&hello"); // '&': it logs a warning
+        scapeJob = FaceJobs.scapeAddFile(fx, "alice", "alice-pw-1", "alices");
 
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
