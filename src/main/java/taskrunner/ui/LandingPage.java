@@ -22,7 +22,7 @@ final class LandingPage {
     }
 
     /** Whether Accept lists text/html with a quality above zero (a missing Accept means any type, so not HTML first). */
-    static boolean wantsHtml(Request req) {
+    private static boolean wantsHtml(Request req) {
         String accept = req.header("Accept");
         if (accept == null) return false;
         for (String range : accept.split(",")) {
@@ -30,11 +30,20 @@ final class LandingPage {
             if (!parts[0].trim().equalsIgnoreCase("text/html")) continue;
             boolean refused = false;
             for (int i = 1; i < parts.length; i++) {
-                String param = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
-                if (param.startsWith("q=")) refused = param.substring(2).trim().matches("0(\\.0{0,3})?");
+                String param = parts[i].trim();
+                if (param.regionMatches(true, 0, "q=", 0, 2)) refused = zero(param.substring(2).trim());
             }
             if (!refused) return true;
         }
         return false;
+    }
+
+    /** A quality of 0 ("0", "0.0", "0.000"): the client does not want the type. */
+    private static boolean zero(String q) {
+        try {
+            return Double.parseDouble(q) == 0;
+        } catch (NumberFormatException e) {
+            return false; // a malformed quality is read as the default, 1
+        }
     }
 }

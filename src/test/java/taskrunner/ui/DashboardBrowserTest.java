@@ -137,6 +137,9 @@ class DashboardBrowserTest {
         wait.until(d -> "stopped".equals(cell(slowTask, "status")));
         assertEquals("stopped", new KazooClient(fx).login("alice", "alice-pw-1").task(slowTask).get("status"),
                 "Kazoo's own API says the same");
+        wait.until(d -> actions().equals(List.of("delete", "input", "output")));
+        browser.findElement(By.cssSelector("#detail-actions button[data-action=output]")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("detail-message"), "Downloaded " + slowTask + "_out.csv."));
 
         // a CKAN job's logs
         row(ckanJob).click();
@@ -204,6 +207,12 @@ class DashboardBrowserTest {
 
     private static long barValue(String id) {
         return Math.round(Double.parseDouble(row(id).findElement(By.cssSelector("progress")).getDomProperty("value")));
+    }
+
+    /** The actions the open detail offers, in order. */
+    private static List<String> actions() {
+        return browser.findElements(By.cssSelector("#detail-actions button")).stream()
+                .map(b -> b.getDomAttribute("data-action")).toList();
     }
 
     private static String text(By by) {
