@@ -4,7 +4,8 @@
 #   run      build if the jar is missing or older than the sources, then start the
 #            server in the foreground; further arguments go to the server (--port ...)
 #   test     run the whole test suite (real servers on port 0, temp data dirs), after
-#            installing the node packages one test runs (node_test_deps, below)
+#            installing the node packages one test runs (node_test_deps, below) and, as
+#            root, chromium and chromium-driver when missing, for the browser test
 #   bench    build, then run the benchmarks, which print their figures
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -67,6 +68,19 @@ jar_is_stale() {
   [ -n "$(find src/main pom.xml -newer target/taskrunner.jar -print -quit)" ]
 }
 
+browser_for_tests() { # DashboardBrowserTest drives Debian's chromium through its chromedriver
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "build.sh: chromium or chromedriver is missing and apt-get cannot run as root here;" >&2
+    echo "build.sh: the dashboard's browser test is skipped (fails under CI=true): apt-get install chromium chromium-driver" >&2
+    return 0
+  fi
+  echo "build.sh: installing chromium and chromium-driver for the dashboard's browser test (apt-get, once)"
+  mkdir -p target
+  { apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; } \
+    >target/apt-chromium.log 2>&1 || echo "build.sh: the install failed, see target/apt-chromium.log" >&2
+}
+
 cmd="${1:-run}"; [ $# -gt 0 ] && shift
 find_jdk
 case "$cmd" in
@@ -78,6 +92,7 @@ case "$cmd" in
     exec "$JAVA_HOME/bin/java" -jar target/taskrunner.jar "$@" ;;
   test)
     node_test_deps
+    browser_for_tests
     mvn_ package "$@" ;;
   bench)
     mvn_ -q -DskipTests package test-compile dependency:build-classpath \

@@ -30,6 +30,7 @@ import taskrunner.store.StorageFull;
 import taskrunner.store.Store;
 import taskrunner.tasks.Examples;
 import taskrunner.tasks.JobExamples;
+import taskrunner.ui.Dashboard;
 
 import java.io.IOException;
 import java.net.URI;
@@ -137,6 +138,7 @@ public final class TaskServer implements AutoCloseable {
             router.cors(Cors.of(config.corsOrigins()));
             OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock));
             install(router, lifecycle);
+            Dashboard.install(router, services, faces);
             executor = Executors.newVirtualThreadPerTaskExecutor();
             deadlines = new ExchangeDeadlines(executor, config.maxRequestTimeS(), config.bodyIdleTimeoutS());
             http.setExecutor(deadlines);

@@ -3,6 +3,7 @@ package taskrunner.ckan;
 import taskrunner.Face;
 import taskrunner.Services;
 import taskrunner.core.FaceState;
+import taskrunner.core.Task;
 import taskrunner.http.ErrorEnvelope;
 import taskrunner.http.Request;
 import taskrunner.http.Response;
@@ -35,6 +36,17 @@ public final class CkanFace implements Face {
     @Override
     public FaceState.Codec<?> stateCodec() {
         return CkanJobState.CODEC;
+    }
+
+    /** pending, complete or error; a job's error is in its own state (a message, or the job's error object). */
+    @Override
+    public Status status(Task t) {
+        CkanJob job = CkanJob.of(t);
+        Object error = job.error();
+        String text = error == null ? null
+                : error instanceof Map<?, ?> m && m.get("message") instanceof String s ? s
+                : error instanceof String s ? s : PyJson.dumps(error);
+        return new Status(job.status(), text);
     }
 
     @Override

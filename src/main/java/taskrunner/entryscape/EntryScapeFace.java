@@ -3,6 +3,8 @@ package taskrunner.entryscape;
 import taskrunner.Face;
 import taskrunner.Services;
 import taskrunner.core.FaceState;
+import taskrunner.core.Task;
+import taskrunner.core.TaskState;
 import taskrunner.entryscape.entrystore.AuthRoutes;
 import taskrunner.entryscape.entrystore.Context;
 import taskrunner.entryscape.entrystore.Entry;
@@ -16,6 +18,7 @@ import taskrunner.entryscape.entrystore.search.SearchRoutes;
 import taskrunner.entryscape.jobs.FileJob;
 import taskrunner.entryscape.jobs.FileJobState;
 import taskrunner.entryscape.jobs.JobRoutes;
+import taskrunner.entryscape.jobs.JobView;
 import taskrunner.entryscape.pipeline.ExecuteRoutes;
 import taskrunner.entryscape.pipeline.RowStoreTransform;
 import taskrunner.entryscape.proxy.ProxyRoutes;
@@ -48,6 +51,13 @@ public final class EntryScapeFace implements Face {
     @Override
     public FaceState.Codec<?> stateCodec() {
         return FileJobState.CODEC;
+    }
+
+    /** Taskrunner's Pending, Running, Success or Failed. */
+    @Override
+    public Status status(Task t) {
+        return new Status(JobView.status(t), t.state() == TaskState.STOPPED && t.error() == null
+                ? JobView.STOPPED : t.error());
     }
 
     @Override

@@ -111,6 +111,25 @@ public final class Router implements HttpHandler {
         return this;
     }
 
+    /**
+     * Wraps the handler of a route registered before, with the same method and pattern:
+     * content negotiation on a path a face owns (the landing page for browsers on CKAN's
+     * {@code GET /}). The route keeps its place, envelope and body limit.
+     *
+     * @throws IllegalArgumentException if no such route is registered
+     */
+    public Router wrap(String method, String pattern, java.util.function.UnaryOperator<Handler> wrapper) {
+        String[] parts = split(pattern);
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
+            if (r.method.equals(method) && java.util.Arrays.equals(r.parts, parts)) {
+                routes.set(i, new Route(r.method, r.parts, r.face, r.maxBody, wrapper.apply(r.handler)));
+                return this;
+            }
+        }
+        throw new IllegalArgumentException("no route " + method + " " + pattern + " to wrap");
+    }
+
     /** Paths under {@code prefix} that match no route get this face's 404. */
     public Router face(String prefix, ErrorEnvelope face) {
         prefixes.add(new Prefix(prefix, face));

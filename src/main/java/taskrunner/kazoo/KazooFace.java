@@ -51,6 +51,12 @@ public final class KazooFace implements Face {
         return KazooTaskState.CODEC;
     }
 
+    /** Kazoo's status algorithm ({@link KazooStatus}); rows that failed are in the output CSV, not here. */
+    @Override
+    public Status status(Task t) {
+        return new Status(KazooStatus.of(t), t.error());
+    }
+
     @Override
     public TaskHandling install(Router router, Services s) {
         var tasks = s.tasks();

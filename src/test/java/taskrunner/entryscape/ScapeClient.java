@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * What the EntryScape tests do over real HTTP: log in, send multipart bodies built by
  * hand, and set up a catalog with a distribution, its file and its API distribution the
- * way the README's walkthrough does.
+ * way the README's walkthrough does. Public for the dashboard's tests, which make EntryScape jobs.
  */
-final class ScapeClient {
+public final class ScapeClient {
     static final String DCAT = "http://www.w3.org/ns/dcat#";
     static final String DCT = "http://purl.org/dc/terms/";
     static final String RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
@@ -30,7 +30,7 @@ final class ScapeClient {
     private final java.util.function.Supplier<URI> base;
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ScapeClient(ServerFixture fx) {
+    public ScapeClient(ServerFixture fx) {
         this(() -> fx.server.uri());
     }
 
@@ -62,7 +62,7 @@ final class ScapeClient {
     }
 
     /** Logs in through /store/auth/cookie; returns the auth_token value. */
-    String login(String user, String password) throws Exception {
+    public String login(String user, String password) throws Exception {
         var res = send(request("/store/auth/cookie").header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("auth_username=" + enc(user) + "&auth_password=" + enc(password))));
         assertEquals(200, res.statusCode(), res.body());
@@ -116,7 +116,7 @@ final class ScapeClient {
         return send(b);
     }
 
-    HttpResponse<String> addFile(String token, String resourceUri, String filename, String csv) throws Exception {
+    public HttpResponse<String> addFile(String token, String resourceUri, String filename, String csv) throws Exception {
         return upload("POST", "/taskrunner/v1/distribution/addFile?resourceURI=" + enc(resourceUri), token, "file", filename, "text/csv", csv);
     }
 
@@ -165,9 +165,9 @@ final class ScapeClient {
     }
 
     /** A catalog as EntryScape models it: context, distribution with one file, API distribution over a dataset. */
-    record Catalog(String ctx, String distUri, String fileUri, String apiUri, String datasetId, String datasetUrl) {}
+    public record Catalog(String ctx, String distUri, String fileUri, String apiUri, String datasetId, String datasetUrl) {}
 
-    Catalog catalog(String token, String ctx, String csv) throws Exception {
+    public Catalog catalog(String token, String ctx, String csv) throws Exception {
         var res = json("POST", "/store/_contexts?id=" + ctx + "&graphtype=context", token, null);
         assertEquals(201, res.statusCode(), res.body());
         String distUri = base() + "store/" + ctx + "/resource/dist";
@@ -275,7 +275,7 @@ final class ScapeClient {
     }
 
     /** A CSV with a header and rows {@code prefix-i}. */
-    static String rows(String header, String prefix, int from, int to) {
+    public static String rows(String header, String prefix, int from, int to) {
         var sb = new StringBuilder(header).append('\n');
         for (int i = from; i <= to; i++) sb.append(prefix).append(i).append(',').append(i * 10).append('\n');
         return sb.toString();

@@ -11,10 +11,13 @@ import java.util.Map;
  * {@code Running}, {@code Success} or {@code Failed}: production clients compare these
  * strings), and once finished {@code results} or {@code error}.
  */
-final class JobView {
+public final class JobView {
+    /** The error of a job stopped before it finished (it has none of its own). */
+    public static final String STOPPED = "The job was stopped before it finished";
+
     private JobView() {}
 
-    static String status(Task t) {
+    public static String status(Task t) {
         return switch (t.state()) {
             case PENDING, QUEUED -> "Pending";
             case RUNNING -> "Running";
@@ -36,7 +39,7 @@ final class JobView {
         if (t.finished() != null) m.put("finished", Instant.ofEpochMilli(t.finished()).toString());
         if (t.state() == taskrunner.core.TaskState.RUNNING && t.succeeded() != null) m.put("rowsLoaded", t.succeeded());
         if (t.state().finished()) {
-            if (t.state() == taskrunner.core.TaskState.STOPPED) m.put("error", "The job was stopped before it finished");
+            if (t.state() == taskrunner.core.TaskState.STOPPED) m.put("error", STOPPED);
             else if (t.error() == null) m.put("results", s.results());
             else m.put("error", t.error());
         }
