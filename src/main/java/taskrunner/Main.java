@@ -56,6 +56,10 @@ public final class Main {
               --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
               --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
               --ckan-job-list-public B     TASKRUNNER_CKAN_JOB_LIST_PUBLIC      true: CKAN GET /job lists every job to anyone; false: root admins only (default true)
+              --datapusher-ckan-url URL[,URL] TASKRUNNER_DATAPUSHER_CKAN_URLS   CKAN sites push_to_datastore may push to (default none: the job type is not offered)
+              --datapusher-max-bytes N     TASKRUNNER_DATAPUSHER_MAX_BYTES      largest file a push downloads (default 10485760)
+              --datapusher-download-idle-s N TASKRUNNER_DATAPUSHER_DOWNLOAD_IDLE_S seconds a push's download may stand still (default 30)
+              --datapusher-download-timeout-s N TASKRUNNER_DATAPUSHER_DOWNLOAD_TIMEOUT_S seconds a push's whole download may take (default 300)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -63,6 +67,11 @@ public final class Main {
     private static final Set<String> SWITCHES = Set.of(RESET_ADMIN_PASSWORD);
 
     private Main() {}
+
+    /** The usage text: every flag with the variable that stands for it. */
+    static String usage() {
+        return USAGE;
+    }
 
     public static void main(String[] args) throws Exception {
         run(args, b -> {});
@@ -193,6 +202,10 @@ public final class Main {
         o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
         o.number("ckan-callback-backoff-ms", c::ckanCallbackBackoffMs);
         o.bool("ckan-job-list-public", c::ckanJobListPublic);
+        o.string("datapusher-ckan-url", v -> c.datapusherCkanUrls(java.util.Arrays.asList(v.split(","))));
+        o.number("datapusher-max-bytes", c::datapusherMaxBytes);
+        o.number("datapusher-download-idle-s", c::datapusherDownloadIdleS);
+        o.number("datapusher-download-timeout-s", c::datapusherDownloadTimeoutS);
         try {
             return c.build();
         } catch (IllegalArgumentException e) {
@@ -216,7 +229,7 @@ public final class Main {
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", Long.toString(Math.min(Integer.MAX_VALUE, 2L * line)));
     }
 
-    /** Flags first, then TASKRUNNER_* variables for the flags not given. */
+    /** Flags first, then the TASKRUNNER_* variables (as the usage table names them) of the flags not given. */
     static Map<String, String> parse(String[] args) {
         var m = new HashMap<String, String>();
         for (int i = 0; i < args.length; i++) {
@@ -247,7 +260,9 @@ public final class Main {
             if (!t.startsWith("--")) continue;
             String key = t.substring(2, t.indexOf(' '));
             if (SWITCHES.contains(key)) continue; // an action of one start, never left set in an environment
-            String env = "TASKRUNNER_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+            String env = null;
+            for (String word : t.split("\\s+")) if (word.startsWith("TASKRUNNER_")) env = word;
+            if (env == null) continue;
             String v = System.getenv(env);
             if (v != null && !v.isEmpty()) m.putIfAbsent(key, v);
         }
