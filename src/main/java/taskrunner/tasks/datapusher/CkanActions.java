@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One push's calls to its CKAN site's action API, as DataPusher makes them: {@code POST
@@ -62,33 +63,75 @@ final class CkanActions {
         return base + "/api/3/action/" + action;
     }
 
+    /** CKAN could not be reached, or its answer not read (said apart from a failure to read the file). */
+    static final class Unreachable extends IOException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A call on its way: sent, its answer not yet read. */
+    record Sent(String action, String url, CompletableFuture<HttpResponse<InputStream>> answer) {}
+
     /**
      * Calls {@code action} with {@code body} (a JSON-compatible value, or its JSON bytes).
      *
-     * @throws IOException      if CKAN could not be reached or its answer not read
+     * @throws Unreachable     if CKAN could not be reached or its answer not read
      * @throws StoppedException if the job was asked to stop meanwhile
      */
-    Answer post(String action, Object body) throws IOException, StoppedException {
+    Answer post(String action, Object body) throws Unreachable, StoppedException {
+        return answer(send(action, body));
+    }
+
+    /** Sends the call without waiting for it; {@link #answer} waits. */
+    Sent send(String action, Object body) throws Unreachable {
         String url = url(action);
-        byte[] json = body instanceof byte[] b ? b : JSON_OUT.asBytes(body);
+        byte[] json;
+        try {
+            json = body instanceof byte[] b ? b : JSON_OUT.asBytes(body);
+        } catch (IOException e) {
+            throw new Unreachable("the call could not be written: " + e.getMessage(), e);
+        }
         var request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(CALL_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Authorization", apiKey)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json))
                 .build();
-        HttpResponse<InputStream> r = inFlight.await(http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()));
+        return new Sent(action, url, http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    /**
+     * CKAN's answer to a call sent.
+     *
+     * @throws Unreachable     if CKAN could not be reached or its answer not read
+     * @throws StoppedException if the job was asked to stop meanwhile
+     */
+    Answer answer(Sent sent) throws Unreachable, StoppedException {
+        HttpResponse<InputStream> r;
+        try {
+            r = inFlight.await(sent.answer());
+        } catch (IOException e) {
+            throw new Unreachable(describe(e), e);
+        }
         try (InputStream in = r.body()) {
             inFlight.closeOnStop(in);
             byte[] bytes = in.readNBytes(MAX_ANSWER + 1);
-            if (bytes.length > MAX_ANSWER) throw new IOException("CKAN's answer to " + action + " is over " + MAX_ANSWER + " bytes");
-            return new Answer(url, r.statusCode(), new String(bytes, StandardCharsets.UTF_8));
+            if (bytes.length > MAX_ANSWER) {
+                throw new IOException("CKAN's answer to " + sent.action() + " is over " + MAX_ANSWER + " bytes");
+            }
+            return new Answer(sent.url(), r.statusCode(), new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             inFlight.checkStopped();
-            throw e;
+            throw new Unreachable(describe(e), e);
         } finally {
             inFlight.release();
         }
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     /**

@@ -179,7 +179,7 @@ public final class PushToDatastore {
         CkanActions.Answer a;
         try {
             a = ckan.post("datastore_search", object("id", id, "limit", 0));
-        } catch (IOException e) {
+        } catch (CkanActions.Unreachable e) {
             throw new JobError("Error getting datastore resource (" + e.getMessage() + ").");
         }
         if (a.status() == 404) return Map.of();
@@ -206,7 +206,7 @@ public final class PushToDatastore {
         CkanActions.Answer a;
         try {
             a = ckan.post("datastore_delete", object("id", id, "force", true));
-        } catch (IOException e) {
+        } catch (CkanActions.Unreachable e) {
             throw new JobError("Deleting existing datastore failed.");
         }
         CkanActions.check(a, "CKAN", 201, 200, 404);
@@ -249,52 +249,40 @@ public final class PushToDatastore {
         }
     }
 
-    /** The second pass: every row to CKAN in chunks; returns how many were sent. */
+    /**
+     * The second pass: every row to CKAN in chunks; returns how many were sent. While CKAN works
+     * on a chunk, its log line is made durable and the next chunk read: the calls stay one after
+     * another, in order, and a chunk is sent only once the one before it was taken.
+     */
     private long load(CkanActions ckan, Object id, Downloaded file, Table table, List<Map<String, Object>> fields,
                       JobContext ctx) throws JobError, StoppedException {
-        List<Field> columns = table.scan().fields();
         long count = 0;
-        int chunk = 0;
         try (CsvRowReader rows = TableFile.open(blobs, file, table.charset(), limits)) {
-            var records = new ArrayList<Map<String, Object>>(CHUNK_ROWS);
-            Map<String, Object> next = record(rows, columns);
-            while (next != null) {
+            var chunks = new RecordChunks(rows, table.scan().fields());
+            RecordChunks.Chunk chunk = chunks.next();
+            for (int n = 0; chunk != null; n++) {
                 ctx.checkpoint();
-                records.clear();
-                while (next != null && records.size() < CHUNK_ROWS) {
-                    records.add(next);
-                    next = record(rows, columns);
-                }
-                boolean last = next == null;
-                count += records.size();
-                ctx.log("INFO", "Saving chunk " + chunk + " " + (last ? "(last)" : ""));
-                var body = object("resource_id", id, "fields", fields, "force", true, "records", records,
-                        "calculate_record_count", last);
+                var body = object("resource_id", id, "fields", fields, "force", true, "records", chunk.records(),
+                        "calculate_record_count", chunk.last());
+                RecordChunks.Chunk following;
                 try {
-                    CkanActions.check(call(ckan, "datastore_create", body), "CKAN DataStore", 201, 200);
+                    var sent = ckan.send("datastore_create", body);
+                    ctx.log("INFO", "Saving chunk " + n + " " + (chunk.last() ? "(last)" : ""));
+                    following = chunks.next();
+                    CkanActions.check(ckan.answer(sent), "CKAN DataStore", 201, 200);
                 } catch (JobError e) {
-                    if (chunk > 0) dropPartLoaded(ckan, id, ctx);
+                    if (n > 0) dropPartLoaded(ckan, id, ctx);
                     throw e;
+                } catch (CkanActions.Unreachable e) {
+                    throw unreachable(ckan, "datastore_create", e);
                 }
-                chunk++;
+                count += chunk.records().size();
+                chunk = following;
             }
         } catch (IOException e) { // the first pass read the same file to its end
             throw new JobError("The file could not be read again: " + e.getMessage());
         }
         return count;
-    }
-
-    /** The next row's record: each named column's value, a missing cell left out; null at the end. */
-    private static Map<String, Object> record(CsvRowReader rows, List<Field> columns) throws IOException {
-        for (CsvRow row; (row = rows.next()) != null; ) {
-            if (ColumnTypes.blank(row)) continue;
-            var record = new LinkedHashMap<String, Object>();
-            for (Field f : columns) {
-                if (f.position() < row.cells().size()) record.put(f.id(), f.value(row.cells().get(f.position())));
-            }
-            return record;
-        }
-        return null;
     }
 
     /** After CKAN refused a later chunk: the chunks before it are deleted rather than left as half a table. */
@@ -311,9 +299,13 @@ public final class PushToDatastore {
     private static CkanActions.Answer call(CkanActions ckan, String action, Object body) throws JobError, StoppedException {
         try {
             return ckan.post(action, body);
-        } catch (IOException e) {
-            throw HttpFailure.unanswered("Could not reach CKAN for " + action + ": " + e.getMessage(), ckan.url(action));
+        } catch (CkanActions.Unreachable e) {
+            throw unreachable(ckan, action, e);
         }
+    }
+
+    private static JobError unreachable(CkanActions ckan, String action, CkanActions.Unreachable e) {
+        return HttpFailure.unanswered("Could not reach CKAN for " + action + ": " + e.getMessage(), ckan.url(action));
     }
 
     /** A JSON object of these keys and values, in this order. */
