@@ -261,7 +261,12 @@ public final class Main {
             String key = t.substring(2, t.indexOf(' '));
             if (SWITCHES.contains(key)) continue; // an action of one start, never left set in an environment
             String env = null;
-            for (String word : t.split("\\s+")) if (word.startsWith("TASKRUNNER_")) env = word;
+            for (String word : t.split("\\s+")) {
+                if (word.startsWith("TASKRUNNER_")) {
+                    env = word; // the table's second column (the first word of that form)
+                    break;
+                }
+            }
             if (env == null) continue;
             String v = System.getenv(env);
             if (v != null && !v.isEmpty()) m.putIfAbsent(key, v);

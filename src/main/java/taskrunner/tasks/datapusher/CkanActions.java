@@ -112,7 +112,7 @@ final class CkanActions {
         try {
             r = inFlight.await(sent.answer());
         } catch (IOException e) {
-            throw new Unreachable(describe(e), e);
+            throw new Unreachable(HttpFailure.describe(e), e);
         }
         try (InputStream in = r.body()) {
             inFlight.closeOnStop(in);
@@ -123,15 +123,10 @@ final class CkanActions {
             return new Answer(sent.url(), r.statusCode(), new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             inFlight.checkStopped();
-            throw new Unreachable(describe(e), e);
+            throw new Unreachable(HttpFailure.describe(e), e);
         } finally {
             inFlight.release();
         }
-    }
-
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     /**

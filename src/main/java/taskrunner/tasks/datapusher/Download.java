@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Fetches a resource's file into a blob as DataPusher does, but bounded: the body streams to
@@ -87,7 +86,7 @@ final class Download {
                 inFlight.checkStopped();
                 if (guard.reason() != null) throw HttpFailure.unanswered(guard.reason(), url);
                 if (e instanceof BlobFailure f) throw f.getCause();
-                throw HttpFailure.unanswered("The download failed: " + describe(e), url);
+                throw HttpFailure.unanswered("The download failed: " + HttpFailure.describe(e), url);
             } finally {
                 inFlight.release();
                 body.close();
@@ -103,12 +102,12 @@ final class Download {
             HttpResponse<InputStream> r;
             try {
                 var request = HttpRequest.newBuilder(at).timeout(guard.headersTimeout()).GET();
-                if (authorization != null && sameOrigin(at, origin)) request.header("Authorization", authorization);
+                if (authorization != null && CkanSites.origin(at).equals(CkanSites.origin(origin))) request.header("Authorization", authorization);
                 r = inFlight.await(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
             } catch (HttpTimeoutException e) {
                 throw HttpFailure.unanswered(guard.overTime() ? guard.totalReason() : guard.idleReason(), url);
             } catch (IOException e) {
-                throw HttpFailure.unanswered("The download failed: " + describe(e), url);
+                throw HttpFailure.unanswered("The download failed: " + HttpFailure.describe(e), url);
             } catch (IllegalArgumentException e) { // a URL the client cannot send (no host, say)
                 throw HttpFailure.unanswered("The resource's URL cannot be fetched: " + e.getMessage(), url);
             }
@@ -189,21 +188,4 @@ final class Download {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
-        return Objects.equals(lower(a.getScheme()), lower(b.getScheme())) && Objects.equals(lower(a.getHost()), lower(b.getHost()))
-                && port(a) == port(b);
-    }
-
-    private static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
-    }
-
-    private static int port(URI u) {
-        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
-    }
-
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
 }

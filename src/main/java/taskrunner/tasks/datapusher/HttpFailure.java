@@ -30,6 +30,12 @@ final class HttpFailure {
         return new JobError(message, Map.of("Requested URL", url));
     }
 
+    /** What an I/O failure says, for a job error: its message, or its kind when it has none. */
+    static String describe(java.io.IOException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     private static String shown(String response) {
         if (response == null) return "";
         return response.length() > SHOWN ? response.substring(0, SHOWN) + "..." : response;

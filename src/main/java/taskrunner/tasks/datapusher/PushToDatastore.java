@@ -7,7 +7,6 @@ import taskrunner.core.JobTaskType.JobContext;
 import taskrunner.core.JobTaskType.JobError;
 import taskrunner.core.TaskContext.StoppedException;
 import taskrunner.csv.CsvLimits;
-import taskrunner.csv.CsvRow;
 import taskrunner.csv.CsvRowReader;
 import taskrunner.csv.TooLarge;
 import taskrunner.store.BlobStore;
@@ -21,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -113,18 +113,8 @@ public final class PushToDatastore {
                 ctx.log("INFO", "Dump files are managed with the Datastore API");
                 return null;
             }
-            String url = resource.get("url") instanceof String u ? u : "";
-            String scheme = url.contains(":") ? url.substring(0, url.indexOf(':')).toLowerCase(java.util.Locale.ROOT) : "";
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new JobError("Only http and https resources may be fetched.");
-            }
             boolean upload = "upload".equals(resource.get("url_type"));
-            if (upload && url.contains("/dataset")) {
-                // an upload is fetched from the site the job talks to, which may not be the public address
-                String base = CkanSites.base(ckanUrl);
-                int at = url.indexOf("/dataset");
-                if (!url.substring(0, at).equals(base)) url = base + url.substring(at);
-            }
+            String url = fileUrl(resource, upload, ckanUrl);
             ctx.log("INFO", "Fetching from: " + url);
             Downloaded file = download.fetch(url, upload ? apiKey : null, inFlight);
             try {
@@ -154,6 +144,20 @@ public final class PushToDatastore {
                 blobs.delete(file.blob());
             }
         }
+    }
+
+    /** Where the resource's file is fetched from: its URL, an upload's on the site the job talks to. */
+    private static String fileUrl(Map<String, Object> resource, boolean upload, String ckanUrl) throws JobError {
+        String url = resource.get("url") instanceof String u ? u : "";
+        String scheme = url.contains(":") ? url.substring(0, url.indexOf(':')).toLowerCase(Locale.ROOT) : "";
+        if (!scheme.equals("http") && !scheme.equals("https")) throw new JobError("Only http and https resources may be fetched.");
+        int at = url.indexOf("/dataset");
+        if (upload && at >= 0) {
+            // the resource's URL has the site's public address, which may not be where the job reaches it
+            String base = CkanSites.base(ckanUrl);
+            if (!url.substring(0, at).equals(base)) url = base + url.substring(at);
+        }
+        return url;
     }
 
     private Map<String, Object> resourceShow(CkanActions ckan, Object id, JobContext ctx) throws JobError, StoppedException {
