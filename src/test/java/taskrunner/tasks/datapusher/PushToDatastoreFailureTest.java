@@ -74,10 +74,12 @@ class PushToDatastoreFailureTest {
             byte[] big = SIMPLE.getBytes(StandardCharsets.UTF_8);
             w.resource("said", w.files.file("said.csv", big, "text/csv", true), "CSV");
             w.resource("unsaid", w.files.file("unsaid.csv", big, "text/csv", false), "CSV");
-            var said = error(w.ckan.ended(w.ckan.submit("said")));
-            assertEquals("Resource too large to download: " + big.length + " > max (100).", said.get("message"));
-            var unsaid = error(w.ckan.ended(w.ckan.submit("unsaid")));
-            assertEquals("Resource too large to process: " + big.length + " > max (100).", unsaid.get("message"));
+            var said = w.ckan.ended(w.ckan.submit("said"));
+            assertEquals("Resource too large to download: " + big.length + " > max (100).", error(said).get("message"));
+            assertEquals(List.of("Fetching from: " + w.site.resource("said").get("url")), messages(said));
+            var unsaid = w.ckan.ended(w.ckan.submit("unsaid"));
+            assertEquals("Resource too large to process: " + big.length + " > max (100).", error(unsaid).get("message"));
+            assertEquals(List.of("Fetching from: " + w.site.resource("unsaid").get("url")), messages(unsaid));
             assertEquals(List.of("resource_show", "resource_show"), w.site.actions());
         }
     }
@@ -88,9 +90,11 @@ class PushToDatastoreFailureTest {
             byte[] body = (SIMPLE + "\n" + "2011-01-04,3,Galway\n".repeat(300)).getBytes(StandardCharsets.UTF_8);
             String url = w.files.stalled("slow.csv", body, 100);
             w.resource("r1", url, "CSV");
-            var err = error(w.ckan.ended(w.ckan.submit("r1")));
+            var job = w.ckan.ended(w.ckan.submit("r1"));
+            var err = error(job);
 
             assertEquals("Download stalled: nothing arrived for 1 s.", err.get("message"));
+            assertEquals(List.of("Fetching from: " + url), messages(job));
             assertEquals(url, err.get("Requested URL"));
             assertEquals(List.of("resource_show"), w.site.actions());
             w.files.releaseStalls();
@@ -104,7 +108,9 @@ class PushToDatastoreFailureTest {
             w.csvResource("r1", SIMPLE);
             var metadata = w.ckan.metadata("r1");
             metadata.put("ckan_url", "http://ckan.elsewhere.example");
-            var err = error(w.ckan.ended(w.ckan.submit(metadata, TOKEN)));
+            var job = w.ckan.ended(w.ckan.submit(metadata, TOKEN));
+            assertEquals(List.of(), messages(job));
+            var err = error(job);
             assertEquals("ckan_url http://ckan.elsewhere.example is not a CKAN site this DataPusher may push to"
                     + " (the server's --datapusher-ckan-url lists those).", err.get("message"));
             assertEquals(List.of(), w.site.actions());
@@ -118,7 +124,9 @@ class PushToDatastoreFailureTest {
             byte[] xlsx = {0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00};
             w.resource("r1", w.files.file("book.xlsx", xlsx,
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", true), "XLSX");
-            var err = error(w.ckan.ended(w.ckan.submit("r1")));
+            var job = w.ckan.ended(w.ckan.submit("r1"));
+            assertEquals(List.of("Fetching from: " + w.site.resource("r1").get("url")), messages(job));
+            var err = error(job);
             assertEquals("XLSX files cannot be pushed by this DataPusher, only CSV and TSV text: save the data as CSV,"
                     + " or leave XLSX out of ckan.datapusher.formats.", err.get("message"));
             assertEquals(List.of("resource_show"), w.site.actions());

@@ -68,10 +68,13 @@ class PushToDatastoreTest {
             for (String id : List.of("tsv", "ssv", "psv")) {
                 var job = w.ckan.ended(w.ckan.submit(id));
                 assertEquals("complete", job.get("status"), id + ": " + job);
+                assertNull(job.get("error"));
                 assertEquals(SIMPLE_TYPES_LOG, messages(job).get(1), id);
                 assertEquals(FIRST_SIMPLE_ROW, w.site.table(id).rows.get(0), id);
                 assertEquals(6, w.site.table(id).rows.size(), id);
             }
+            var one = List.of("resource_show", "datastore_search", "datastore_create");
+            assertEquals(List.of(one, one, one).stream().flatMap(List::stream).toList(), w.site.actions());
         }
     }
 
@@ -83,6 +86,8 @@ class PushToDatastoreTest {
             w.resource("r1", url, "CSV");
             var job = w.ckan.ended(w.ckan.submit("r1"));
             assertEquals("complete", job.get("status"), String.valueOf(job));
+            assertNull(job.get("error"));
+            assertEquals(List.of("resource_show", "datastore_search", "datastore_create"), w.site.actions());
             assertEquals(List.of("Fetching from: " + url, "The file is not UTF-8 text: reading it as windows-1252.",
                     "Determined headers and types: [{'id': 'city', 'type': 'text'}, {'id': 'price', 'type': 'numeric'}]",
                     "Saving chunk 0 (last)", "Successfully pushed 3 entries to \"r1\"."), messages(job));
@@ -97,6 +102,9 @@ class PushToDatastoreTest {
             String url = w.files.file("bom.csv", ("\uFEFF" + SIMPLE).getBytes(StandardCharsets.UTF_8), "text/csv", true);
             w.resource("r1", url, "CSV");
             var job = w.ckan.ended(w.ckan.submit("r1"));
+            assertEquals("complete", job.get("status"), String.valueOf(job));
+            assertNull(job.get("error"));
+            assertEquals(List.of("resource_show", "datastore_search", "datastore_create"), w.site.actions());
             assertEquals(SIMPLE_TYPES_LOG, messages(job).get(1));
             assertEquals(FIRST_SIMPLE_ROW, w.site.table("r1").rows.get(0));
         }
@@ -111,6 +119,7 @@ class PushToDatastoreTest {
             var job = w.ckan.ended(w.ckan.submit("r1"));
 
             assertEquals("complete", job.get("status"), String.valueOf(job));
+            assertNull(job.get("error"));
             assertEquals(List.of("resource_show", "datastore_search", "datastore_create", "datastore_create", "datastore_create",
                     "datastore_create", "datastore_create"), w.site.actions());
             var sizes = new ArrayList<Integer>();
@@ -146,6 +155,7 @@ class PushToDatastoreTest {
             var job = w.ckan.ended(w.ckan.submit("r1"));
 
             assertEquals("complete", job.get("status"), String.valueOf(job));
+            assertNull(job.get("error"));
             assertEquals(List.of("resource_show", "datastore_search", "datastore_delete", "datastore_create"), w.site.actions());
             assertEquals(Map.of("id", "r1", "force", true), w.site.calls().get(2).body());
             assertEquals(List.of(Map.of("id", "date", "type", "timestamp"), temperature, Map.of("id", "place", "type", "text")),
@@ -169,6 +179,9 @@ class PushToDatastoreTest {
             var job = w.ckan.ended(w.ckan.submit(metadata, TOKEN));
 
             assertEquals("complete", job.get("status"), String.valueOf(job));
+            assertNull(job.get("error"));
+            assertEquals(List.of("Fetching from: " + before.get("url"), SIMPLE_TYPES_LOG, "Saving chunk 0 (last)",
+                    "Successfully pushed 6 entries to \"r1\"."), messages(job));
             assertEquals(List.of("resource_show", "datastore_search", "datastore_create", "resource_update"), w.site.actions());
             var expected = new LinkedHashMap<>(before);
             expected.put("url_type", "datapusher");
@@ -195,6 +208,7 @@ class PushToDatastoreTest {
             metadata.put("ignore_hash", true);
             job = w.ckan.ended(w.ckan.submit(metadata, TOKEN));
             assertEquals("complete", job.get("status"));
+            assertEquals(List.of("resource_show", "resource_show", "datastore_search", "datastore_create"), w.site.actions());
             assertEquals(6, w.site.table("r1").rows.size());
         }
     }
@@ -219,8 +233,8 @@ class PushToDatastoreTest {
             var rows = w.site.table("r1").rows;
             assertEquals(1500, rows.size());
             assertEquals(Map.of("id", 1, "reading", "1", "taken", "2024-03-11"), rows.get(0), "text as the file has it");
-            assertEquals(List.of("resource_show", "datastore_search"), w.site.actions().subList(0, 2));
-            assertFalse(w.site.actions().contains("datastore_delete"));
+            assertEquals(List.of("resource_show", "datastore_search", "datastore_create", "datastore_create", "datastore_create",
+                    "datastore_create", "datastore_create", "datastore_create"), w.site.actions());
         }
     }
 
@@ -234,6 +248,8 @@ class PushToDatastoreTest {
             var job = w.ckan.ended(w.ckan.submit("r1"));
 
             assertEquals("complete", job.get("status"), String.valueOf(job));
+            assertNull(job.get("error"));
+            assertEquals(List.of("resource_show", "datastore_search", "datastore_create"), w.site.actions());
             assertEquals("Fetching from: " + internal, messages(job).get(0));
             assertEquals(List.of(path + " Authorization=" + TOKEN), w.site.downloads());
             assertEquals(6, w.site.table("r1").rows.size());
@@ -265,7 +281,10 @@ class PushToDatastoreTest {
             job = w.ckan.ended(w.ckan.submit("r2"));
             assertEquals("The download was redirected to ftp://files.example.org/simple.csv: only http and https are followed.",
                     CkanSide.error(job).get("message"));
-            assertNull(w.site.table("r2"));
+            assertEquals(List.of("Fetching from: " + w.site.resource("r2").get("url")), messages(job));
+            assertEquals(List.of("resource_show", "datastore_search", "datastore_create", "resource_show"), w.site.actions());
+            assertEquals(List.of("/moved.csv Authorization=null", "/real.csv Authorization=null", "/away.csv Authorization=null"),
+                    w.files.requests());
         }
     }
 }
