@@ -74,6 +74,14 @@ import taskrunner.http.Cors;
  * @param entryStoreCookieSameSite the SameSite of the EntryStore {@code auth_token} cookie (default Strict, as
  *                              EntryStore's {@code entrystore.auth.cookie.samesite}); None, which adds Secure, lets a
  *                              page of another site use it through credentialed CORS, over HTTPS only
+ * @param datapusherCkanUrls    the CKAN sites the built-in {@code push_to_datastore} job may push to, as http(s)
+ *                              URLs without a trailing slash; empty (the default): the job type is not offered
+ *                              ({@link taskrunner.tasks.datapusher.PushToDatastore})
+ * @param datapusherMaxBytes    bytes a push's download may have; more ends the job (default 10 MiB = 10485760,
+ *                              DataPusher's {@code MAX_CONTENT_LENGTH})
+ * @param datapusherDownloadIdleS seconds a push's download may stand still (no answer, or no byte of the body)
+ *                              before it is cut (default 30, DataPusher's {@code DOWNLOAD_TIMEOUT})
+ * @param datapusherDownloadTimeoutS seconds a push's whole download may take, however it moves (default 300)
  */
 public record Config(
         int port,
@@ -108,11 +116,16 @@ public record Config(
         long bodyIdleTimeoutS,
         List<String> proxyAllow,
         List<String> corsOrigins,
-        Cookie.SameSite entryStoreCookieSameSite) {
+        Cookie.SameSite entryStoreCookieSameSite,
+        List<String> datapusherCkanUrls,
+        long datapusherMaxBytes,
+        long datapusherDownloadIdleS,
+        long datapusherDownloadTimeoutS) {
 
     public Config {
         proxyAllow = List.copyOf(proxyAllow);
         corsOrigins = List.copyOf(corsOrigins);
+        datapusherCkanUrls = List.copyOf(datapusherCkanUrls);
     }
 
     /** Every setting at its default. */
@@ -172,6 +185,10 @@ public record Config(
         private List<String> proxyAllow = List.of();
         private List<String> corsOrigins = List.of();
         private Cookie.SameSite entryStoreCookieSameSite = Cookie.SameSite.Strict;
+        private List<String> datapusherCkanUrls = List.of();
+        private long datapusherMaxBytes = 10L << 20;
+        private long datapusherDownloadIdleS = 30;
+        private long datapusherDownloadTimeoutS = 300;
 
         private Builder() {}
 
@@ -188,7 +205,9 @@ public record Config(
                     .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
                     .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS)
                     .proxyAllow(c.proxyAllow)
-                    .corsOrigins(c.corsOrigins).entryStoreCookieSameSite(c.entryStoreCookieSameSite);
+                    .corsOrigins(c.corsOrigins).entryStoreCookieSameSite(c.entryStoreCookieSameSite)
+                    .datapusherCkanUrls(c.datapusherCkanUrls).datapusherMaxBytes(c.datapusherMaxBytes)
+                    .datapusherDownloadIdleS(c.datapusherDownloadIdleS).datapusherDownloadTimeoutS(c.datapusherDownloadTimeoutS);
         }
 
         public Builder port(int port) {
@@ -390,6 +409,46 @@ public record Config(
             return this;
         }
 
+        /**
+         * Each an absolute http or https URL with a host (no query, no fragment); a trailing slash
+         * is dropped. Empty: no {@code push_to_datastore}.
+         */
+        public Builder datapusherCkanUrls(List<String> urls) {
+            var clean = new java.util.ArrayList<String>();
+            for (String u : urls) {
+                String t = u == null ? "" : u.trim();
+                while (t.endsWith("/")) t = t.substring(0, t.length() - 1);
+                java.net.URI uri;
+                try {
+                    uri = new java.net.URI(t);
+                } catch (java.net.URISyntaxException e) {
+                    uri = null;
+                }
+                if (uri == null || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                        || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                    throw new IllegalArgumentException("datapusherCkanUrls must be http or https URLs of CKAN sites, not " + u);
+                }
+                clean.add(t);
+            }
+            this.datapusherCkanUrls = List.copyOf(clean);
+            return this;
+        }
+
+        public Builder datapusherMaxBytes(long datapusherMaxBytes) {
+            this.datapusherMaxBytes = atLeast("datapusherMaxBytes", 1, datapusherMaxBytes);
+            return this;
+        }
+
+        public Builder datapusherDownloadIdleS(long datapusherDownloadIdleS) {
+            this.datapusherDownloadIdleS = atLeast("datapusherDownloadIdleS", 1, datapusherDownloadIdleS);
+            return this;
+        }
+
+        public Builder datapusherDownloadTimeoutS(long datapusherDownloadTimeoutS) {
+            this.datapusherDownloadTimeoutS = atLeast("datapusherDownloadTimeoutS", 1, datapusherDownloadTimeoutS);
+            return this;
+        }
+
         /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
             if (maxCsvCellChars > maxCsvRowChars) {
@@ -402,7 +461,8 @@ public record Config(
                     tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,
                     maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS, proxyAllow,
-                    corsOrigins, entryStoreCookieSameSite);
+                    corsOrigins, entryStoreCookieSameSite,
+                    datapusherCkanUrls, datapusherMaxBytes, datapusherDownloadIdleS, datapusherDownloadTimeoutS);
         }
 
         private static long atLeast(String setting, long min, long value) {

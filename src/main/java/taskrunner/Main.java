@@ -61,6 +61,10 @@ public final class Main {
               --proxy-allow HOST[,HOST]    TASKRUNNER_PROXY_ALLOW               hosts (host or host:port) EntryStore's /store/proxy may fetch (default none)
               --cors-origins O[,O...]      TASKRUNNER_CORS_ORIGINS              origins (https://host[:port]) whose pages may call the API, with credentials; * = any, without (default none)
               --entrystore-cookie-samesite S TASKRUNNER_ENTRYSTORE_COOKIE_SAMESITE Strict, Lax or None (+ Secure: HTTPS only) for the auth_token cookie (default Strict)
+              --datapusher-ckan-url URL[,URL] TASKRUNNER_DATAPUSHER_CKAN_URLS   CKAN sites push_to_datastore may push to (default none: the job type is not offered)
+              --datapusher-max-bytes N     TASKRUNNER_DATAPUSHER_MAX_BYTES      largest file a push downloads (default 10485760)
+              --datapusher-download-idle-s N TASKRUNNER_DATAPUSHER_DOWNLOAD_IDLE_S seconds a push's download may stand still (default 30)
+              --datapusher-download-timeout-s N TASKRUNNER_DATAPUSHER_DOWNLOAD_TIMEOUT_S seconds a push's whole download may take (default 300)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -68,6 +72,11 @@ public final class Main {
     private static final Set<String> SWITCHES = Set.of(RESET_ADMIN_PASSWORD);
 
     private Main() {}
+
+    /** The usage text: every flag with the variable that stands for it. */
+    static String usage() {
+        return USAGE;
+    }
 
     public static void main(String[] args) throws Exception {
         run(args, b -> {});
@@ -201,6 +210,10 @@ public final class Main {
         o.string("proxy-allow", v -> c.proxyAllow(List.of(v.split(","))));
         o.string("cors-origins", v -> c.corsOrigins(List.of(v.split(",", -1))));
         o.string("entrystore-cookie-samesite", v -> c.entryStoreCookieSameSite(sameSite(v)));
+        o.string("datapusher-ckan-url", v -> c.datapusherCkanUrls(java.util.Arrays.asList(v.split(","))));
+        o.number("datapusher-max-bytes", c::datapusherMaxBytes);
+        o.number("datapusher-download-idle-s", c::datapusherDownloadIdleS);
+        o.number("datapusher-download-timeout-s", c::datapusherDownloadTimeoutS);
         try {
             return c.build();
         } catch (IllegalArgumentException e) {
@@ -230,7 +243,7 @@ public final class Main {
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", Long.toString(Math.min(Integer.MAX_VALUE, 2L * line)));
     }
 
-    /** Flags first, then TASKRUNNER_* variables for the flags not given. */
+    /** Flags first, then the TASKRUNNER_* variables (as the usage table names them) of the flags not given. */
     static Map<String, String> parse(String[] args) {
         var m = new HashMap<String, String>();
         for (int i = 0; i < args.length; i++) {
@@ -261,7 +274,14 @@ public final class Main {
             if (!t.startsWith("--")) continue;
             String key = t.substring(2, t.indexOf(' '));
             if (SWITCHES.contains(key)) continue; // an action of one start, never left set in an environment
-            String env = "TASKRUNNER_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+            String env = null;
+            for (String word : t.split("\\s+")) {
+                if (word.startsWith("TASKRUNNER_")) {
+                    env = word; // the table's second column (the first word of that form)
+                    break;
+                }
+            }
+            if (env == null) continue;
             String v = System.getenv(env);
             if (v != null && !v.isEmpty()) m.putIfAbsent(key, v);
         }

@@ -31,6 +31,7 @@ import taskrunner.store.Store;
 import taskrunner.tasks.Examples;
 import taskrunner.tasks.JobExamples;
 import taskrunner.ui.Dashboard;
+import taskrunner.tasks.datapusher.PushToDatastore;
 
 import java.io.IOException;
 import java.net.URI;
@@ -126,6 +127,9 @@ public final class TaskServer implements AutoCloseable {
             if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
             var blobs = new BlobStore(data);
             blobs.sweep(store.blobReferences());
+            if (!config.datapusherCkanUrls().isEmpty() && registry.job(PushToDatastore.NAME) == null) {
+                registry.add(PushToDatastore.type(config, blobs)); // a registered type of that name wins, as over the examples
+            }
             runner = new Runner(config.maxRunning(), config.maxQueued(),
                     Math.max(1, config.maxRunning() * config.anonymousSlotsPercent() / 100));
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);

@@ -40,6 +40,10 @@ class ConfigTest {
         assertEquals(60, d.bodyIdleTimeoutS());
         assertEquals(8192, d.maxUriChars());
         assertEquals(java.util.List.of(), d.proxyAllow());
+        assertEquals(java.util.List.of(), d.datapusherCkanUrls());
+        assertEquals(10L << 20, d.datapusherMaxBytes());
+        assertEquals(30, d.datapusherDownloadIdleS());
+        assertEquals(300, d.datapusherDownloadTimeoutS());
         assertEquals(d, Config.builder().build());
     }
 
@@ -63,6 +67,11 @@ class ConfigTest {
         refused("maxCsvCellChars", c -> c.maxCsvCellChars(0));
         refused("maxCsvRowChars", c -> c.maxCsvRowChars(0));
         refused("maxCsvCellChars", c -> c.maxCsvCellChars(10).maxCsvRowChars(5).build());
+        refused("datapusherCkanUrls", c -> c.datapusherCkanUrls(java.util.List.of("ftp://ckan.example.org")));
+        refused("datapusherCkanUrls", c -> c.datapusherCkanUrls(java.util.List.of("ckan.example.org")));
+        refused("datapusherMaxBytes", c -> c.datapusherMaxBytes(0));
+        refused("datapusherDownloadIdleS", c -> c.datapusherDownloadIdleS(0));
+        refused("datapusherDownloadTimeoutS", c -> c.datapusherDownloadTimeoutS(0));
         assertEquals(0, Config.builder().port(0).build().port(), "0 is any free port");
     }
 
@@ -102,6 +111,20 @@ class ConfigTest {
         assertEquals("--max-running: maxRunning must be at least 1, not 0", range.getMessage());
         var nan = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--port", "x"})));
         assertTrue(nan.getMessage().startsWith("--port: not a number"), nan.getMessage());
+    }
+
+    @Test
+    void theDataPusherSettingsHaveFlagsAndTheSiteListItsPluralVariable() {
+        Config c = Main.config(Main.parse(new String[] {"--datapusher-ckan-url", "http://ckan:5000/, https://data.example.org/ckan",
+                "--datapusher-max-bytes", "2048", "--datapusher-download-idle-s", "5", "--datapusher-download-timeout-s=60"}));
+        assertEquals(Config.defaults().toBuilder().datapusherCkanUrls(java.util.List.of("http://ckan:5000", "https://data.example.org/ckan"))
+                .datapusherMaxBytes(2048).datapusherDownloadIdleS(5).datapusherDownloadTimeoutS(60).build(), c);
+        assertEquals(java.util.List.of("http://ckan:5000", "https://data.example.org/ckan"), c.datapusherCkanUrls());
+        var bad = assertThrows(IllegalArgumentException.class,
+                () -> Main.config(Main.parse(new String[] {"--datapusher-ckan-url", "file:///etc"})));
+        assertTrue(bad.getMessage().startsWith("--datapusher-ckan-url: datapusherCkanUrls must be"), bad.getMessage());
+        assertTrue(Main.usage().contains("--datapusher-ckan-url URL[,URL] TASKRUNNER_DATAPUSHER_CKAN_URLS "),
+                "the variable the usage names is the one read");
     }
 
     @Test

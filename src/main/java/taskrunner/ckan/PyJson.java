@@ -14,9 +14,12 @@ import java.util.Map;
  * for {@code /}, {@code /status}, {@code /user} and the job list. Both escape every
  * non-ASCII character as {@code \\uXXXX}, and floats follow Python's {@code repr}.
  *
- * <p>Also the text form of non-string metadata values, which is what filters compare with.
+ * <p>Also the text form of non-string metadata values, which is what filters compare with
+ * ({@link #str}), Python's truthiness ({@link #truthy}) and its {@code repr()} ({@link #repr}),
+ * which the DataPusher job ({@code taskrunner.tasks.datapusher}) needs to read and log as the
+ * original does.
  */
-final class PyJson {
+public final class PyJson {
     private PyJson() {}
 
     static String dumps(Object v) {
@@ -32,7 +35,7 @@ final class PyJson {
     }
 
     /** Python's truthiness of a decoded JSON value. */
-    static boolean truthy(Object v) {
+    public static boolean truthy(Object v) {
         if (v == null) return false;
         if (v instanceof Boolean b) return b;
         if (v instanceof String s) return !s.isEmpty();
@@ -48,6 +51,73 @@ final class PyJson {
         if (v instanceof Boolean b) return b ? "True" : "False";
         if (v == null) return "None";
         return dumps(v);
+    }
+
+    /**
+     * Python's {@code repr()} of a decoded JSON value: strings in single quotes (double quotes when
+     * they hold a single quote and no double quote), {@code True}, {@code False}, {@code None},
+     * keys in insertion order, {@code ", "} and {@code ": "}; non-ASCII text as it is.
+     */
+    public static String repr(Object v) {
+        var sb = new StringBuilder();
+        writeRepr(sb, v);
+        return sb.toString();
+    }
+
+    private static void writeRepr(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("None");
+        } else if (v instanceof Boolean b) {
+            sb.append(b ? "True" : "False");
+        } else if (v instanceof String s) {
+            reprString(sb, s);
+        } else if (v instanceof Double || v instanceof Float || v instanceof BigDecimal) {
+            sb.append(pyFloat(((Number) v).doubleValue()));
+        } else if (v instanceof Number n) {
+            sb.append(n);
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            String sep = "";
+            for (var e : m.entrySet()) {
+                sb.append(sep);
+                writeRepr(sb, e.getKey());
+                sb.append(": ");
+                writeRepr(sb, e.getValue());
+                sep = ", ";
+            }
+            sb.append('}');
+        } else if (v instanceof Collection<?> c) {
+            sb.append('[');
+            String sep = "";
+            for (Object o : c) {
+                sb.append(sep);
+                writeRepr(sb, o);
+                sep = ", ";
+            }
+            sb.append(']');
+        } else {
+            throw new NotJson(v);
+        }
+    }
+
+    private static void reprString(StringBuilder sb, String s) {
+        char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        sb.append(quote);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c == quote) sb.append('\\').append(c);
+                    else if (c < 0x20 || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        sb.append(quote);
     }
 
     private static void write(StringBuilder sb, Object v, boolean sort, String comma, String colon) {

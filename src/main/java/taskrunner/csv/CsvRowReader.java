@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -14,9 +16,10 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Streams the rows of a UTF-8 CSV file, one record in memory at a time: the one CSV reader of
- * the server. Text is decoded strictly (bad UTF-8 is an IOException) and a leading byte order
- * mark is dropped ({@link BomSkippingReader}); cells follow {@link CsvFormats#READ}, so an
+ * Streams the rows of a CSV file, one record in memory at a time: the one CSV reader of
+ * the server. Text is UTF-8 unless the caller names another charset, decoded strictly (bad
+ * UTF-8 is a {@link java.nio.charset.CharacterCodingException}, an IOException) and a leading
+ * byte order mark is dropped ({@link BomSkippingReader}); cells follow {@link CsvFormats#READ}, so an
  * unquoted empty cell is null (missing) and a quoted {@code ""} is the empty string.
  *
  * <p>Invariant: {@link #header()} is fixed at construction (the first non-blank record, or an
@@ -34,7 +37,7 @@ import org.apache.commons.csv.CSVRecord;
  * read normally. The memory one reader holds is therefore bounded by the row limit, whatever the
  * input: at most {@code maxRowChars} characters of finished cells plus the cell being built (a
  * StringBuilder of at most about twice {@code maxCellChars} capacity), plus the parser's 8 KiB read
- * buffer, the decoder's 8 KiB and, with {@link Separator#SNIFFED}, the {@link #SNIFF_CHARS} look-ahead
+ * buffer, the decoder's 8 KiB and, with a sniffed separator, the {@link #SNIFF_CHARS} look-ahead
  * buffer; at most 2 bytes per character. Bytes read from the stream before the refusal are the
  * oversized row's prefix plus those buffers.
  */
@@ -49,8 +52,20 @@ public final class CsvRowReader implements AutoCloseable {
          * {@code ,} (RowStore's rule); the lines are looked at within the first
          * {@link #SNIFF_CHARS} characters and then read again as CSV.
          */
-        SNIFFED
+        SNIFFED,
+        /**
+         * Whichever of {@code , ; TAB |} splits the first {@link #SNIFF_LINES} lines (within
+         * {@link #SNIFF_CHARS} characters, quoted text not counted) into the same non-zero
+         * number of cells on every line, the most cells winning and ties going in that order;
+         * if none is that regular, the one found most often on the first line; {@code ,} if
+         * none is there (DataPusher's files: CSV, TSV and their cousins).
+         */
+        COMMON
     }
+
+    /** How many lines {@link Separator#COMMON} compares. */
+    public static final int SNIFF_LINES = 10;
+    private static final String COMMON_SEPARATORS = ",;\t|";
 
     /** How far {@link Separator#SNIFFED} looks ahead for the first two lines. */
     public static final int SNIFF_CHARS = 64 * 1024;
@@ -77,13 +92,20 @@ public final class CsvRowReader implements AutoCloseable {
      * @throws TooLarge    if the header is over {@code limits}
      */
     public CsvRowReader(InputStream in, Separator separator, CsvLimits limits) throws IOException {
-        Reader text = BomSkippingReader.open(in);
+        this(in, separator, StandardCharsets.UTF_8, limits);
+    }
+
+    /**
+     * As {@link #CsvRowReader(InputStream, Separator, CsvLimits)}, with the text in {@code charset}
+     * (decoded as strictly as UTF-8 is).
+     */
+    public CsvRowReader(InputStream in, Separator separator, Charset charset, CsvLimits limits) throws IOException {
+        Reader text = BomSkippingReader.open(in, charset);
         CSVFormat format = CsvFormats.READ;
-        if (separator == Separator.SNIFFED) {
+        if (separator != Separator.COMMA) {
             BufferedReader buffered = new BufferedReader(text, SNIFF_CHARS);
-            if (semicolons(buffered)) {
-                format = CsvFormats.READ.builder().setDelimiter(';').get();
-            }
+            char delimiter = separator == Separator.SNIFFED ? (semicolons(buffered) ? ';' : ',') : common(buffered);
+            if (delimiter != ',') format = CsvFormats.READ.builder().setDelimiter(delimiter).get();
             text = buffered;
         }
         // The header is read as an ordinary record rather than via setHeader(): commons-csv's own
@@ -142,6 +164,47 @@ public final class CsvRowReader implements AutoCloseable {
         }
         in.reset();
         return semis[0] > 0 && semis[0] == semis[1];
+    }
+
+    /** {@link Separator#COMMON}'s choice for the text ahead; reads nothing away. */
+    private static char common(BufferedReader in) throws IOException {
+        int kinds = COMMON_SEPARATORS.length();
+        int[][] counts = new int[SNIFF_LINES][kinds];
+        int lines = 0;
+        boolean quoted = false;
+        boolean content = false;
+        boolean ended = false;
+        in.mark(SNIFF_CHARS);
+        for (int i = 0; lines < SNIFF_LINES; i++) {
+            int c = i < SNIFF_CHARS ? in.read() : -2;
+            if (c < 0) {
+                ended = c == -1; // a line cut by the look-ahead's end is not compared
+                break;
+            }
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '\n' || c == '\r')) {
+                if (content) lines++;
+                content = false;
+                continue;
+            } else if (!quoted) {
+                int k = COMMON_SEPARATORS.indexOf(c);
+                if (k >= 0) counts[lines][k]++;
+            }
+            content = true;
+        }
+        in.reset();
+        if (ended && content && lines < SNIFF_LINES) lines++;
+        int best = -1;
+        for (int k = 0; k < kinds && lines > 0; k++) {
+            boolean regular = counts[0][k] > 0;
+            for (int l = 1; l < lines && regular; l++) regular = counts[l][k] == counts[0][k];
+            if (regular && (best < 0 || counts[0][k] > counts[0][best])) best = k;
+        }
+        if (best < 0) {
+            for (int k = 0; k < kinds; k++) if (counts[0][k] > 0 && (best < 0 || counts[0][k] > counts[0][best])) best = k;
+        }
+        return best < 0 ? ',' : COMMON_SEPARATORS.charAt(best);
     }
 
     private static List<String> cellsOf(CSVRecord record) {

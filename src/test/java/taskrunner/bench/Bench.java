@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ./build.sh bench [http|rows|startup|restart|ckan ...]}: prints the figures the
+ * {@code ./build.sh bench [http|rows|startup|restart|ckan|datapusher ...]}: prints the figures the
  * project tracks (all of them without arguments). Every server is real
  * (HTTP on loopback, fsynced journal); load is bounded in count and time.
  */
@@ -45,6 +45,7 @@ public final class Bench {
         if (only.isEmpty() || only.contains("rows")) millionRows(out);
         if (only.isEmpty() || only.contains("startup")) startup(out);
         if (only.isEmpty() || only.contains("restart")) restartWith(out, 100_000);
+        if (only.isEmpty() || only.contains("datapusher")) DataPusherBench.run(out);
         if (only.isEmpty() || only.contains("ckan")) try {
             Class.forName("taskrunner.bench.CkanBench").getMethod("run", PrintStream.class).invoke(null, out);
         } catch (ClassNotFoundException e) {

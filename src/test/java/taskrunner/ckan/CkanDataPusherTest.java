@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Plays CKAN's DataPusher integration end to end: a DataPusher-like async job type, CKAN's
  * submit body, its poll with the job key, its log timestamp parsing, and its callback hook.
+ * The transport only: the built-in {@code push_to_datastore} is tested against a fake CKAN
+ * site in {@code taskrunner.tasks.datapusher}; a type registered under its name wins.
  */
 class CkanDataPusherTest {
     /** Like datapusher.jobs.push_to_datastore: reads metadata and api_key from the submission. */

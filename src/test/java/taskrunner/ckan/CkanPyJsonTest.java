@@ -51,4 +51,15 @@ class CkanPyJsonTest {
         assertEquals("42", PyJson.str(42));
         assertEquals("True", PyJson.str(true));
     }
+
+    @Test
+    void reprIsPythonsAsDataPushersTypesLineShowsIt() {
+        var field = new LinkedHashMap<String, Object>();
+        field.put("id", "temp");
+        field.put("type", "numeric");
+        field.put("info", new LinkedHashMap<>(Map.of("label", "it's °C")));
+        assertEquals("[{'id': 'temp', 'type': 'numeric', 'info': {'label': \"it's °C\"}}]", PyJson.repr(List.of(field)));
+        assertEquals("[True, False, None, 1.0, 3, 'a\\'b\"c', 'tab\\there']",
+                PyJson.repr(java.util.Arrays.asList(true, false, null, 1.0, 3, "a'b\"c", "tab\there")));
+    }
 }

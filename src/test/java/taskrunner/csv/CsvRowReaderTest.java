@@ -61,6 +61,44 @@ class CsvRowReaderTest {
     }
 
     @Test
+    void theCommonSeparatorIsTheOneThatSplitsEveryLineAlike() throws IOException {
+        for (String sep : List.of(",", ";", "\t", "|")) {
+            try (CsvRowReader r = common("a" + sep + "b" + sep + "c\n1" + sep + "2" + sep + "3\n")) {
+                assertEquals(List.of("a", "b", "c"), r.header(), "separator " + sep);
+                assertEquals(List.of("1", "2", "3"), r.next().cells(), "separator " + sep);
+            }
+        }
+        try (CsvRowReader r = common("name,note\nx,\"a; b; c\"\ny,plain; text\n")) {
+            assertEquals(List.of("name", "note"), r.header(), "quoted text does not count; a ; on one line only is not regular");
+            assertEquals(List.of("x", "a; b; c"), r.next().cells());
+            assertEquals(List.of("y", "plain; text"), r.next().cells());
+        }
+        try (CsvRowReader r = common("a;b,c\n1;2,3\n4;5,6\n")) {
+            assertEquals(List.of("a;b", "c"), r.header(), "both regular, as many of each: the comma comes first");
+        }
+        try (CsvRowReader r = common("a\tb\tc\n1\t2\n")) {
+            assertEquals(List.of("a", "b", "c"), r.header(), "none regular: the one most often on the first line");
+        }
+        try (CsvRowReader r = common("only\n1\n")) {
+            assertEquals(List.of("only"), r.header());
+        }
+    }
+
+    @Test
+    void anotherCharsetIsReadAsStrictlyAsUtf8() throws IOException {
+        byte[] cp1252 = "id,n\u00e4me\n1,\u20ac\n".getBytes(java.nio.charset.Charset.forName("windows-1252"));
+        try (CsvRowReader r = new CsvRowReader(new ByteArrayInputStream(cp1252), CsvRowReader.Separator.COMMA,
+                java.nio.charset.Charset.forName("windows-1252"), CsvLimits.NONE)) {
+            assertEquals(List.of("id", "n\u00e4me"), r.header());
+            assertEquals(List.of("1", "\u20ac"), r.next().cells());
+        }
+    }
+
+    private static CsvRowReader common(String text) throws IOException {
+        return new CsvRowReader(in(text), CsvRowReader.Separator.COMMON, CsvLimits.NONE);
+    }
+
+    @Test
     void badUtf8IsACheckedIOException() throws IOException {
         byte[] latin1 = "id\nJos\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
         for (var separator : CsvRowReader.Separator.values()) {
