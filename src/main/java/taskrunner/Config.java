@@ -58,6 +58,11 @@ import taskrunner.csv.CsvLimits;
  *                              counted: it is bounded by {@code bodyIdleTimeoutS} ({@link taskrunner.http.ExchangeDeadlines})
  * @param bodyIdleTimeoutS      seconds a request body may stop flowing, or a client stop reading its response,
  *                              before the connection is closed; 0 = no limit (default 60)
+ * @param metricsOpen           whether {@code GET /metrics} answers without a token; false: a root admin's token
+ *                              is needed (default false)
+ * @param retainDays            finished tasks of every face (done, failed, stopped) are removed, with their blobs
+ *                              and logs, this many days after they finished, at start and hourly
+ *                              ({@link taskrunner.core.Retention}); 0 = kept for ever (default 0)
  */
 public record Config(
         int port,
@@ -89,7 +94,9 @@ public record Config(
         int maxHeaderBytes,
         int maxUriChars,
         long maxRequestTimeS,
-        long bodyIdleTimeoutS) {
+        long bodyIdleTimeoutS,
+        boolean metricsOpen,
+        int retainDays) {
 
     /** Every setting at its default. */
     public static Config defaults() {
@@ -145,6 +152,8 @@ public record Config(
         private int maxUriChars = 8192;
         private long maxRequestTimeS = 60;
         private long bodyIdleTimeoutS = 60;
+        private boolean metricsOpen;
+        private int retainDays;
 
         private Builder() {}
 
@@ -159,7 +168,8 @@ public record Config(
                     .ckanCallbackAttempts(c.ckanCallbackAttempts).ckanCallbackBackoffMs(c.ckanCallbackBackoffMs)
                     .ckanJobListPublic(c.ckanJobListPublic)
                     .maxRequestHeaders(c.maxRequestHeaders).maxHeaderBytes(c.maxHeaderBytes)
-                    .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS);
+                    .maxUriChars(c.maxUriChars).maxRequestTimeS(c.maxRequestTimeS).bodyIdleTimeoutS(c.bodyIdleTimeoutS)
+                    .metricsOpen(c.metricsOpen).retainDays(c.retainDays);
         }
 
         public Builder port(int port) {
@@ -320,6 +330,16 @@ public record Config(
             return this;
         }
 
+        public Builder metricsOpen(boolean metricsOpen) {
+            this.metricsOpen = metricsOpen;
+            return this;
+        }
+
+        public Builder retainDays(int retainDays) {
+            this.retainDays = (int) atLeast("retainDays", 0, retainDays);
+            return this;
+        }
+
         /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
             if (maxCsvCellChars > maxCsvRowChars) {
@@ -331,7 +351,8 @@ public record Config(
                     checkpointRows, checkpointMs, maxBodyBytes, maxUploadBytes, maxCsvCellChars, maxCsvRowChars,
                     tokenTtlMs, compactAfterBytes,
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,
-                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS);
+                    maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS,
+                    metricsOpen, retainDays);
         }
 
         private static long atLeast(String setting, long min, long value) {

@@ -56,6 +56,8 @@ public final class Main {
               --ckan-callback-attempts N   TASKRUNNER_CKAN_CALLBACK_ATTEMPTS    CKAN callback attempts (default 3)
               --ckan-callback-backoff-ms N TASKRUNNER_CKAN_CALLBACK_BACKOFF_MS  pause before the second attempt, doubling (default 500)
               --ckan-job-list-public B     TASKRUNNER_CKAN_JOB_LIST_PUBLIC      true: CKAN GET /job lists every job to anyone; false: root admins only (default true)
+              --metrics-open B             TASKRUNNER_METRICS_OPEN              true: GET /metrics answers without a token; false: root admins only (default false)
+              --retain-days N              TASKRUNNER_RETAIN_DAYS               remove finished tasks N days after they finished (default 0 = keep them)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -193,6 +195,8 @@ public final class Main {
         o.integer("ckan-callback-attempts", c::ckanCallbackAttempts);
         o.number("ckan-callback-backoff-ms", c::ckanCallbackBackoffMs);
         o.bool("ckan-job-list-public", c::ckanJobListPublic);
+        o.bool("metrics-open", c::metricsOpen);
+        o.integer("retain-days", c::retainDays);
         try {
             return c.build();
         } catch (IllegalArgumentException e) {

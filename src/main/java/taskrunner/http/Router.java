@@ -2,6 +2,7 @@ package taskrunner.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import taskrunner.util.CurrentRequest;
 import taskrunner.util.RandomIds;
 
 import java.io.IOException;
@@ -43,7 +44,21 @@ public final class Router implements HttpHandler {
         Response handle(Request req) throws Exception;
     }
 
-    private record Route(String method, String[] parts, ErrorEnvelope face, long maxBody, Handler handler) {}
+    /**
+     * Hears of every exchange once its response is sent (metrics). Threading: called on the
+     * request threads, concurrently; must be quick and must not throw.
+     */
+    @FunctionalInterface
+    public interface Exchanges {
+        /**
+         * @param face   the envelope the exchange was answered in (a face, or an envelope of routes outside the faces)
+         * @param route  the pattern of the route that matched, as registered; null if none did
+         * @param status the status sent (or meant to be sent, if the client went away)
+         */
+        void ended(ErrorEnvelope face, String method, String route, int status);
+    }
+
+    private record Route(String method, String pattern, String[] parts, ErrorEnvelope face, long maxBody, Handler handler) {}
 
     private record Prefix(String prefix, ErrorEnvelope face) {}
 
@@ -54,6 +69,7 @@ public final class Router implements HttpHandler {
     private final long maxHeaderBytes;
     private final int maxUriChars;
     private ErrorEnvelope fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
+    private Exchanges exchanges = (face, method, route, status) -> {};
 
     /** A failure type the router answers with a status of its own instead of a 500. */
     private record Refusal(Class<? extends Throwable> type, int status, String header, String value) {}
@@ -92,7 +108,13 @@ public final class Router implements HttpHandler {
     }
 
     public Router route(String method, String pattern, ErrorEnvelope face, long maxBody, Handler handler) {
-        routes.add(new Route(method, split(pattern), face, maxBody, handler));
+        routes.add(new Route(method, pattern, split(pattern), face, maxBody, handler));
+        return this;
+    }
+
+    /** Tells {@code listener} of every exchange once it is answered. Before the server starts; one listener. */
+    public Router observe(Exchanges listener) {
+        this.exchanges = listener;
         return this;
     }
 
@@ -115,6 +137,7 @@ public final class Router implements HttpHandler {
         watch.headersRead();
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
         if (rid == null || rid.isEmpty() || rid.length() > 64 || !printableAscii(rid)) rid = RandomIds.weakHex(16);
+        CurrentRequest.set(rid);
         ErrorEnvelope face = fallback;
         Request req = null;
         Response res;
@@ -139,6 +162,7 @@ public final class Router implements HttpHandler {
             }
             long limit = match == null ? 0 : match.maxBody;
             req = new Request(ex, path, rid, limit, watch);
+            if (match != null) req.route(match.pattern);
             String overLimit = headersOverLimit(ex.getRequestHeaders());
             int target = uri.toString().length(); // as sent: the JDK keeps the raw string
             if (overLimit != null) {
@@ -185,6 +209,8 @@ public final class Router implements HttpHandler {
             }
         }
         send(ex, res, rid, watch);
+        exchanges.ended(face, ex.getRequestMethod(), req == null ? null : req.route(), res.status);
+        CurrentRequest.clear();
     }
 
     /** Whether a client's request id may go into log lines as it is (no regex on every request). */
