@@ -23,6 +23,13 @@ import java.util.logging.Logger;
  * a bad flag is exit status 2.
  */
 public final class Main {
+    static {
+        // before the first logger: the JDK's logging would drop the lines of the shutdown (see there)
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
     private static final String USAGE = """
             usage: java -jar taskrunner.jar [options]

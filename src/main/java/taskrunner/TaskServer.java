@@ -137,7 +137,7 @@ public final class TaskServer implements AutoCloseable {
             var metrics = new Metrics();
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks, metrics);
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes(), config.maxUriChars());
-            ServerMetrics.install(metrics, store, taskKind, faces.stream().map(Face::name).toList(), runner, blobs, identity, router);
+            ServerMetrics.install(metrics, store, taskKind, faces, runner, blobs, identity, router);
             router.refuse(Busy.class, 503, "Retry-After", "5");
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise

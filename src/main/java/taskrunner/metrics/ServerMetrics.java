@@ -15,6 +15,7 @@ import taskrunner.store.Store;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server's own metrics (README, "Metrics and logs", lists them), fed by what the floors
@@ -24,7 +25,9 @@ import java.util.Set;
  *       face's tasks (state gauges, ends, durations);</li>
  *   <li>HTTP: the router's {@link Router.Exchanges}, by face, route pattern (never the raw
  *       path, so the series stay few; {@code unmatched} for a path no route has), method and
- *       status;</li>
+ *       status. The face is the one whose envelope answered, or, for a route with an envelope
+ *       of its own (EntryScape's), the face that claims the route's path prefix; routes outside
+ *       every face are {@code server};</li>
  *   <li>the journal: its {@link Journal.Listener} (events, batch sizes, fsync time);</li>
  *   <li>read at each scrape: the runner's queue and slots, the blob store's bytes, failed
  *       logins.</li>
@@ -44,6 +47,9 @@ public final class ServerMetrics implements Router.Exchanges, Journal.Listener {
         for (int i = 0; i < STATUS.length; i++) STATUS[i] = Integer.toString(i);
     }
 
+    private final List<Face> faces;
+    /** Route pattern → face label, for routes answered in an envelope that is not a face. */
+    private final ConcurrentHashMap<String, String> faceOfRoute = new ConcurrentHashMap<>();
     private final Counts tasks;
     private final Counts ended;
     private final Histogram durations;
@@ -52,7 +58,8 @@ public final class ServerMetrics implements Router.Exchanges, Journal.Listener {
     private final Histogram batches;
     private final Histogram fsyncs;
 
-    private ServerMetrics(Metrics m) {
+    private ServerMetrics(Metrics m, List<Face> faces) {
+        this.faces = List.copyOf(faces);
         tasks = m.counts("taskrunner_tasks", "Tasks stored, by face and state.", "gauge", "face", "state");
         ended = m.counts("taskrunner_tasks_ended_total", "Tasks that reached a final state (done, failed, stopped), by face.",
                 "counter", "face", "state");
@@ -72,17 +79,18 @@ public final class ServerMetrics implements Router.Exchanges, Journal.Listener {
      * Registers the server's families on {@code m} and connects them to their sources. Before
      * the server serves or changes a task: the task gauges start from the store as it is.
      *
-     * @param faces the names of the faces, whose task series are shown from 0 on
+     * @param faces the faces, whose task series are shown from 0 on
      */
-    public static ServerMetrics install(Metrics m, Store store, Kind<Task> taskKind, List<String> faces, Runner runner,
+    public static ServerMetrics install(Metrics m, Store store, Kind<Task> taskKind, List<Face> faces, Runner runner,
                                         BlobStore blobs, Identity identity, Router router) {
-        var s = new ServerMetrics(m);
+        var s = new ServerMetrics(m, faces);
         m.gauge("taskrunner_queue_depth", "Tasks waiting for a runner slot.", runner::waiting);
         m.gauge("taskrunner_running_tasks", "Tasks holding a runner slot.", runner::running);
         m.gauge("taskrunner_blob_bytes", "Bytes of the committed blob files (inline blobs and running tasks' work files"
                 + " not counted).", blobs::committedBytes);
         m.counter("taskrunner_failed_logins_total", "Failed password and credential logins, every face.", identity::failedLogins);
-        for (String face : faces) {
+        for (Face f : faces) {
+            String face = f.name();
             for (String state : STATES) {
                 s.tasks.add(0, face, state);
                 if (state.equals("done") || state.equals("failed") || state.equals("stopped")) s.ended.add(0, face, state);
@@ -115,8 +123,25 @@ public final class ServerMetrics implements Router.Exchanges, Journal.Listener {
 
     @Override
     public void ended(ErrorEnvelope face, String method, String route, int status) {
-        requests.add(1, face instanceof Face f ? f.name() : NO_FACE, route == null ? "unmatched" : route,
+        requests.add(1, faceLabel(face, route), route == null ? "unmatched" : route,
                 METHODS.contains(method) ? method : "other", status >= 0 && status < STATUS.length ? STATUS[status] : "other");
+    }
+
+    private String faceLabel(ErrorEnvelope envelope, String route) {
+        if (envelope instanceof Face f) return f.name();
+        if (route == null) return NO_FACE;
+        String face = faceOfRoute.get(route);
+        return face != null ? face : faceOfRoute.computeIfAbsent(route, this::claimedBy);
+    }
+
+    /** The face whose path prefix (other than "/") the route pattern lies under, or {@link #NO_FACE}. */
+    private String claimedBy(String route) {
+        for (Face f : faces) {
+            for (String prefix : f.prefixes()) {
+                if (!prefix.equals("/") && (route.equals(prefix) || route.startsWith(prefix + "/"))) return f.name();
+            }
+        }
+        return NO_FACE;
     }
 
     @Override
