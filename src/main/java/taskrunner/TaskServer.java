@@ -151,7 +151,7 @@ public final class TaskServer implements AutoCloseable {
             http.start();
             lifecycle.recover();
             retention = Retention.start(lifecycle, tasks, config.retainDays());
-            LOG.info("server started: listening on " + uri + ", data directory " + data.toAbsolutePath().normalize() + ", "
+            LOG.info("server started at " + uri + ", data directory " + data.toAbsolutePath().normalize() + ", "
                     + tasks.count() + " tasks" + (retention == null ? "" : ", finished tasks kept " + config.retainDays() + " days"));
             serving = true;
             return this;

@@ -86,13 +86,15 @@ class LogEventsTest {
     void everyEventIsOneLineWithItsFieldsTheRequestIdAndNoSecret() throws Exception {
         String wrongPassword = "not-the-password-" + System.nanoTime();
         String ckanKey = "ckan-api-key-" + System.nanoTime();
-        var secrets = new ArrayList<String>(List.of(ServerFixture.ADMIN_PASSWORD, wrongPassword, ckanKey));
+        String ckanSecret = "ckan-secret-key-" + System.nanoTime();
+        var secrets = new ArrayList<String>(List.of(ServerFixture.ADMIN_PASSWORD, wrongPassword, ckanKey, ckanSecret));
         String nowhere;
         try (var free = new ServerSocket(0)) {
             nowhere = "http://127.0.0.1:" + free.getLocalPort() + "/hook";
         }
         String kazooId, stoppedId, ckanDoneKey, childKey;
-        try (var fx = new ServerFixture(b -> b.configure(c -> c.ckanCallbackAttempts(2).ckanCallbackBackoffMs(10)))) {
+        try (var fx = new ServerFixture(b -> b.configure(c -> c.ckanCallbackAttempts(2).ckanCallbackBackoffMs(10)
+                .ckanSecretKey(ckanSecret)))) {
             var run = new FaceTasks(fx);
             secrets.add(run.kazoo.token);
             secrets.add(fx.server.bootstrap().apiKey());
@@ -153,7 +155,7 @@ class LogEventsTest {
             assertEquals(1, denied.size(), log.text());
             assertTrue(denied.get(0).endsWith(" request=log-login-1"), denied.get(0));
             assertEquals(1, log.with("INFO TaskServer: server stopped").size(), log.text());
-            assertEquals(2, log.with("INFO TaskServer: server started: listening on " ).size(), log.text());
+            assertEquals(2, log.with("INFO TaskServer: server started at http://").size(), log.text());
         }
 
         for (String l : log.lines()) {

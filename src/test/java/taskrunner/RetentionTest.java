@@ -101,7 +101,7 @@ class RetentionTest {
             fx.restart();
 
             ServerFixture.await("the sweep at start", Duration.ofSeconds(20), () -> !sweeps.lines.isEmpty());
-            assertTrue(sweeps.lines.get(0).startsWith("retention: removed 3 tasks that finished before 2026-01-01T01:00:00Z"
+            assertTrue(sweeps.lines.get(0).startsWith("removed 3 tasks that finished before 2026-01-01T01:00:00Z"
                     + " (ckan 1, entryscape 1, kazoo 1)"), sweeps.lines.toString());
             tasks = fx.server.services().tasks();
             for (String gone : List.of(oldKazoo, "old-job", oldEs)) assertNull(tasks.get(gone), gone + " is kept");

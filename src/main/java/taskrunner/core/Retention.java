@@ -67,7 +67,7 @@ public final class Retention implements AutoCloseable {
             } catch (TaskService.TaskActive runningAgain) {
                 continue;
             } catch (IOException | RuntimeException e) {
-                LOG.warning("retention: could not remove task " + t.id() + " (tried again in " + EVERY.toMinutes()
+                LOG.warning("could not remove task " + t.id() + " (tried again in " + EVERY.toMinutes()
                         + " min): " + e);
                 break;
             }
@@ -75,7 +75,7 @@ public final class Retention implements AutoCloseable {
             byFace.merge(t.face(), 1, Integer::sum);
         }
         if (removed > 0) {
-            LOG.info("retention: removed " + removed + " tasks that finished before " + Instant.ofEpochMilli(cutoff)
+            LOG.info("removed " + removed + " tasks that finished before " + Instant.ofEpochMilli(cutoff)
                     + " (" + perFace(byFace) + ")");
         }
         return removed;
