@@ -82,6 +82,11 @@ import taskrunner.http.Cors;
  * @param datapusherDownloadIdleS seconds a push's download may stand still (no answer, or no byte of the body)
  *                              before it is cut (default 30, DataPusher's {@code DOWNLOAD_TIMEOUT})
  * @param datapusherDownloadTimeoutS seconds a push's whole download may take, however it moves (default 300)
+ * @param metricsOpen           whether {@code GET /metrics} answers without a token; false: a root admin's token
+ *                              is needed (default false)
+ * @param retainDays            finished tasks of every face (done, failed, stopped) are removed, with their blobs
+ *                              and logs, this many days after they finished, at start and hourly
+ *                              ({@link taskrunner.core.Retention}); 0 = kept for ever (default 0)
  */
 public record Config(
         int port,
@@ -120,7 +125,9 @@ public record Config(
         List<String> datapusherCkanUrls,
         long datapusherMaxBytes,
         long datapusherDownloadIdleS,
-        long datapusherDownloadTimeoutS) {
+        long datapusherDownloadTimeoutS,
+        boolean metricsOpen,
+        int retainDays) {
 
     public Config {
         proxyAllow = List.copyOf(proxyAllow);
@@ -189,6 +196,8 @@ public record Config(
         private long datapusherMaxBytes = 10L << 20;
         private long datapusherDownloadIdleS = 30;
         private long datapusherDownloadTimeoutS = 300;
+        private boolean metricsOpen;
+        private int retainDays;
 
         private Builder() {}
 
@@ -207,7 +216,8 @@ public record Config(
                     .proxyAllow(c.proxyAllow)
                     .corsOrigins(c.corsOrigins).entryStoreCookieSameSite(c.entryStoreCookieSameSite)
                     .datapusherCkanUrls(c.datapusherCkanUrls).datapusherMaxBytes(c.datapusherMaxBytes)
-                    .datapusherDownloadIdleS(c.datapusherDownloadIdleS).datapusherDownloadTimeoutS(c.datapusherDownloadTimeoutS);
+                    .datapusherDownloadIdleS(c.datapusherDownloadIdleS).datapusherDownloadTimeoutS(c.datapusherDownloadTimeoutS)
+                    .metricsOpen(c.metricsOpen).retainDays(c.retainDays);
         }
 
         public Builder port(int port) {
@@ -449,6 +459,16 @@ public record Config(
             return this;
         }
 
+        public Builder metricsOpen(boolean metricsOpen) {
+            this.metricsOpen = metricsOpen;
+            return this;
+        }
+
+        public Builder retainDays(int retainDays) {
+            this.retainDays = (int) atLeast("retainDays", 0, retainDays);
+            return this;
+        }
+
         /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
             if (maxCsvCellChars > maxCsvRowChars) {
@@ -462,7 +482,8 @@ public record Config(
                     ckanSecretKey, ckanCallbackTimeoutMs, ckanCallbackAttempts, ckanCallbackBackoffMs, ckanJobListPublic,
                     maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS, proxyAllow,
                     corsOrigins, entryStoreCookieSameSite,
-                    datapusherCkanUrls, datapusherMaxBytes, datapusherDownloadIdleS, datapusherDownloadTimeoutS);
+                    datapusherCkanUrls, datapusherMaxBytes, datapusherDownloadIdleS, datapusherDownloadTimeoutS,
+                    metricsOpen, retainDays);
         }
 
         private static long atLeast(String setting, long min, long value) {

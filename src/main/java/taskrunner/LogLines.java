@@ -1,5 +1,7 @@
 package taskrunner;
 
+import taskrunner.util.CurrentRequest;
+
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -9,10 +11,12 @@ import java.util.logging.Logger;
 
 /**
  * The jar's log format: one line per event on stderr, {@code <UTC time> <LEVEL> <logger>:
- * <message>}, with every control character of the message escaped ({@code \n}, {@code \r},
+ * <message>[ request=<id>]}, with every control character of the message escaped ({@code \n}, {@code \r},
  * {@code \t}, {@code \\uXXXX}), so nothing a client sends (a path, an id, a name) can split a
- * line or forge one. A stack trace follows on lines starting with a tab, which no message
- * line can. Installed by {@link Main}; an embedder's logging is its own.
+ * line or forge one. A line written while the thread answers a request ends with that
+ * request's id ({@link CurrentRequest}; the {@code X-Request-ID} of its answer). A stack
+ * trace follows on lines starting with a tab, which no message line can. Installed by
+ * {@link Main}, as the root logger's only handler; an embedder's logging is its own.
  */
 final class LogLines extends Formatter {
     LogLines() {}
@@ -31,6 +35,8 @@ final class LogLines extends Formatter {
         var sb = new StringBuilder(128);
         sb.append(Instant.ofEpochMilli(r.getMillis())).append(' ').append(r.getLevel().getName()).append(' ')
                 .append(shortName(r.getLoggerName())).append(": ").append(escape(formatMessage(r)));
+        String request = CurrentRequest.id(); // formatted on the thread that logs: a handler of ours never queues
+        if (request != null) sb.append(" request=").append(request);
         Throwable t = r.getThrown();
         if (t != null) sb.append(" [").append(escape(t.toString())).append(']');
         for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {

@@ -25,6 +25,13 @@ import taskrunner.http.Cookie;
  * a bad flag is exit status 2.
  */
 public final class Main {
+    static {
+        // before the first logger: the JDK's logging would drop the lines of the shutdown (see there)
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
     private static final String USAGE = """
             usage: java -jar taskrunner.jar [options]
@@ -65,6 +72,8 @@ public final class Main {
               --datapusher-max-bytes N     TASKRUNNER_DATAPUSHER_MAX_BYTES      largest file a push downloads (default 10485760)
               --datapusher-download-idle-s N TASKRUNNER_DATAPUSHER_DOWNLOAD_IDLE_S seconds a push's download may stand still (default 30)
               --datapusher-download-timeout-s N TASKRUNNER_DATAPUSHER_DOWNLOAD_TIMEOUT_S seconds a push's whole download may take (default 300)
+              --metrics-open B             TASKRUNNER_METRICS_OPEN              true: GET /metrics answers without a token; false: root admins only (default false)
+              --retain-days N              TASKRUNNER_RETAIN_DAYS               remove finished tasks N days after they finished (default 0 = keep them)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -214,6 +223,8 @@ public final class Main {
         o.number("datapusher-max-bytes", c::datapusherMaxBytes);
         o.number("datapusher-download-idle-s", c::datapusherDownloadIdleS);
         o.number("datapusher-download-timeout-s", c::datapusherDownloadTimeoutS);
+        o.bool("metrics-open", c::metricsOpen);
+        o.integer("retain-days", c::retainDays);
         try {
             return c.build();
         } catch (IllegalArgumentException e) {

@@ -12,6 +12,7 @@ import taskrunner.core.FaceState;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.Lifecycle;
 import taskrunner.core.Registry;
+import taskrunner.core.Retention;
 import taskrunner.core.RowTaskType;
 import taskrunner.core.Runner;
 import taskrunner.core.Task;
@@ -22,6 +23,8 @@ import taskrunner.http.Cors;
 import taskrunner.http.ExchangeDeadlines;
 import taskrunner.http.Router;
 import taskrunner.kazoo.KazooFace;
+import taskrunner.metrics.Metrics;
+import taskrunner.metrics.ServerMetrics;
 import taskrunner.store.Backup;
 import taskrunner.store.BlobStore;
 import taskrunner.store.DataDirLock;
@@ -82,6 +85,9 @@ public final class TaskServer implements AutoCloseable {
     private ExecutorService executor;
     private ExchangeDeadlines deadlines;
     private Services services;
+    private Retention retention;
+    /** From the end of a start to the first close: the server served (its stop is logged). */
+    private boolean serving;
     private final boolean resetAdminPassword;
     private Identity.Bootstrap bootstrap;
     private AdminPasswordChange adminPasswordChange;
@@ -134,13 +140,16 @@ public final class TaskServer implements AutoCloseable {
                     Math.max(1, config.maxRunning() * config.anonymousSlotsPercent() / 100));
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);
-            services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks);
+            var metrics = new Metrics();
+            services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks, metrics);
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes(), config.maxUriChars());
+            ServerMetrics.install(metrics, store, taskKind, faces, runner, blobs, identity, router);
             router.refuse(Busy.class, 503, "Retry-After", "5");
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
             router.cors(Cors.of(config.corsOrigins()));
-            OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock));
+            OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock), metrics,
+                    config.metricsOpen());
             install(router, lifecycle);
             Dashboard.install(router, services, faces);
             executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -149,6 +158,10 @@ public final class TaskServer implements AutoCloseable {
             http.createContext("/", router);
             http.start();
             lifecycle.recover();
+            retention = Retention.start(lifecycle, tasks, config.retainDays());
+            LOG.info("server started at " + uri + ", data directory " + data.toAbsolutePath().normalize() + ", "
+                    + tasks.count() + " tasks" + (retention == null ? "" : ", finished tasks kept " + config.retainDays() + " days"));
+            serving = true;
             return this;
         } catch (IOException | RuntimeException e) {
             close();
@@ -226,6 +239,7 @@ public final class TaskServer implements AutoCloseable {
     @Override
     public void close() {
         if (http != null) http.stop(0);
+        if (retention != null) retention.close();
         if (runner != null) runner.shutdown(5000);
         if (deadlines != null) deadlines.close();
         if (executor != null) executor.shutdownNow();
@@ -244,6 +258,8 @@ public final class TaskServer implements AutoCloseable {
                 LOG.warning("releasing the data directory's lock: " + e);
             }
         }
+        if (serving) LOG.info("server stopped");
+        serving = false;
     }
 
     /**

@@ -152,4 +152,15 @@ class ConfigTest {
             assertTrue(e.getMessage().startsWith("--proxy-allow: proxyAllow entries are host or host:port"), e.getMessage());
         }
     }
+
+    @Test
+    void metricsAreClosedAndRetentionIsOffUnlessAFlagSaysOtherwise() {
+        assertFalse(Config.defaults().metricsOpen());
+        assertEquals(0, Config.defaults().retainDays());
+        Config c = Main.config(Main.parse(new String[] {"--metrics-open", "true", "--retain-days", "30"}));
+        assertEquals(Config.defaults().toBuilder().metricsOpen(true).retainDays(30).build(), c);
+        assertEquals(c, c.toBuilder().build());
+        var negative = assertThrows(IllegalArgumentException.class, () -> Main.config(Main.parse(new String[] {"--retain-days", "-1"})));
+        assertEquals("--retain-days: retainDays must be at least 0, not -1", negative.getMessage());
+    }
 }

@@ -191,6 +191,11 @@ public final class Identity {
         return counted(username, client, verifyCredential(username, md5Credential));
     }
 
+    /** Failed password and credential logins since the start, of every face (metrics). */
+    public long failedLogins() {
+        return throttle.failures();
+    }
+
     private User counted(String name, String client, User u) {
         if (u == null) throttle.failed(name, client);
         else throttle.succeeded(name, client);

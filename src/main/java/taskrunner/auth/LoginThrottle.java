@@ -39,6 +39,7 @@ public final class LoginThrottle {
     private record Window(long start, int failures) {}
 
     private final ConcurrentHashMap<Key, Window> windows = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
     private final Clock clock;
 
     public LoginThrottle(Clock clock) {
@@ -54,16 +55,24 @@ public final class LoginThrottle {
         }
     }
 
+    /** Counts and logs a failed login: every face's password and credential checks end here. */
     public void failed(String name, String client) {
+        failures.increment();
+        // the name is a login attempt, not a secret; control characters cannot split the line
+        LOG.info("login failed for " + printable(name) + " from " + client);
         long now = clock.millis();
         Window w = windows.compute(key(name, client), (k, old) ->
                 old == null || now - old.start >= WINDOW_MS ? new Window(now, 1) : new Window(old.start, old.failures + 1));
         if (w.failures == LIMIT) {
-            // the name is a login attempt, not a secret; control characters cannot split the line
             LOG.warning("login: " + LIMIT + " failed logins for " + printable(name) + " from " + client
                     + " within " + WINDOW_MS / 1000 + " s; refusing that pair until the window passes");
         }
         if (windows.size() > PRUNE_AT) windows.values().removeIf(x -> now - x.start >= WINDOW_MS);
+    }
+
+    /** Failed logins since the start (metrics). */
+    public long failures() {
+        return failures.sum();
     }
 
     public void succeeded(String name, String client) {

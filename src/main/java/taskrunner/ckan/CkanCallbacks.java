@@ -2,6 +2,7 @@ package taskrunner.ckan;
 
 import taskrunner.Config;
 import taskrunner.ckan.CkanJobState.Callback;
+import taskrunner.metrics.Metrics;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
@@ -24,6 +26,9 @@ import java.util.logging.Logger;
  * neither a runner slot nor another job's callback; once it ends, the job's api_key is
  * erased and a failure is recorded as the error "Process completed but unable to post to
  * result_url" with the status unchanged (the body already carried the job's own outcome).
+ *
+ * <p>A failed callback is one log line (why it failed, never the api_key or the body); attempts
+ * and failures are counted for {@code /metrics}.
  */
 final class CkanCallbacks {
     private static final Logger LOG = Logger.getLogger(CkanCallbacks.class.getName());
@@ -34,6 +39,8 @@ final class CkanCallbacks {
     private final int attempts;
     private final Duration backoff;
     private final HttpClient client;
+    private final LongAdder attempted = new LongAdder();
+    private final LongAdder failed = new LongAdder();
 
     /** Attempt timeout, attempts and first backoff from {@code config}'s {@code ckanCallback*} settings. */
     CkanCallbacks(CkanJobs jobs, Config config) {
@@ -46,6 +53,14 @@ final class CkanCallbacks {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
                 .build();
+    }
+
+    /** Adds this face's callback counters to the server's metrics. */
+    void countIn(Metrics metrics) {
+        metrics.counter("taskrunner_ckan_callback_attempts_total", "CKAN result_url callback attempts (every try).",
+                attempted::sum);
+        metrics.counter("taskrunner_ckan_callback_failures_total",
+                "CKAN result_url callbacks that ended without a 200, after all their attempts.", failed::sum);
     }
 
     /** Sends the job's owed callback on a new virtual thread; completes when it is recorded. */
@@ -68,6 +83,7 @@ final class CkanCallbacks {
         CkanJob job = jobs.get(id);
         if (job == null || !job.owesCallback()) return;
         boolean ok = post(job);
+        if (!ok) failed.increment();
         jobs.tasks().update(id, t -> {
             var n = CkanJob.of(t).state().withoutApiKey().withCallback(ok ? Callback.DONE : Callback.FAILED);
             return t.withFaceState(ok ? n : n.withError(CkanExecution.error(FAILURE)));
@@ -101,25 +117,26 @@ final class CkanCallbacks {
             request = b.build();
         } catch (IllegalArgumentException e) {
             // not e's message: it may quote the api_key's header name or value
-            LOG.info("callback of job " + job.id() + ": the result_url or the api_key header is not usable");
+            LOG.warning("callback of job " + job.id() + " failed: the result_url or the api_key header is not usable");
             return false;
         }
         Duration pause = backoff;
         for (int attempt = 1; ; attempt++) {
             String why;
+            attempted.increment();
             try {
                 int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 200) return true;
                 why = "status " + status;
                 if (status != 429 && status < 500) {
-                    LOG.info("callback of job " + job.id() + " refused: " + why);
+                    LOG.warning("callback of job " + job.id() + " failed: refused with " + why);
                     return false;
                 }
             } catch (IOException e) {
                 why = e.toString();
             }
             if (attempt >= attempts) {
-                LOG.info("callback of job " + job.id() + " failed after " + attempt + " attempts: " + why);
+                LOG.warning("callback of job " + job.id() + " failed after " + attempt + " attempts: " + why);
                 return false;
             }
             Thread.sleep(pause); // a pause between attempts, not a wait for an outcome

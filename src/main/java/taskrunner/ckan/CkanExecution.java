@@ -58,7 +58,8 @@ final class CkanExecution implements Execution {
             return Outcome.partial();
         } catch (Exception | Error e) { // an Error too: the job must not stay pending
             if (ctx.cancelled()) return Outcome.partial();
-            LOG.info("job " + id + " failed: " + e);
+            // the end's one line is the core's "task failed"; what was thrown, for whoever turns on FINE
+            LOG.log(java.util.logging.Level.FINE, "job " + id + " threw", e);
             return finish(null, error(unexpected(e)));
         }
         if (result instanceof RawResult raw) {
@@ -87,8 +88,15 @@ final class CkanExecution implements Execution {
         jobs.ended(task, raws.remove(task.id()));
     }
 
+    @Override
+    public void deleted(Task task) throws java.io.IOException {
+        jobs.deleted(task.id());
+    }
+
+    /** The job's end; an error's message is the task's error too, so the core counts and logs the job as failed. */
     private Outcome finish(Object result, Map<String, Object> error) {
-        return Outcome.done().withFace(jobs.outcome(result, error, false));
+        Outcome done = Outcome.done().withFace(jobs.outcome(result, error, false));
+        return error == null ? done : done.withError(String.valueOf(error.get("message")));
     }
 
     private static Object jsonOrText(Object v) {

@@ -61,6 +61,7 @@ public final class CkanFace implements Face {
         var jobs = new CkanJobs(tasks, services.lifecycle(), types, new CkanLogs(services.store(), tasks.clock()),
                 limitS == 0 ? null : java.time.Duration.ofSeconds(limitS), () -> services.store().compactWithin(scrubDelay));
         jobs.callbacks(new CkanCallbacks(jobs, services.config()));
+        jobs.callbacks().countIn(services.metrics());
         var submit = new CkanSubmit(jobs);
         var jobRoutes = new CkanJobRoutes(jobs, auth, services.config().ckanJobListPublic());
         var session = new CkanSessionRoutes(services.identity(), auth);

@@ -81,6 +81,10 @@ final class CkanJobs {
         this.callbacks = c;
     }
 
+    CkanCallbacks callbacks() {
+        return callbacks;
+    }
+
     TaskService tasks() {
         return tasks;
     }
@@ -253,7 +257,11 @@ final class CkanJobs {
         } catch (Lifecycle.NotActive notRunning) {
             // nothing to stop
         }
-        tasks.delete(id);
+        lifecycle.delete(id);
+    }
+
+    /** Once the core deleted a job (a DELETE, a purge, retention): its logs and its key in memory go too. */
+    void deleted(String id) throws IOException {
         logs.deleteAll(id);
         rawKeys.remove(id);
     }

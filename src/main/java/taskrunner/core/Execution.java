@@ -33,4 +33,12 @@ public interface Execution {
      * runner, or failed by its recovery policy.
      */
     default void ended(Task task) {}
+
+    /**
+     * Called once the core deleted one of the face's tasks ({@link Lifecycle#delete}: a
+     * retention sweep, a face's own delete), with the task as it was: the face removes what
+     * it keeps of the task beside the task record (a CKAN job's logs). Its blobs are gone
+     * already. On the deleting thread.
+     */
+    default void deleted(Task task) throws java.io.IOException {}
 }

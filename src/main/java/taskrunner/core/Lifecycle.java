@@ -41,6 +41,8 @@ import java.util.logging.Logger;
  *       before anything is journaled, and given back if journaling fails.</li>
  * </ul>
  *
+ * <p>Every change of a state is logged here, one line per event ({@link TaskEvents}).
+ *
  * <p>Threading: every method may be called from any request thread; changes of one task
  * are serialized by {@link TaskService}.
  */
@@ -79,9 +81,23 @@ public final class Lifecycle {
         }
     }
 
+    /**
+     * Deletes a task that is not with the runner, with its blobs ({@link TaskService#delete})
+     * and what its face keeps beside it ({@link Execution#deleted}: a CKAN job's logs).
+     *
+     * @return the deleted version, or null if there was none
+     * @throws TaskService.TaskActive if it is queued or running with the runner
+     */
+    public Task delete(String id) throws IOException, TaskService.TaskActive {
+        Task gone = tasks.delete(id);
+        Face face = gone == null ? null : faces.get(gone.face());
+        if (face != null) face.execution().deleted(gone);
+        return gone;
+    }
+
     /** Journals a new task, PENDING: created, not asked to run. */
     public Task create(Task draft) throws IOException {
-        return tasks.insert(draft.withState(TaskState.PENDING));
+        return insert(draft.withState(TaskState.PENDING));
     }
 
     /**
@@ -89,7 +105,7 @@ public final class Lifecycle {
      * its turn comes (EntryScape runs the jobs of one distribution one after another).
      */
     public Task enqueue(Task draft) throws IOException {
-        return tasks.insert(draft.withState(TaskState.QUEUED));
+        return insert(draft.withState(TaskState.QUEUED));
     }
 
     /**
@@ -101,7 +117,7 @@ public final class Lifecycle {
         Runner.Ticket ticket = admit(draft);
         Task t;
         try {
-            t = tasks.insert(admitted(draft, ticket));
+            t = insert(admitted(draft, ticket));
         } catch (IOException | RuntimeException e) {
             ticket.cancel();
             throw e;
@@ -124,7 +140,7 @@ public final class Lifecycle {
         if (ticket == null) throw new NotPending(id);
         Task t;
         try {
-            t = tasks.transition(id, c -> c.state() == TaskState.PENDING ? faceChange.apply(admitted(c, ticket)) : c);
+            t = transition(id, c -> c.state() == TaskState.PENDING ? faceChange.apply(admitted(c, ticket)) : c);
         } catch (IOException | RuntimeException e) {
             ticket.cancel();
             throw e;
@@ -162,7 +178,7 @@ public final class Lifecycle {
         Task cur = tasks.get(id);
         boolean waitingOutside = cur != null && cur.state() == TaskState.QUEUED && !runner.isActive(id);
         if (cur == null || !(runner.isActive(id) || waitingOutside)) throw new NotActive(id);
-        Task stopped = tasks.transition(id, c -> c.state() == TaskState.QUEUED || c.state() == TaskState.RUNNING
+        Task stopped = transition(id, c -> c.state() == TaskState.QUEUED || c.state() == TaskState.RUNNING
                 ? c.withState(TaskState.STOPPED).withFinished(tasks.now()) : c);
         if (!runner.stop(id)) {
             // Never reached the runner (it waited in its face's lane): its stop is its end.
@@ -187,7 +203,7 @@ public final class Lifecycle {
 
     /** Ends a QUEUED task that is not with the runner as done with {@code error}. */
     public Task fail(String id, String error) throws IOException {
-        Task t = tasks.transition(id, c -> c.state() == TaskState.QUEUED && !runner.isActive(id)
+        Task t = transition(id, c -> c.state() == TaskState.QUEUED && !runner.isActive(id)
                 ? failed(c, error) : c);
         if (t != null && t.state() == TaskState.DONE) execution(t).ended(t);
         return t;
@@ -208,7 +224,7 @@ public final class Lifecycle {
                     case Recovery.Run r -> {
                         Runner.Ticket ticket = admit(t);
                         try {
-                            tasks.transition(t.id(), c -> admitted(c, ticket));
+                            transition(t.id(), c -> admitted(c, ticket));
                         } catch (IOException | RuntimeException e) {
                             ticket.cancel();
                             throw e;
@@ -216,11 +232,11 @@ public final class Lifecycle {
                         ticket.go(body(t.id(), face.execution()));
                     }
                     case Recovery.Requeue q -> {
-                        tasks.transition(t.id(), c -> c.withState(TaskState.QUEUED));
+                        transition(t.id(), c -> c.withState(TaskState.QUEUED));
                         q.schedule().accept(t.id());
                     }
                     case Recovery.Fail f -> {
-                        Task end = tasks.transition(t.id(), c -> failed(c, f.error()));
+                        Task end = transition(t.id(), c -> failed(c, f.error()));
                         if (end != null) face.execution().ended(end);
                     }
                 }
@@ -260,7 +276,7 @@ public final class Lifecycle {
             TaskService.Progress progress = tasks.track(id);
             try {
                 if (t.state() == TaskState.QUEUED && !cancellation.requested()) {
-                    t = tasks.transition(id, c -> c.state() == TaskState.QUEUED
+                    t = transition(id, c -> c.state() == TaskState.QUEUED
                             ? c.withState(TaskState.RUNNING).withStarted(c.started() != null ? c.started() : tasks.now()) : c);
                     if (t == null) return;
                 }
@@ -320,8 +336,8 @@ public final class Lifecycle {
                         .withCounters(o != null ? o.succeeded() : c.succeeded(), o != null ? o.failed() : c.failed())
                         .withOutput(blob != null ? blob : c.output()).withCheckpoint(null));
             } else if (failure != null) {
-                if (failure instanceof TimeLimit) LOG.info("task " + id + ": " + failure.getMessage());
-                else LOG.log(Level.WARNING, "task " + id + " failed", failure);
+                // the end's one line is TaskEvents' "task failed"; what was thrown, for whoever turns on FINE
+                if (!(failure instanceof TimeLimit)) LOG.log(Level.FINE, "task " + id + " threw", failure);
                 String message = String.valueOf(failure.getMessage());
                 change = c -> failed(c, message);
             } else {
@@ -329,11 +345,29 @@ public final class Lifecycle {
                         .withCounters(o.succeeded(), o.failed()).withError(o.error())
                         .withOutput(blob != null ? blob : c.output()).withCheckpoint(null));
             }
-            return tasks.transition(id, change);
+            return transition(id, change);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "task " + id + ": could not record its end; the next start recovers it", e);
             return null;
         }
+    }
+
+    /** Journals a new task ({@link TaskService#insert}) and logs it. */
+    private Task insert(Task t) throws IOException {
+        Task stored = tasks.insert(t);
+        TaskEvents.changed(null, stored);
+        return stored;
+    }
+
+    /** {@link TaskService#transition}, logging the change of state it made, if it made one. */
+    private Task transition(String id, UnaryOperator<Task> change) throws IOException {
+        var before = new Task[1];
+        Task after = tasks.transition(id, c -> {
+            before[0] = c;
+            return change.apply(c);
+        });
+        if (before[0] != null && after != null) TaskEvents.changed(before[0], after);
+        return after;
     }
 
     /**

@@ -279,6 +279,11 @@ public final class Runner {
         return waiting;
     }
 
+    /** Number of tasks holding a slot. */
+    public synchronized int running() {
+        return running;
+    }
+
     /**
      * Admits nothing more and starts no queued task; cancels every running task with reason
      * {@link Cancellation.Reason#SHUTDOWN}, so what they journaled stays and the next start

@@ -25,6 +25,7 @@ public final class Request {
     private final String requestId;
     private final long bodyLimit;
     private Map<String, String> pathParams = Map.of();
+    private String route;
     private final ExchangeDeadlines.Watch watch;
     private InputStream body;
 
@@ -39,6 +40,15 @@ public final class Request {
 
     void pathParams(Map<String, String> params) {
         this.pathParams = params;
+    }
+
+    void route(String pattern) {
+        this.route = pattern;
+    }
+
+    /** The pattern of the route this request matched ({@code /job/{id}}), or null if none did. */
+    public String route() {
+        return route;
     }
 
     /** The client's IP address as the connection shows it (no proxy header is trusted). */

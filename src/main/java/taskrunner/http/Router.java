@@ -2,6 +2,7 @@ package taskrunner.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import taskrunner.util.CurrentRequest;
 import taskrunner.util.RandomIds;
 
 import java.io.IOException;
@@ -49,7 +50,21 @@ public final class Router implements HttpHandler {
         Response handle(Request req) throws Exception;
     }
 
-    private record Route(String method, String[] parts, ErrorEnvelope face, long maxBody, Handler handler) {}
+    /**
+     * Hears of every exchange once its response is sent (metrics). Threading: called on the
+     * request threads, concurrently; must be quick and must not throw.
+     */
+    @FunctionalInterface
+    public interface Exchanges {
+        /**
+         * @param face   the envelope the exchange was answered in (a face, or an envelope of routes outside the faces)
+         * @param route  the pattern of the route that matched, as registered; null if none did
+         * @param status the status sent (or meant to be sent, if the client went away)
+         */
+        void ended(ErrorEnvelope face, String method, String route, int status);
+    }
+
+    private record Route(String method, String pattern, String[] parts, ErrorEnvelope face, long maxBody, Handler handler) {}
 
     private record Prefix(String prefix, ErrorEnvelope face) {}
 
@@ -69,6 +84,7 @@ public final class Router implements HttpHandler {
     private final int maxUriChars;
     private ErrorEnvelope fallback = (req, status, message) -> Response.json(status, Map.of("error", message));
     private Cors cors = Cors.OFF;
+    private Exchanges exchanges = (face, method, route, status) -> {};
 
     /** A failure type the router answers with a status of its own instead of a 500. */
     private record Refusal(Class<? extends Throwable> type, int status, String header, String value) {}
@@ -107,7 +123,13 @@ public final class Router implements HttpHandler {
     }
 
     public Router route(String method, String pattern, ErrorEnvelope face, long maxBody, Handler handler) {
-        routes.add(new Route(method, split(pattern), face, maxBody, handler));
+        routes.add(new Route(method, pattern, split(pattern), face, maxBody, handler));
+        return this;
+    }
+
+    /** Tells {@code listener} of every exchange once it is answered. Before the server starts; one listener. */
+    public Router observe(Exchanges listener) {
+        this.exchanges = listener;
         return this;
     }
 
@@ -123,7 +145,7 @@ public final class Router implements HttpHandler {
         for (int i = 0; i < routes.size(); i++) {
             Route r = routes.get(i);
             if (r.method.equals(method) && java.util.Arrays.equals(r.parts, parts)) {
-                routes.set(i, new Route(r.method, r.parts, r.face, r.maxBody, wrapper.apply(r.handler)));
+                routes.set(i, new Route(r.method, r.pattern, r.parts, r.face, r.maxBody, wrapper.apply(r.handler)));
                 return this;
             }
         }
@@ -155,8 +177,15 @@ public final class Router implements HttpHandler {
         watch.headersRead();
         String rid = ex.getRequestHeaders().getFirst("X-Request-ID");
         if (rid == null || rid.isEmpty() || rid.length() > 64 || !printableAscii(rid)) rid = RandomIds.weakHex(16);
-        send(ex, respond(ex, rid, watch), rid, ex.getRequestHeaders().getFirst("Origin"), watch);
+        CurrentRequest.set(rid);
+        Answer answer = respond(ex, rid, watch);
+        send(ex, answer.response(), rid, ex.getRequestHeaders().getFirst("Origin"), watch);
+        exchanges.ended(answer.face(), ex.getRequestMethod(), answer.route(), answer.response().status);
+        CurrentRequest.clear();
     }
+
+    /** What answered an exchange: the response, the envelope it is in, the route pattern that matched (or null). */
+    private record Answer(Response response, ErrorEnvelope face, String route) {}
 
     /**
      * The answer to a request this server makes of itself ({@code target} is a path and raw
@@ -165,11 +194,11 @@ public final class Router implements HttpHandler {
      * and no body, so it is a guest's request; {@code requestId} names it in log lines.
      */
     public Response local(String method, String target, String requestId) {
-        return respond(new LocalExchange(method, URI.create(target)), requestId, ExchangeDeadlines.NONE);
+        return respond(new LocalExchange(method, URI.create(target)), requestId, ExchangeDeadlines.NONE).response();
     }
 
     /** Routes one exchange to its answer; every failure becomes the face's error response. */
-    private Response respond(HttpExchange ex, String rid, ExchangeDeadlines.Watch watch) {
+    private Answer respond(HttpExchange ex, String rid, ExchangeDeadlines.Watch watch) {
         String origin = ex.getRequestHeaders().getFirst("Origin");
         ErrorEnvelope face = fallback;
         Request req = null;
@@ -198,6 +227,7 @@ public final class Router implements HttpHandler {
             }
             long limit = match == null ? 0 : match.maxBody;
             req = new Request(ex, path, rid, limit, watch);
+            if (match != null) req.route(match.pattern);
             String overLimit = headersOverLimit(ex.getRequestHeaders());
             int target = uri.toString().length(); // as sent: the JDK keeps the raw string
             if (overLimit != null) {
@@ -246,7 +276,7 @@ public final class Router implements HttpHandler {
                 }
             }
         }
-        return res;
+        return new Answer(res, face, req == null ? null : req.route());
     }
 
     /** Whether a client's request id may go into log lines as it is (no regex on every request). */

@@ -110,7 +110,7 @@ final class KazooTaskRoutes {
         if (t == null) return KazooEnvelope.badIdentifier(req, req.param("task"));
         Task gone;
         try {
-            gone = tasks.delete(t.id());
+            gone = lifecycle.delete(t.id());
         } catch (TaskService.TaskActive running) {
             return KazooEnvelope.badIdentifierAction(req, t.id(), null);
         }

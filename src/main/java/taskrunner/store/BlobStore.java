@@ -51,6 +51,8 @@ public final class BlobStore {
     private final Path dir;
     private final Path tmp;
     private final Path work;
+    /** Bytes of the committed blob files: set by {@link #sweep}, then moved by each commit and delete. */
+    private final java.util.concurrent.atomic.AtomicLong committedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final List<Runnable> heldDeletes = new ArrayList<>();
     private int holds; // guarded by heldDeletes
 
@@ -68,29 +70,43 @@ public final class BlobStore {
      * can be in the middle of its commit): every file in tmp/, and every committed blob
      * whose id is not in {@code referenced} (the store's {@link Store#blobReferences}).
      * work/ is left alone: running tasks resume from their work files. Logs one line with
-     * the count and bytes removed, if any.
+     * the count and bytes removed, if any. Counts the bytes of the blobs kept
+     * ({@link #committedBytes}).
      */
     public void sweep(Set<String> referenced) throws IOException {
         long[] swept = {0, 0};
         sweep(tmp, name -> true, swept);
-        sweep(dir, name -> !referenced.contains(name), swept);
+        committedBytes.set(sweep(dir, name -> !referenced.contains(name), swept));
         if (swept[0] > 0) {
             LOG.info("blobs: swept " + swept[0] + " files no record refers to (" + swept[1] + " bytes)");
         }
     }
 
-    private static void sweep(Path in, java.util.function.Predicate<String> unneeded, long[] swept) throws IOException {
+    /** Deletes the unneeded files of one directory, adding them to {@code swept}; returns the bytes of those kept. */
+    private static long sweep(Path in, java.util.function.Predicate<String> unneeded, long[] swept) throws IOException {
+        long kept = 0;
         try (var files = Files.list(in)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
-                if (!unneeded.test(p.getFileName().toString())) continue;
                 long size = Files.size(p);
-                if (Files.deleteIfExists(p)) {
+                if (!unneeded.test(p.getFileName().toString())) {
+                    kept += size;
+                } else if (Files.deleteIfExists(p)) {
                     swept[0]++;
                     swept[1] += size;
                 }
             }
         }
+        return kept;
+    }
+
+    /**
+     * Bytes of the committed blob files, counted at {@link #sweep} and kept up to date by every
+     * commit and delete, so reading it costs no directory walk. Inline blobs (in the journal)
+     * and the work files of running tasks are not counted.
+     */
+    public long committedBytes() {
+        return committedBytes.get();
     }
 
     /**
@@ -191,6 +207,7 @@ public final class BlobStore {
                 Files.move(file, dir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
                 file = dir.resolve(id);
                 Fsync.directory(dir);
+                committedBytes.addAndGet(size); // after the last step that can fail (and delete the file)
                 return id;
             } catch (IOException e) {
                 throw failed(e);
@@ -345,7 +362,9 @@ public final class BlobStore {
         if (id == null || isInline(id)) return;
         if (held(() -> delete(id))) return;
         try {
-            Files.deleteIfExists(path(id));
+            Path p = path(id);
+            long size = Files.size(p);
+            if (Files.deleteIfExists(p)) committedBytes.addAndGet(-size);
         } catch (IOException ignored) {
             // an unreferenced leftover costs disk only
         }

@@ -107,6 +107,16 @@ public final class Journal implements AutoCloseable {
     /** A {@link #snapshotTo} request: the directory, and the number of records written there. */
     private record SnapshotTo(Path dir, CompletableFuture<Integer> records) {}
 
+    /**
+     * Hears what the journal's writes cost (metrics). Threading: called on the writer thread
+     * after each batch is durable; must be quick, must not block and must not write to the store.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** A batch of {@code events} lines was written and forced; the force took {@code forceNanos}. */
+        void written(int events, long forceNanos);
+    }
+
     private final Path dir;
     private final Consumer<JournalEvent> apply;
     private final Supplier<List<JournalEvent>> liveState;
@@ -128,6 +138,9 @@ public final class Journal implements AutoCloseable {
     private IOException stopped;
     /** True from a refused batch to the next written one (each change is logged once). */
     private boolean failing;
+    /** The duration of the last batch's force, for the listener (the writer thread's). */
+    private long forceNanos;
+    private volatile Listener listener = (events, nanos) -> {};
     private volatile boolean closed;
     private volatile long compactions;
     private volatile long batches;
@@ -219,6 +232,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Tells {@code listener} of every batch written from now on (replay at open is not a write). */
+    public void listener(Listener listener) {
+        this.listener = listener;
+    }
+
     /** Mean events per fsync since open; for benchmarks. */
     public double meanBatch() {
         return batches == 0 ? 0 : (double) batched / batches;
@@ -252,9 +270,14 @@ public final class Journal implements AutoCloseable {
                 batched += batch.size();
                 bytes.reset();
                 boolean compact = false;
+                int lines = 0;
                 for (Pending p : batch) {
-                    if (p.event == null) compact |= p.snapshotTo == null;
-                    else bytes.writeBytes(p.line);
+                    if (p.event == null) {
+                        compact |= p.snapshotTo == null;
+                    } else {
+                        bytes.writeBytes(p.line);
+                        lines++;
+                    }
                 }
                 IOException failure = stopped != null ? resume() : null;
                 if (failure == null && bytes.size() > 0) failure = write(bytes.toByteArray());
@@ -263,6 +286,7 @@ public final class Journal implements AutoCloseable {
                     batch.clear();
                     continue;
                 }
+                if (lines > 0) listener.written(lines, forceNanos);
                 for (Pending p : batch) {
                     if (p.event == null) {
                         if (p.snapshotTo != null) snapshot(p.snapshotTo); // sees exactly the events before it
@@ -311,7 +335,9 @@ public final class Journal implements AutoCloseable {
         try {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) channel.write(buf, end + buf.position());
+            long forceStart = System.nanoTime();
             channel.force(false);
+            forceNanos = System.nanoTime() - forceStart;
         } catch (IOException e) {
             IOException failure = StorageFull.classify(e);
             cutBack(failure);

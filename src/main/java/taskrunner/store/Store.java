@@ -138,6 +138,11 @@ public final class Store implements AutoCloseable {
         return journal.snapshotTo(dir);
     }
 
+    /** Tells {@code listener} what each batch of journal writes cost from now on (see {@link Journal.Listener}). */
+    public void observeJournal(Journal.Listener listener) {
+        journal.listener(listener);
+    }
+
     /** Mean events per fsync since open; for benchmarks. */
     public double meanBatch() {
         return journal.meanBatch();

@@ -116,7 +116,8 @@ public final class FileJob implements Execution {
             return Outcome.done().withError(String.valueOf(e.getMessage()));
         } catch (Exception e) {
             if (ctx.cancelled()) return Outcome.partial();
-            LOG.warning("job " + id + " failed: " + e);
+            // the end's one line is the core's "task failed"; what was thrown, for whoever turns on FINE
+            LOG.log(java.util.logging.Level.FINE, "job " + id + " threw", e);
             return Outcome.done().withError(String.valueOf(e.getMessage()));
         }
     }
