@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.*;
  *
  * <p>Each section runs in a fresh temp directory made to look like the top of a clone: its
  * {@code build.sh} is a stub whose {@code run} starts {@code taskrunner.Main} from this build's
- * classes ({@code target/taskrunner.jar} is made only after the tests), and {@code scripts}
- * links to the real one. The bash leads a process group of its own ({@code setsid}); whatever
+ * classes ({@code target/taskrunner.jar} is made only after the tests), {@code scripts}
+ * links to the real one, and {@code TMPDIR} points into it. The bash leads a process group of its own ({@code setsid}); whatever
  * the section leaves running, a server or the CKAN callback receiver, ends with that group.
  * {@link #EXPECTED} names, per section, text its output must hold; a section with blocks and
  * no entry there fails, so a new walkthrough gets checks with its first block.
@@ -61,7 +61,7 @@ class ReadmeBlocksTest {
                     "\"status\":\"Success\",\"type\":\"addFile\"", "{\"station\":\"D\",\"value\":\"4\"}",
                     "\"status\":\"Success\",\"type\":\"replaceFile\"", "{\"station\":\"E\",\"value\":\"50\"}"),
             "Stopping, backing up, restoring and moving the data directory", List.of(
-                    "\"records\":", "taskrunner stopped", "restored: 1 task"));
+                    "{\"backup\":\"", "\"total\":1"));
 
     record Section(String title, List<String> blocks) {}
 
@@ -132,8 +132,9 @@ class ReadmeBlocksTest {
         Path file = dir.resolve("section.sh");
         Files.writeString(file, script);
 
-        Process p = new ProcessBuilder("setsid", "bash", file.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).start();
+        var pb = new ProcessBuilder("setsid", "bash", file.toString()).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("TMPDIR", dir.toString()); // the blocks' mktemp -d data directories go with the test's
+        Process p = pb.start();
         var out = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
