@@ -28,6 +28,7 @@ find_jdk() { # sets JAVA_HOME to a JDK 21+ (one with javac), or fails clearly
     if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null; then
       export JAVA_HOME="$home"
       export PATH="$JAVA_HOME/bin:$PATH"
+      echo "build.sh: using JDK $v at $home" >&2
       return 0
     fi
   done
@@ -36,10 +37,18 @@ find_jdk() { # sets JAVA_HOME to a JDK 21+ (one with javac), or fails clearly
   exit 1
 }
 
+# Plain output: batch mode without colours, and jansi.noreset, without which Maven 3.8
+# (Debian's) still writes an ESC[0m reset at every start. Before the first build on this
+# machine one line says that Maven is downloading the dependencies (the jackson-jr jar in the
+# local repository stands for them all), which otherwise looks like a silent minute.
 mvn_() {
   command -v mvn >/dev/null 2>&1 || { echo "build.sh: Apache Maven (mvn) is needed: apt-get install maven" >&2; exit 1; }
+  local jr; jr=$(sed -n 's:.*<jackson.jr.version>\(.*\)</jackson.jr.version>.*:\1:p' pom.xml)
+  if [ ! -f "$HOME/.m2/repository/com/fasterxml/jackson/jr/jackson-jr-objects/$jr/jackson-jr-objects-$jr.jar" ]; then
+    echo "build.sh: Maven is downloading the build's dependencies into ~/.m2/repository (first build only, a minute or more)" >&2
+  fi
   # Maven's own libraries use sun.misc.Unsafe; newer JDKs warn about it on every run.
-  MAVEN_OPTS="${MAVEN_OPTS:-} $( [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ] && echo --sun-misc-unsafe-memory-access=allow )" \
+  MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true $( [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ] && echo --sun-misc-unsafe-memory-access=allow )" \
     mvn -B -Dstyle.color=never "$@"
 }
 
