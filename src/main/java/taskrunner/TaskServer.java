@@ -27,6 +27,7 @@ import taskrunner.metrics.Metrics;
 import taskrunner.metrics.ServerMetrics;
 import taskrunner.store.Backup;
 import taskrunner.store.BlobStore;
+import taskrunner.store.StoreUnavailable;
 import taskrunner.store.DataDirLock;
 import taskrunner.store.Kind;
 import taskrunner.store.StorageFull;
@@ -126,8 +127,11 @@ public final class TaskServer implements AutoCloseable {
             String host = addr.getAddress().isAnyLocalAddress() ? "127.0.0.1" : addr.getAddress().getHostAddress();
             if (host.contains(":")) host = "[" + host + "]";
             uri = URI.create("http://" + host + ":" + addr.getPort() + "/");
+            // The node's name: --node, else host:port (what tells servers on one database apart)
+            Config config = this.config.node() != null ? this.config : this.config.toBuilder().node(host + ":" + addr.getPort()).build();
             lock = StartSteps.lockDataDir(data);
-            store = StartSteps.openStore(data, kinds, config.compactAfterBytes());
+            store = config.postgres() == null ? StartSteps.openStore(data, kinds, config.compactAfterBytes())
+                    : StartSteps.openPgStore(config, kinds); // blobs stay in the data directory (README "Scale out")
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
             if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
@@ -147,6 +151,7 @@ public final class TaskServer implements AutoCloseable {
             router.refuse(Busy.class, 503, "Retry-After", "5");
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
+            router.refuse(StoreUnavailable.class, 503, "Retry-After", "5");
             router.cors(Cors.of(config.corsOrigins()));
             OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock), metrics,
                     config.metricsOpen());
@@ -155,7 +160,11 @@ public final class TaskServer implements AutoCloseable {
             executor = Executors.newVirtualThreadPerTaskExecutor();
             deadlines = new ExchangeDeadlines(executor, config.maxRequestTimeS(), config.bodyIdleTimeoutS());
             http.setExecutor(deadlines);
-            http.createContext("/", router);
+            Store shared = config.postgres() == null ? null : store;
+            http.createContext("/", shared == null ? router : exchange -> {
+                shared.catchUp(); // what other servers wrote before this request (README "Scale out")
+                router.handle(exchange);
+            });
             http.start();
             lifecycle.recover();
             retention = Retention.start(lifecycle, tasks, config.retainDays());

@@ -64,7 +64,7 @@ public final class KazooFace implements Face {
         var execution = new RowExecution(tasks, s.config().checkpointRows(), s.config().checkpointMs(), s.config().rowDelayMs(),
                 s.config().csvLimits());
         var intake = new KazooTaskIntake(tasks, s.lifecycle(), Math.max(s.config().maxBodyBytes(), 64L << 20), s.config().csvLimits());
-        var t = new KazooTaskRoutes(tasks, s.lifecycle(), auth, intake);
+        var t = new KazooTaskRoutes(tasks, s.lifecycle(), auth, intake, s.config().node());
         var help = new KazooHelp(s.registry());
         var accounts = new KazooAccountRoutes(s.identity(), auth);
         long upload = s.config().maxUploadBytes();
@@ -100,7 +100,7 @@ public final class KazooFace implements Face {
         }
         long after = task.checkpoint() == null ? 0 : task.checkpoint().rowsDone();
         try {
-            s.tasks().update(task.id(), t -> t.withFaceState(KazooTaskState.of(t).resumedAfter(after).onNode(KazooEnvelope.NODE_NAME)));
+            s.tasks().update(task.id(), t -> t.withFaceState(KazooTaskState.of(t).resumedAfter(after).onNode(s.config().node())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,148 @@
+package taskrunner.pg;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import taskrunner.support.Endpoint;
+import taskrunner.support.FaceTasks;
+import taskrunner.support.KazooClient;
+import taskrunner.support.Postgres;
+import taskrunner.support.ServerFixture;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Servers given {@code --postgres} against a real PostgreSQL: every face's flow on one of them,
+ * and on two sharing one database with each request sent to the other server than the last.
+ */
+class ScaleOutTest {
+    static Postgres pg;
+    private final List<ServerFixture> servers = new ArrayList<>();
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        pg = new Postgres();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (pg != null) pg.close();
+    }
+
+    @AfterEach
+    void closeServers() throws IOException {
+        for (ServerFixture s : servers) s.close();
+        servers.clear();
+    }
+
+    /** A server on {@code url}, named {@code node}, with a data directory of its own. */
+    private ServerFixture server(String url, String node) throws IOException {
+        var fx = new ServerFixture(b -> b.configure(c -> c.postgres(url).node(node)));
+        servers.add(fx);
+        return fx;
+    }
+
+    /** Sends each request to the next server in turn, as a round-robin load balancer would. */
+    record Alternating(List<ServerFixture> servers, AtomicInteger next) implements Endpoint {
+        Alternating(ServerFixture... servers) {
+            this(List.of(servers), new AtomicInteger());
+        }
+
+        private ServerFixture pick() {
+            return servers.get(Math.floorMod(next.getAndIncrement(), servers.size()));
+        }
+
+        @Override
+        public HttpRequest.Builder request(String pathAndQuery) {
+            return pick().request(pathAndQuery);
+        }
+
+        @Override
+        public HttpResponse<String> send(HttpRequest.Builder req) throws IOException, InterruptedException {
+            return servers.get(0).send(req);
+        }
+    }
+
+    @Test
+    void everyFaceKeepsItsRecordsInPostgresNotTheDataDirectory() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var faces = new FaceTasks(a);
+        String kazoo = faces.kazooDone(FaceTasks.csv(3));
+        var ckan = faces.ckanEcho("pg-echo", "hello", Map.of());
+        var es = faces.entryscapeDone("pgctx", "a,b\n1,2\n");
+        assertFalse(Files.exists(a.dataDir.resolve("journal.jsonl")), "no journal in the data directory");
+
+        closeServers();
+        var again = server(url, "node-a"); // a new data directory: everything must come from the database
+        var k = KazooClient.admin(again);
+        k.accountId = faces.kazoo.accountId;
+        var task = k.task(kazoo);
+        assertEquals("success", task.get("status"));
+        assertEquals("node-a", task.get("node"));
+        var job = new FaceTasks(again).ckanJob("pg-echo", (String) ckan.get("job_key"));
+        assertEquals("complete", job.get("status"));
+        var r = again.send(again.request("/taskrunner/v1/job/" + es.get("id")).GET());
+        assertEquals("Success", ServerFixture.json(r.body()).get("status"), r.body());
+    }
+
+    @Test
+    void twoServersOnOneDatabaseServeEveryFaceWithRequestsAlternating() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var b = server(url, "node-b");
+        var both = new Alternating(a, b);
+        var faces = new FaceTasks(both, a.server.uri());
+
+        for (int i = 0; i < 4; i++) {
+            String id = faces.kazooDone(FaceTasks.csv(5));
+            var t = faces.kazoo.task(id);
+            assertEquals("success", t.get("status"), t.toString());
+            assertTrue(List.of("node-a", "node-b").contains(t.get("node")), t.toString());
+            assertEquals(5, ((Number) t.get("success_count")).intValue(), t.toString());
+            var out = faces.kazoo.get(faces.kazoo.tasksPath() + "/" + id + "/output", "text/csv");
+            assertEquals(200, out.statusCode(), out.body());
+            assertTrue(out.body().contains("row-0000004"), out.body());
+        }
+        for (int i = 0; i < 4; i++) {
+            var answer = faces.ckanEcho("echo-" + i, "hi " + i, Map.of());
+            var job = faces.ckanJob("echo-" + i, (String) answer.get("job_key"));
+            assertEquals("complete", job.get("status"), job.toString());
+        }
+        // a user made through one server logs in through the other
+        var child = faces.kazoo.childWithUser("tenant", "tenant-user", "tenant-pass");
+        var again = new KazooClient(both).login("tenant-user", "tenant-pass");
+        assertEquals(child.accountId, again.accountId);
+    }
+
+    @Test
+    void aTaskStartedThroughOneServerIsSeenRunningOnItThroughTheOther() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var b = server(url, "node-b");
+        var onA = KazooClient.admin(a);
+        var onB = new KazooClient(b);
+        onB.token = onA.token; // a token made on A works on B
+        onB.accountId = onA.accountId;
+        String id = onA.createCsv("examples", "echo", FaceTasks.csv(2));
+        onB.start(id);
+        var done = onA.awaitFinished(id, Duration.ofSeconds(30));
+        assertEquals("success", done.get("status"));
+        assertEquals("node-b", done.get("node"));
+        assertNotEquals(a.server.uri(), b.server.uri());
+    }
+}
