@@ -27,6 +27,7 @@ import taskrunner.metrics.Metrics;
 import taskrunner.metrics.ServerMetrics;
 import taskrunner.store.Backup;
 import taskrunner.store.BlobStore;
+import taskrunner.store.Conflict;
 import taskrunner.store.StoreUnavailable;
 import taskrunner.store.DataDirLock;
 import taskrunner.store.Kind;
@@ -144,6 +145,7 @@ public final class TaskServer implements AutoCloseable {
                     Math.max(1, config.maxRunning() * config.anonymousSlotsPercent() / 100));
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);
+            if (config.postgres() != null) lifecycle.shareWithOtherServers();
             var metrics = new Metrics();
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks, metrics);
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes(), config.maxUriChars());
@@ -152,6 +154,7 @@ public final class TaskServer implements AutoCloseable {
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
             router.refuse(StoreUnavailable.class, 503, "Retry-After", "5");
+            router.refuse(Conflict.class, 503, "Retry-After", "1"); // a record changed by another server too often in a row
             router.cors(Cors.of(config.corsOrigins()));
             OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock), metrics,
                     config.metricsOpen());

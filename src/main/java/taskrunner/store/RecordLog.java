@@ -29,6 +29,16 @@ public interface RecordLog extends AutoCloseable {
     void append(JournalEvent event) throws IOException;
 
     /**
+     * As {@link #append}, only if {@code unchanged} (asked while no event is applied) says memory
+     * still holds what the caller based the event on, and the log holds no newer version of the
+     * record than memory: else {@link Conflict}, nothing written. A log of one server's alone
+     * writes at once: its callers serialize their changes of a record themselves.
+     */
+    default void append(JournalEvent event, java.util.function.BooleanSupplier unchanged) throws IOException {
+        append(event);
+    }
+
+    /**
      * Applies what other servers made durable before this call (a log of one server's alone has
      * nothing to do). Called before each request is served, so a client that wrote through one
      * server and reads through another reads its write. Never throws: on failure memory stays

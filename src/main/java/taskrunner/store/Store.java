@@ -103,6 +103,18 @@ public final class Store implements AutoCloseable {
         journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value), value));
     }
 
+    /**
+     * Stores {@code value} in place of {@code current}, the version the caller read and based it
+     * on; returns once it is durable and visible.
+     *
+     * @throws Conflict if the record changed meanwhile (another server sharing the database wrote
+     *                  it); nothing was written, and {@link #get} gives the newer version
+     */
+    public <T> void replace(Kind<T> kind, String id, T current, T value) throws IOException {
+        var map = byKind.get(kind.name());
+        journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value), value), () -> map.get(id) == current);
+    }
+
     /** Removes the record; returns once the removal is durable and visible. */
     public void delete(Kind<?> kind, String id) throws IOException {
         journal.append(new JournalEvent(kind.name(), id, null));

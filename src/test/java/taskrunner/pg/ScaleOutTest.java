@@ -145,4 +145,89 @@ class ScaleOutTest {
         assertEquals("node-b", done.get("node"));
         assertNotEquals(a.server.uri(), b.server.uri());
     }
+
+    /** A Kazoo sleep task of {@code rows} rows of 50 ms, started on {@code on} and running there; its id. */
+    private static String runningOn(KazooClient on, int rows) throws Exception {
+        var sb = new StringBuilder("ms\n");
+        for (int i = 0; i < rows; i++) sb.append("50\n");
+        String id = on.createCsv("examples", "sleep", sb.toString());
+        on.start(id);
+        ServerFixture.await("task " + id + " to execute", Duration.ofSeconds(10), () -> {
+            try {
+                return "executing".equals(on.task(id).get("status"));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        return id;
+    }
+
+    private static KazooClient as(KazooClient who, ServerFixture on) {
+        var c = new KazooClient(on);
+        c.token = who.token;
+        c.accountId = who.accountId;
+        return c;
+    }
+
+    @Test
+    void aTaskRunningOnOneServerIsStoppedThroughTheOther() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var b = server(url, "node-b");
+        var onA = KazooClient.admin(a);
+        var onB = as(onA, b);
+        String id = runningOn(onA, 400); // 20 s of rows unless stopped
+        var r = onB.send("PATCH", onB.tasksPath() + "/" + id + "/stop", null, null);
+        assertEquals(200, r.statusCode(), r.body());
+        ServerFixture.await("the run on A to end", Duration.ofSeconds(5),
+                () -> !a.server.services().tasks().runner().isActive(id));
+        var onAView = onA.awaitFinished(id, Duration.ofSeconds(5));
+        assertEquals("stopped", onAView.get("status"), onAView.toString());
+        long done = ((Number) onAView.get("success_count")).longValue();
+        assertTrue(done < 400, onAView.toString());
+        ServerFixture.await("B to see A's last write", Duration.ofSeconds(2), () -> {
+            try {
+                return onAView.equals(onB.task(id));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    void aTaskRunningOnOneServerDeletedThroughTheOtherStopsRunning() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var b = server(url, "node-b");
+        var onA = KazooClient.admin(a);
+        var onB = as(onA, b);
+        String id = runningOn(onA, 400);
+        var stop = onB.send("PATCH", onB.tasksPath() + "/" + id + "/stop", null, null);
+        assertEquals(200, stop.statusCode(), stop.body());
+        var del = onB.send("DELETE", onB.tasksPath() + "/" + id, null, null);
+        assertEquals(200, del.statusCode(), del.body());
+        ServerFixture.await("the run on A to end", Duration.ofSeconds(5),
+                () -> !a.server.services().tasks().runner().isActive(id));
+        assertEquals(404, onA.get(onA.tasksPath() + "/" + id).statusCode());
+    }
+
+    @Test
+    void aLostDatabaseIsA503ForWritesWhileReadsAnswerFromMemory() throws Exception {
+        var own = new Postgres(); // this test stops its database
+        ServerFixture a;
+        try {
+            a = server(own.newDatabase(), "node-a");
+            var k = KazooClient.admin(a);
+            String id = k.createCsv("examples", "echo", FaceTasks.csv(2));
+            own.close();
+            own = null;
+            var r = k.send("PUT", k.tasksPath() + "?category=examples&action=echo", "text/csv", FaceTasks.csv(2));
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("Retry-After").isPresent());
+            assertFalse(r.body().contains("secret-pw"), r.body());
+            assertEquals("pending", k.task(id).get("status"));
+        } finally {
+            if (own != null) own.close();
+        }
+    }
 }

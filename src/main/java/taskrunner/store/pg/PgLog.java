@@ -1,6 +1,7 @@
 package taskrunner.store.pg;
 
 import taskrunner.Json;
+import taskrunner.store.Conflict;
 import taskrunner.store.Journal;
 import taskrunner.store.JournalEvent;
 import taskrunner.store.RecordLog;
@@ -68,6 +69,14 @@ public final class PgLog implements RecordLog {
             on conflict (kind, id) do update set value = excluded.value, version = taskrunner_records.version + 1,
                 seq = excluded.seq
             returning version""";
+    /** A replace of the version memory holds: no row when the database holds another. */
+    private static final String REPLACE = """
+            update taskrunner_records set value = ?, version = version + 1, seq = nextval('taskrunner_seq')
+            where kind = ? and id = ? and version = ? returning version""";
+    /** A replace of a record memory has never seen: no row when it exists. */
+    private static final String CREATE = """
+            insert into taskrunner_records (kind, id, value, version, seq) values (?, ?, ?, 1, nextval('taskrunner_seq'))
+            on conflict (kind, id) do nothing returning version""";
     private static final String SINCE = "select kind, id, value, version, seq from taskrunner_records where seq > ? order by seq";
 
     private final String url;
@@ -134,10 +143,23 @@ public final class PgLog implements RecordLog {
 
     @Override
     public void append(JournalEvent event) throws IOException {
+        append(event, null);
+    }
+
+    @Override
+    public void append(JournalEvent event, java.util.function.BooleanSupplier unchanged) throws IOException {
         String json = event.isDelete() ? null : Json.string(event.value());
+        String k = key(event.kind(), event.id());
         synchronized (writeLock) {
             if (closed) throw new IOException("the store is closed");
             long t0 = System.nanoTime();
+            long expected = -1; // -1: unconditional
+            if (unchanged != null) {
+                synchronized (applyLock) {
+                    if (!unchanged.getAsBoolean()) throw new Conflict(event.kind(), event.id());
+                    expected = versions.getOrDefault(k, 0L);
+                }
+            }
             long version;
             try {
                 if (writer == null) writer = connect();
@@ -145,16 +167,26 @@ public final class PgLog implements RecordLog {
                     ps.setLong(1, WRITE_LOCK);
                     ps.execute();
                 }
-                try (PreparedStatement ps = writer.prepareStatement(UPSERT)) {
-                    ps.setString(1, event.kind());
-                    ps.setString(2, event.id());
-                    ps.setString(3, json);
+                try (PreparedStatement ps = writer.prepareStatement(expected < 0 ? UPSERT : expected == 0 ? CREATE : REPLACE)) {
+                    if (expected > 0) {
+                        ps.setString(1, json);
+                        ps.setString(2, event.kind());
+                        ps.setString(3, event.id());
+                        ps.setLong(4, expected);
+                    } else {
+                        ps.setString(1, event.kind());
+                        ps.setString(2, event.id());
+                        ps.setString(3, json);
+                    }
                     try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        version = rs.getLong(1);
+                        version = rs.next() ? rs.getLong(1) : -1;
                     }
                 }
-                writer.commit();
+                if (version < 0) {
+                    writer.rollback();
+                } else {
+                    writer.commit();
+                }
             } catch (SQLException e) {
                 LOG.warning("a write to PostgreSQL at " + redacted(url) + " failed (SQLState " + e.getSQLState() + "): "
                         + e.getMessage());
@@ -163,8 +195,11 @@ public final class PgLog implements RecordLog {
                 writer = null;
                 throw new StoreUnavailable("the database did not confirm the write; try again", e);
             }
+            if (version < 0) { // another server wrote it after memory's version: bring memory up to that one
+                catchUp();
+                throw new Conflict(event.kind(), event.id());
+            }
             synchronized (applyLock) {
-                String k = key(event.kind(), event.id());
                 if (versions.getOrDefault(k, 0L) < version) { // else a catch-up applied it (or a newer one) already
                     versions.put(k, version);
                     apply.accept(event);
