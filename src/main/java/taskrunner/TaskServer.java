@@ -169,7 +169,11 @@ public final class TaskServer implements AutoCloseable {
                 router.handle(exchange);
             });
             http.start();
-            lifecycle.recover();
+            if (!store.othersAlive()) {
+                lifecycle.recover();
+            } else { // they may be running what was left running: nothing takes tasks over yet (README "Scale out")
+                LOG.info("other servers are alive on this database: tasks left queued or running are left to them");
+            }
             retention = Retention.start(lifecycle, tasks, config.retainDays());
             LOG.info("server started at " + uri + ", data directory " + data.toAbsolutePath().normalize() + ", "
                     + tasks.count() + " tasks" + (retention == null ? "" : ", finished tasks kept " + config.retainDays() + " days"));

@@ -230,4 +230,19 @@ class ScaleOutTest {
             if (own != null) own.close();
         }
     }
+
+    @Test
+    void aServerJoiningLiveServersLeavesTheirRunningTasksToThem() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var onA = KazooClient.admin(a);
+        String id = runningOn(onA, 400);
+        var b = server(url, "node-b"); // starts while A runs the task: must not resume it as after a crash
+        var onB = as(onA, b);
+        assertFalse(b.server.services().tasks().runner().isActive(id));
+        assertTrue(a.server.services().tasks().runner().isActive(id));
+        var seen = onB.task(id);
+        assertEquals("executing", seen.get("status"));
+        assertEquals("node-a", seen.get("node"));
+    }
 }

@@ -27,6 +27,10 @@ final class Schema {
                 primary key (kind, id));
             create index taskrunner_records_seq on taskrunner_records (seq);
             create sequence taskrunner_seq;
+            """, """
+            create table taskrunner_servers (
+                node text primary key,
+                seen timestamptz not null);
             """);
 
     private Schema() {}
