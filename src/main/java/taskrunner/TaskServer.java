@@ -29,6 +29,7 @@ import taskrunner.store.Backup;
 import taskrunner.store.BlobStore;
 import taskrunner.store.Conflict;
 import taskrunner.store.StoreUnavailable;
+import taskrunner.store.pg.PgBlobs;
 import taskrunner.store.DataDirLock;
 import taskrunner.store.Kind;
 import taskrunner.store.StorageFull;
@@ -132,12 +133,13 @@ public final class TaskServer implements AutoCloseable {
             Config config = this.config.node() != null ? this.config : this.config.toBuilder().node(host + ":" + addr.getPort()).build();
             lock = StartSteps.lockDataDir(data);
             store = config.postgres() == null ? StartSteps.openStore(data, kinds, config.compactAfterBytes())
-                    : StartSteps.openPgStore(config, kinds); // blobs stay in the data directory (README "Scale out")
+                    : StartSteps.openPgStore(config, kinds); // blobs: see PgBlobs
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
             if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
             var blobs = new BlobStore(data);
-            blobs.sweep(store.blobReferences());
+            blobs.sweep(store.blobReferences()); // the files here: with --postgres, a cache of the database's
+            if (config.postgres() != null) blobs.mirror(new PgBlobs(config.postgres(), config.node()));
             if (!config.datapusherCkanUrls().isEmpty() && registry.job(PushToDatastore.NAME) == null) {
                 registry.add(PushToDatastore.type(config, blobs)); // a registered type of that name wins, as over the examples
             }

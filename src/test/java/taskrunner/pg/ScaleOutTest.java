@@ -123,6 +123,10 @@ class ScaleOutTest {
             var job = faces.ckanJob("echo-" + i, (String) answer.get("job_key"));
             assertEquals("complete", job.get("status"), job.toString());
         }
+        for (int i = 0; i < 2; i++) {
+            var job = faces.entryscapeDone("altctx" + i, "a,b\n1,2\n");
+            assertEquals("Success", job.get("status"), job.toString());
+        }
         // a user made through one server logs in through the other
         var child = faces.kazoo.childWithUser("tenant", "tenant-user", "tenant-pass");
         var again = new KazooClient(both).login("tenant-user", "tenant-pass");
@@ -244,5 +248,33 @@ class ScaleOutTest {
         var seen = onB.task(id);
         assertEquals("executing", seen.get("status"));
         assertEquals("node-a", seen.get("node"));
+    }
+
+    @Test
+    void blobsLargerThanARecordAreSharedThroughTheDatabaseInChunks() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var b = server(url, "node-b");
+        var onA = KazooClient.admin(a);
+        var onB = as(onA, b);
+        String csv = FaceTasks.csv(200_000); // 2.4 MB: three chunks
+        String id = onA.createCsv("examples", "echo", csv); // the input lands on A
+        onB.start(id); // runs on B, reading A's upload
+        var done = onB.awaitFinished(id, Duration.ofSeconds(60));
+        assertEquals("success", done.get("status"), done.toString());
+        assertEquals(200_000, ((Number) done.get("success_count")).intValue());
+        var out = onA.get(onA.tasksPath() + "/" + id + "/output", "text/csv"); // B's output, read through A
+        assertEquals(200, out.statusCode());
+        assertEquals(200_000, out.body().lines().filter(l -> l.contains("row-")).count());
+        assertTrue(out.body().contains("row-0199999"));
+        assertTrue(Files.list(a.dataDir.resolve("blobs")).anyMatch(Files::isRegularFile), "A keeps its copies");
+
+        var del = onB.send("DELETE", onB.tasksPath() + "/" + id, null, null);
+        assertEquals(200, del.statusCode(), del.body());
+        try (var c = java.sql.DriverManager.getConnection(url); var st = c.createStatement();
+             var rs = st.executeQuery("select count(*) from taskrunner_blobs")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "a deleted task's blobs leave the database");
+        }
     }
 }

@@ -114,11 +114,7 @@ public final class PgLog implements RecordLog {
         this.node = node;
         this.apply = apply;
         this.pollEvery = pollEvery;
-        this.props = new Properties(); // defaults; the URL's own parameters win
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("socketTimeout", "30");
-        props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("ApplicationName", ("taskrunner " + node).substring(0, Math.min(63, 11 + node.length())));
+        this.props = properties(node);
         try {
             writer = connect();
             Schema.migrate(writer);
@@ -176,6 +172,16 @@ public final class PgLog implements RecordLog {
         int at = u.lastIndexOf('@');
         if (scheme >= 0 && at > scheme) u = u.substring(0, scheme + 2) + u.substring(at + 1);
         return u;
+    }
+
+    /** Connection defaults (the URL's own parameters win): no wait on the database is unbounded. */
+    static Properties properties(String node) {
+        var props = new Properties();
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "30");
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("ApplicationName", ("taskrunner " + node).substring(0, Math.min(63, 11 + node.length())));
+        return props;
     }
 
     private Connection connect() throws SQLException {

@@ -31,6 +31,12 @@ final class Schema {
             create table taskrunner_servers (
                 node text primary key,
                 seen timestamptz not null);
+            """, """
+            create table taskrunner_blobs (
+                id text not null,
+                n int not null,
+                bytes bytea not null,
+                primary key (id, n));
             """);
 
     private Schema() {}
