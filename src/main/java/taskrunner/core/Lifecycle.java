@@ -70,7 +70,8 @@ public final class Lifecycle {
      * that this server's runner does not have may run on another, so {@link #stop} journals its
      * STOPPED (and a delete removes it) without a run to signal here; and a run this server has
      * is cancelled when another server's stop or delete of its task reaches this server's memory
-     * (its next catch-up, within 200 ms): the run then ends as a stop here does.
+     * (its next catch-up, within 200 ms): the run then ends as a stop here does. A delete of a
+     * task queued or running anywhere is refused, as one with this server's runner is.
      */
     public void shareWithOtherServers() {
         shared = true;
@@ -111,6 +112,10 @@ public final class Lifecycle {
      * @throws TaskService.TaskActive if it is queued or running with the runner
      */
     public Task delete(String id) throws IOException, TaskService.TaskActive {
+        Task cur = shared ? tasks.get(id) : null;
+        if (cur != null && (cur.state() == TaskState.QUEUED || cur.state() == TaskState.RUNNING)) {
+            throw new TaskService.TaskActive(id); // it may be with another server's runner: stop it first, as here
+        }
         Task gone = tasks.delete(id);
         Face face = gone == null ? null : faces.get(gone.face());
         if (face != null) face.execution().deleted(gone);

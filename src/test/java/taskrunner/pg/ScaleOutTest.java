@@ -199,13 +199,15 @@ class ScaleOutTest {
     }
 
     @Test
-    void aTaskRunningOnOneServerDeletedThroughTheOtherStopsRunning() throws Exception {
+    void aTaskRunningOnOneServerIsDeletedThroughTheOtherOnlyOnceStopped() throws Exception {
         String url = pg.newDatabase();
         var a = server(url, "node-a");
         var b = server(url, "node-b");
         var onA = KazooClient.admin(a);
         var onB = as(onA, b);
         String id = runningOn(onA, 400);
+        var early = onB.send("DELETE", onB.tasksPath() + "/" + id, null, null);
+        assertNotEquals(200, early.statusCode(), "a running task is not deleted, wherever it runs: " + early.body());
         var stop = onB.send("PATCH", onB.tasksPath() + "/" + id + "/stop", null, null);
         assertEquals(200, stop.statusCode(), stop.body());
         var del = onB.send("DELETE", onB.tasksPath() + "/" + id, null, null);
@@ -275,6 +277,54 @@ class ScaleOutTest {
              var rs = st.executeQuery("select count(*) from taskrunner_blobs")) {
             rs.next();
             assertEquals(0, rs.getLong(1), "a deleted task's blobs leave the database");
+        }
+    }
+
+    @Test
+    void twoServersRacingToStartStopAndDeleteLeaveEveryTaskInOneFinalState() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var b = server(url, "node-b");
+        var onA = KazooClient.admin(a);
+        var onB = as(onA, b);
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 12; i++) ids.add(onA.createCsv("examples", "sleep", "ms\n20\n20\n20\n20\n20\n"));
+        var threads = new ArrayList<Thread>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            KazooClient starter = i % 2 == 0 ? onA : onB;
+            KazooClient stopper = i % 2 == 0 ? onB : onA;
+            String path = onA.tasksPath() + "/" + id;
+            threads.add(Thread.ofVirtual().start(() -> call(() -> starter.send("PATCH", path, null, null))));
+            threads.add(Thread.ofVirtual().start(() -> call(() -> stopper.send("PATCH", path + "/stop", null, null))));
+            threads.add(Thread.ofVirtual().start(() -> call(() -> stopper.send("DELETE", path, null, null))));
+            threads.add(Thread.ofVirtual().start(() -> call(() -> starter.send("DELETE", path, null, null))));
+        }
+        for (Thread t : threads) t.join(Duration.ofSeconds(30));
+        ServerFixture.await("no run left on either server", Duration.ofSeconds(10), () -> ids.stream().noneMatch(id ->
+                a.server.services().tasks().runner().isActive(id) || b.server.services().tasks().runner().isActive(id)));
+        for (String id : ids) {
+            ServerFixture.await("both servers to agree on " + id, Duration.ofSeconds(5), () -> {
+                var ra = call(() -> onA.get(onA.tasksPath() + "/" + id));
+                var rb = call(() -> onB.get(onB.tasksPath() + "/" + id));
+                if (ra.statusCode() != rb.statusCode()) return false;
+                if (ra.statusCode() == 404) return true;
+                var ta = call(() -> KazooClient.readOnly(ra));
+                var tb = call(() -> KazooClient.readOnly(rb));
+                return ta.equals(tb) && List.of("pending", "success", "stopped").contains(ta.get("status"));
+            });
+        }
+    }
+
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T call(Call<T> c) {
+        try {
+            return c.run();
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 }
