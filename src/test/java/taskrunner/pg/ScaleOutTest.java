@@ -327,4 +327,15 @@ class ScaleOutTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aDatabaseThatCannotBeReachedStopsTheStartNamingItWithoutItsPassword() throws Exception {
+        var data = Files.createTempDirectory("pg-unreachable");
+        var exit = taskrunner.support.ChildServer.run(Duration.ofSeconds(60), "--port", "0", "--data", data.toString(),
+                "--postgres", "jdbc:postgresql://127.0.0.1:1/nowhere?user=u&password=pw-not-to-log");
+        assertNotEquals(0, exit.status(), exit.output());
+        assertTrue(exit.output().contains("jdbc:postgresql://127.0.0.1:1/nowhere"), exit.output());
+        assertTrue(exit.output().contains("--postgres"), exit.output());
+        assertFalse(exit.output().contains("pw-not-to-log"), exit.output());
+    }
 }
