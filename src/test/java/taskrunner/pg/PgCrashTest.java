@@ -1,8 +1,7 @@
 package taskrunner.pg;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import taskrunner.support.ChildServer;
 import taskrunner.support.FaceTasks;
 import taskrunner.support.KazooClient;
@@ -27,17 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * task resumes from its checkpoint with every row in its output exactly once.
  */
 class PgCrashTest {
-    static Postgres pg;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        pg = new Postgres();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (pg != null) pg.close();
-    }
+    @RegisterExtension
+    static final Postgres pg = new Postgres();
 
     @Test
     void nothingAcknowledgedIsLostWhenTheServerIsKilled() throws Exception {

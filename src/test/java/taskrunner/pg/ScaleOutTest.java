@@ -1,9 +1,8 @@
 package taskrunner.pg;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import taskrunner.support.Endpoint;
 import taskrunner.support.FaceTasks;
 import taskrunner.support.KazooClient;
@@ -30,18 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and on two sharing one database with each request sent to the other server than the last.
  */
 class ScaleOutTest {
-    static Postgres pg;
+    @RegisterExtension
+    static final Postgres pg = new Postgres();
     private final List<ServerFixture> servers = new ArrayList<>();
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        pg = new Postgres();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (pg != null) pg.close();
-    }
 
     @AfterEach
     void closeServers() throws IOException {
@@ -150,20 +140,20 @@ class ScaleOutTest {
         assertNotEquals(a.server.uri(), b.server.uri());
     }
 
-    /** A Kazoo sleep task of {@code rows} rows of 50 ms, started on {@code on} and running there; its id. */
-    private static String runningOn(KazooClient on, int rows) throws Exception {
-        var sb = new StringBuilder("ms\n");
-        for (int i = 0; i < rows; i++) sb.append("50\n");
-        String id = on.createCsv("examples", "sleep", sb.toString());
-        on.start(id);
-        ServerFixture.await("task " + id + " to execute", Duration.ofSeconds(10), () -> {
-            try {
-                return "executing".equals(on.task(id).get("status"));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
-        return id;
+    /** A Kazoo sleep task of 400 rows of 50 ms (20 s unless stopped), started through {@code on} and running there; its id. */
+    private static String runningOn(ServerFixture on) throws Exception {
+        return new FaceTasks(on).kazooRunning(400, 50);
+    }
+
+    /** Two servers on a new database, and the root admin as a client of each (one token). */
+    private record Pair(String url, ServerFixture a, ServerFixture b, KazooClient onA, KazooClient onB) {}
+
+    private Pair pair() throws Exception {
+        String url = pg.newDatabase();
+        var a = server(url, "node-a");
+        var b = server(url, "node-b");
+        var onA = KazooClient.admin(a);
+        return new Pair(url, a, b, onA, as(onA, b));
     }
 
     private static KazooClient as(KazooClient who, ServerFixture on) {
@@ -175,12 +165,11 @@ class ScaleOutTest {
 
     @Test
     void aTaskRunningOnOneServerIsStoppedThroughTheOther() throws Exception {
-        String url = pg.newDatabase();
-        var a = server(url, "node-a");
-        var b = server(url, "node-b");
-        var onA = KazooClient.admin(a);
-        var onB = as(onA, b);
-        String id = runningOn(onA, 400); // 20 s of rows unless stopped
+        var p = pair();
+        var a = p.a();
+        var onA = p.onA();
+        var onB = p.onB();
+        String id = runningOn(a); // 20 s of rows unless stopped
         var r = onB.send("PATCH", onB.tasksPath() + "/" + id + "/stop", null, null);
         assertEquals(200, r.statusCode(), r.body());
         ServerFixture.await("the run on A to end", Duration.ofSeconds(5),
@@ -200,12 +189,11 @@ class ScaleOutTest {
 
     @Test
     void aTaskRunningOnOneServerIsDeletedThroughTheOtherOnlyOnceStopped() throws Exception {
-        String url = pg.newDatabase();
-        var a = server(url, "node-a");
-        var b = server(url, "node-b");
-        var onA = KazooClient.admin(a);
-        var onB = as(onA, b);
-        String id = runningOn(onA, 400);
+        var p = pair();
+        var a = p.a();
+        var onA = p.onA();
+        var onB = p.onB();
+        String id = runningOn(a);
         var early = onB.send("DELETE", onB.tasksPath() + "/" + id, null, null);
         assertNotEquals(200, early.statusCode(), "a running task is not deleted, wherever it runs: " + early.body());
         var stop = onB.send("PATCH", onB.tasksPath() + "/" + id + "/stop", null, null);
@@ -219,7 +207,7 @@ class ScaleOutTest {
 
     @Test
     void aLostDatabaseIsA503ForWritesWhileReadsAnswerFromMemory() throws Exception {
-        var own = new Postgres(); // this test stops its database
+        var own = Postgres.started(); // this test stops its database
         ServerFixture a;
         try {
             a = server(own.newDatabase(), "node-a");
@@ -242,7 +230,7 @@ class ScaleOutTest {
         String url = pg.newDatabase();
         var a = server(url, "node-a");
         var onA = KazooClient.admin(a);
-        String id = runningOn(onA, 400);
+        String id = runningOn(a);
         var b = server(url, "node-b"); // starts while A runs the task: must not resume it as after a crash
         var onB = as(onA, b);
         assertFalse(b.server.services().tasks().runner().isActive(id));
@@ -254,11 +242,11 @@ class ScaleOutTest {
 
     @Test
     void blobsLargerThanARecordAreSharedThroughTheDatabaseInChunks() throws Exception {
-        String url = pg.newDatabase();
-        var a = server(url, "node-a");
-        var b = server(url, "node-b");
-        var onA = KazooClient.admin(a);
-        var onB = as(onA, b);
+        var p = pair();
+        var a = p.a();
+        var b = p.b();
+        var onA = p.onA();
+        var onB = p.onB();
         String csv = FaceTasks.csv(200_000); // 2.4 MB: three chunks
         String id = onA.createCsv("examples", "echo", csv); // the input lands on A
         onB.start(id); // runs on B, reading A's upload
@@ -273,7 +261,7 @@ class ScaleOutTest {
 
         var del = onB.send("DELETE", onB.tasksPath() + "/" + id, null, null);
         assertEquals(200, del.statusCode(), del.body());
-        try (var c = java.sql.DriverManager.getConnection(url); var st = c.createStatement();
+        try (var c = java.sql.DriverManager.getConnection(p.url()); var st = c.createStatement();
              var rs = st.executeQuery("select count(*) from taskrunner_blobs")) {
             rs.next();
             assertEquals(0, rs.getLong(1), "a deleted task's blobs leave the database");
@@ -282,11 +270,11 @@ class ScaleOutTest {
 
     @Test
     void twoServersRacingToStartStopAndDeleteLeaveEveryTaskInOneFinalState() throws Exception {
-        String url = pg.newDatabase();
-        var a = server(url, "node-a");
-        var b = server(url, "node-b");
-        var onA = KazooClient.admin(a);
-        var onB = as(onA, b);
+        var p = pair();
+        var a = p.a();
+        var b = p.b();
+        var onA = p.onA();
+        var onB = p.onB();
         var ids = new ArrayList<String>();
         for (int i = 0; i < 12; i++) ids.add(onA.createCsv("examples", "sleep", "ms\n20\n20\n20\n20\n20\n"));
         var threads = new ArrayList<Thread>();
