@@ -90,7 +90,8 @@ import taskrunner.http.Cors;
  * @param postgres              a JDBC URL ({@code jdbc:postgresql://host/db?user=..&password=..}): every record is
  *                              kept in that PostgreSQL database instead of the data directory's journal, so several
  *                              servers can share it ({@link taskrunner.store.pg.PgLog}); null = the journal (default)
- * @param node                  this server's name in task details (Kazoo's {@code node}) and logs; null = host:port
+ * @param node                  this server's name in task details (Kazoo's {@code node}) and in its heartbeat on
+ *                              PostgreSQL; null = host:port with {@code postgres}, else Kazoo's {@code taskrunner@<host>}
  */
 public record Config(
         int port,
@@ -487,7 +488,7 @@ public record Config(
             return this;
         }
 
-        /** This server's name (null or empty: host:port once bound). */
+        /** This server's name (null or empty: host:port once bound with postgres, else taskrunner@host). */
         public Builder node(String node) {
             this.node = node == null || node.isBlank() ? null : node.strip();
             return this;

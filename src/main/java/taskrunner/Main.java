@@ -75,7 +75,7 @@ public final class Main {
               --metrics-open B             TASKRUNNER_METRICS_OPEN              true: GET /metrics answers without a token; false: root admins only (default false)
               --retain-days N              TASKRUNNER_RETAIN_DAYS               remove finished tasks N days after they finished (default 0 = keep them)
               --postgres JDBC_URL          TASKRUNNER_POSTGRES                  keep every record in this PostgreSQL database, shared by every server given it (default none: the data directory)
-              --node NAME                  TASKRUNNER_NODE                      this server's name in task details and logs (default host:port)
+              --node NAME                  TASKRUNNER_NODE                      this server's name in task details (default with --postgres host:port, else taskrunner@HOST)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";

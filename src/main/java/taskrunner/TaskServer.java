@@ -129,8 +129,10 @@ public final class TaskServer implements AutoCloseable {
             String host = addr.getAddress().isAnyLocalAddress() ? "127.0.0.1" : addr.getAddress().getHostAddress();
             if (host.contains(":")) host = "[" + host + "]";
             uri = URI.create("http://" + host + ":" + addr.getPort() + "/");
-            // The node's name: --node, else host:port (what tells servers on one database apart)
-            Config config = this.config.node() != null ? this.config : this.config.toBuilder().node(host + ":" + addr.getPort()).build();
+            // The node's name: --node, else with --postgres host:port (what tells servers on one database apart);
+            // else none: Kazoo's node stays taskrunner@<host> as before
+            Config config = this.config.node() != null || this.config.postgres() == null ? this.config
+                    : this.config.toBuilder().node(host + ":" + addr.getPort()).build();
             lock = StartSteps.lockDataDir(data);
             store = config.postgres() == null ? StartSteps.openStore(data, kinds, config.compactAfterBytes())
                     : StartSteps.openPgStore(config, kinds); // blobs: see PgBlobs
