@@ -87,6 +87,11 @@ import taskrunner.http.Cors;
  * @param retainDays            finished tasks of every face (done, failed, stopped) are removed, with their blobs
  *                              and logs, this many days after they finished, at start and hourly
  *                              ({@link taskrunner.core.Retention}); 0 = kept for ever (default 0)
+ * @param postgres              a JDBC URL ({@code jdbc:postgresql://host/db?user=..&password=..}): every record is
+ *                              kept in that PostgreSQL database instead of the data directory's journal, so several
+ *                              servers can share it ({@link taskrunner.store.pg.PgLog}); null = the journal (default)
+ * @param node                  this server's name in task details (Kazoo's {@code node}) and in its heartbeat on
+ *                              PostgreSQL; null = host:port with {@code postgres}, else Kazoo's {@code taskrunner@<host>}
  */
 public record Config(
         int port,
@@ -127,7 +132,9 @@ public record Config(
         long datapusherDownloadIdleS,
         long datapusherDownloadTimeoutS,
         boolean metricsOpen,
-        int retainDays) {
+        int retainDays,
+        String postgres,
+        String node) {
 
     public Config {
         proxyAllow = List.copyOf(proxyAllow);
@@ -198,6 +205,8 @@ public record Config(
         private long datapusherDownloadTimeoutS = 300;
         private boolean metricsOpen;
         private int retainDays;
+        private String postgres;
+        private String node;
 
         private Builder() {}
 
@@ -217,7 +226,7 @@ public record Config(
                     .corsOrigins(c.corsOrigins).entryStoreCookieSameSite(c.entryStoreCookieSameSite)
                     .datapusherCkanUrls(c.datapusherCkanUrls).datapusherMaxBytes(c.datapusherMaxBytes)
                     .datapusherDownloadIdleS(c.datapusherDownloadIdleS).datapusherDownloadTimeoutS(c.datapusherDownloadTimeoutS)
-                    .metricsOpen(c.metricsOpen).retainDays(c.retainDays);
+                    .metricsOpen(c.metricsOpen).retainDays(c.retainDays).postgres(c.postgres).node(c.node);
         }
 
         public Builder port(int port) {
@@ -469,6 +478,22 @@ public record Config(
             return this;
         }
 
+        /** A {@code jdbc:postgresql:} URL, or null or empty for the data directory's journal. */
+        public Builder postgres(String postgres) {
+            if (postgres != null && postgres.isEmpty()) postgres = null;
+            if (postgres != null && !postgres.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("postgres must be a jdbc:postgresql: URL"); // not echoed: it may hold a password
+            }
+            this.postgres = postgres;
+            return this;
+        }
+
+        /** This server's name (null or empty: host:port once bound with postgres, else taskrunner@host). */
+        public Builder node(String node) {
+            this.node = node == null || node.isBlank() ? null : node.strip();
+            return this;
+        }
+
         /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
             if (maxCsvCellChars > maxCsvRowChars) {
@@ -483,7 +508,7 @@ public record Config(
                     maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS, proxyAllow,
                     corsOrigins, entryStoreCookieSameSite,
                     datapusherCkanUrls, datapusherMaxBytes, datapusherDownloadIdleS, datapusherDownloadTimeoutS,
-                    metricsOpen, retainDays);
+                    metricsOpen, retainDays, postgres, node);
         }
 
         private static long atLeast(String setting, long min, long value) {

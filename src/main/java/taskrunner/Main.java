@@ -74,6 +74,8 @@ public final class Main {
               --datapusher-download-timeout-s N TASKRUNNER_DATAPUSHER_DOWNLOAD_TIMEOUT_S seconds a push's whole download may take (default 300)
               --metrics-open B             TASKRUNNER_METRICS_OPEN              true: GET /metrics answers without a token; false: root admins only (default false)
               --retain-days N              TASKRUNNER_RETAIN_DAYS               remove finished tasks N days after they finished (default 0 = keep them)
+              --postgres JDBC_URL          TASKRUNNER_POSTGRES                  keep every record in this PostgreSQL database, shared by every server given it (default none: the data directory)
+              --node NAME                  TASKRUNNER_NODE                      this server's name in task details (default with --postgres host:port, else taskrunner@HOST)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -225,6 +227,8 @@ public final class Main {
         o.number("datapusher-download-timeout-s", c::datapusherDownloadTimeoutS);
         o.bool("metrics-open", c::metricsOpen);
         o.integer("retain-days", c::retainDays);
+        o.string("postgres", c::postgres);
+        o.string("node", c::node);
         try {
             return c.build();
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import taskrunner.store.Journal;
 import taskrunner.store.Kind;
 import taskrunner.store.OwnerOnly;
 import taskrunner.store.Store;
+import taskrunner.store.pg.PgLog;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -79,6 +80,23 @@ final class StartSteps {
                     + e.getMessage() + "); nothing was changed", e);
         }
     }
+
+    /**
+     * Opens the store on PostgreSQL ({@code --postgres}): the records live there, shared with every
+     * server given the same URL; other servers' writes reach this one's memory within
+     * {@link #PG_POLL}. A database that cannot be reached is a StartFailure that names it without
+     * its credentials.
+     */
+    static Store openPgStore(Config config, List<Kind<?>> kinds) throws StartFailure {
+        try {
+            return Store.open(kinds, PgLog.opener(config.postgres(), config.node(), PG_POLL));
+        } catch (IOException | RuntimeException e) {
+            throw new StartFailure(e.getMessage() + "; check --postgres (TASKRUNNER_POSTGRES)", e);
+        }
+    }
+
+    /** How often a server on PostgreSQL reads the writes of the others. */
+    static final java.time.Duration PG_POLL = java.time.Duration.ofMillis(200);
 
     /** An I/O failure in words: "permission denied: data/journal.jsonl" rather than a class name. */
     static String reason(IOException e) {

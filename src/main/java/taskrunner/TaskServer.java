@@ -27,6 +27,9 @@ import taskrunner.metrics.Metrics;
 import taskrunner.metrics.ServerMetrics;
 import taskrunner.store.Backup;
 import taskrunner.store.BlobStore;
+import taskrunner.store.Conflict;
+import taskrunner.store.StoreUnavailable;
+import taskrunner.store.pg.PgBlobs;
 import taskrunner.store.DataDirLock;
 import taskrunner.store.Kind;
 import taskrunner.store.StorageFull;
@@ -126,13 +129,19 @@ public final class TaskServer implements AutoCloseable {
             String host = addr.getAddress().isAnyLocalAddress() ? "127.0.0.1" : addr.getAddress().getHostAddress();
             if (host.contains(":")) host = "[" + host + "]";
             uri = URI.create("http://" + host + ":" + addr.getPort() + "/");
+            // The node's name: --node, else with --postgres host:port (what tells servers on one database apart);
+            // else none: Kazoo's node stays taskrunner@<host> as before
+            Config config = this.config.node() != null || this.config.postgres() == null ? this.config
+                    : this.config.toBuilder().node(host + ":" + addr.getPort()).build();
             lock = StartSteps.lockDataDir(data);
-            store = StartSteps.openStore(data, kinds, config.compactAfterBytes());
+            store = config.postgres() == null ? StartSteps.openStore(data, kinds, config.compactAfterBytes())
+                    : StartSteps.openPgStore(config, kinds); // blobs: see PgBlobs
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
             if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
             var blobs = new BlobStore(data);
-            blobs.sweep(store.blobReferences());
+            blobs.sweep(store.blobReferences()); // the files here: with --postgres, a cache of the database's
+            if (config.postgres() != null) blobs.mirror(new PgBlobs(config.postgres(), config.node()));
             if (!config.datapusherCkanUrls().isEmpty() && registry.job(PushToDatastore.NAME) == null) {
                 registry.add(PushToDatastore.type(config, blobs)); // a registered type of that name wins, as over the examples
             }
@@ -140,6 +149,7 @@ public final class TaskServer implements AutoCloseable {
                     Math.max(1, config.maxRunning() * config.anonymousSlotsPercent() / 100));
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);
+            if (config.postgres() != null) lifecycle.shareWithOtherServers();
             var metrics = new Metrics();
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks, metrics);
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes(), config.maxUriChars());
@@ -147,6 +157,8 @@ public final class TaskServer implements AutoCloseable {
             router.refuse(Busy.class, 503, "Retry-After", "5");
             router.refuse(LoginThrottle.Throttled.class, 429, "Retry-After", Long.toString(LoginThrottle.WINDOW_MS / 1000));
             router.refuse(StorageFull.class, 507, null, null); // see StorageFull: no time to promise
+            router.refuse(StoreUnavailable.class, 503, "Retry-After", "5");
+            router.refuse(Conflict.class, 503, "Retry-After", "1"); // a record changed by another server too often in a row
             router.cors(Cors.of(config.corsOrigins()));
             OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock), metrics,
                     config.metricsOpen());
@@ -155,9 +167,17 @@ public final class TaskServer implements AutoCloseable {
             executor = Executors.newVirtualThreadPerTaskExecutor();
             deadlines = new ExchangeDeadlines(executor, config.maxRequestTimeS(), config.bodyIdleTimeoutS());
             http.setExecutor(deadlines);
-            http.createContext("/", router);
+            Store shared = config.postgres() == null ? null : store;
+            http.createContext("/", shared == null ? router : exchange -> {
+                shared.catchUp(); // what other servers wrote before this request (README "Scale out")
+                router.handle(exchange);
+            });
             http.start();
-            lifecycle.recover();
+            if (!store.othersAlive()) {
+                lifecycle.recover();
+            } else { // they may be running what was left running: nothing takes tasks over yet (README "Scale out")
+                LOG.info("other servers are alive on this database: tasks left queued or running are left to them");
+            }
             retention = Retention.start(lifecycle, tasks, config.retainDays());
             LOG.info("server started at " + uri + ", data directory " + data.toAbsolutePath().normalize() + ", "
                     + tasks.count() + " tasks" + (retention == null ? "" : ", finished tasks kept " + config.retainDays() + " days"));

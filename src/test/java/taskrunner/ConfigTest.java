@@ -48,6 +48,20 @@ class ConfigTest {
     }
 
     @Test
+    void postgresAndNodeAreFlagsAndAWrongUrlIsRefusedWithoutEchoingIt() {
+        assertNull(Config.defaults().postgres());
+        assertNull(Config.defaults().node());
+        Config c = Main.config(Main.parse(new String[] {"--postgres", "jdbc:postgresql://db/tr?password=pw1", "--node", " a1 "}));
+        assertEquals("jdbc:postgresql://db/tr?password=pw1", c.postgres());
+        assertEquals("a1", c.node());
+        var wrong = assertThrows(IllegalArgumentException.class,
+                () -> Main.config(Main.parse(new String[] {"--postgres", "postgres://u:pw2@db/tr"})));
+        assertTrue(wrong.getMessage().startsWith("--postgres: "), wrong.getMessage());
+        assertFalse(wrong.getMessage().contains("pw2"), wrong.getMessage());
+        assertNull(Config.builder().postgres("").build().postgres(), "empty: the data directory");
+    }
+
+    @Test
     void aValueOutOfRangeIsRefusedNamingTheSetting() {
         refused("port", c -> c.port(-1));
         refused("port", c -> c.port(65_536));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -55,9 +56,31 @@ public final class Lifecycle {
     private final Runner runner;
     private final Map<String, Face> faces = new ConcurrentHashMap<>();
 
+    /** Tasks this server is stopping itself: their change to STOPPED is no news to {@link #shareWithOtherServers}. */
+    private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+    private volatile boolean shared;
+
     public Lifecycle(TaskService tasks, Runner runner) {
         this.tasks = tasks;
         this.runner = runner;
+    }
+
+    /**
+     * Tasks are shared with other servers on one database ({@code --postgres}): a task RUNNING
+     * that this server's runner does not have may run on another, so {@link #stop} journals its
+     * STOPPED (and a delete removes it) without a run to signal here; and a run this server has
+     * is cancelled when another server's stop or delete of its task reaches this server's memory
+     * (its next catch-up, within 200 ms): the run then ends as a stop here does. A delete of a
+     * task queued or running anywhere is refused, as one with this server's runner is.
+     */
+    public void shareWithOtherServers() {
+        shared = true;
+        tasks.listen((old, now) -> {
+            if (old == null || old.state().finished()) return;
+            boolean stoppedElsewhere = now == null || now.state() == TaskState.STOPPED;
+            String id = old.id();
+            if (stoppedElsewhere && !stopping.contains(id) && runner.isActive(id)) runner.stop(id); // only signals: quick
+        });
     }
 
     /** A task that is not pending cannot be started. */
@@ -89,6 +112,10 @@ public final class Lifecycle {
      * @throws TaskService.TaskActive if it is queued or running with the runner
      */
     public Task delete(String id) throws IOException, TaskService.TaskActive {
+        Task cur = shared ? tasks.get(id) : null;
+        if (cur != null && (cur.state() == TaskState.QUEUED || cur.state() == TaskState.RUNNING)) {
+            throw new TaskService.TaskActive(id); // it may be with another server's runner: stop it first, as here
+        }
         Task gone = tasks.delete(id);
         Face face = gone == null ? null : faces.get(gone.face());
         if (face != null) face.execution().deleted(gone);
@@ -177,9 +204,17 @@ public final class Lifecycle {
     public Task stop(String id, Duration wait) throws IOException, NotActive {
         Task cur = tasks.get(id);
         boolean waitingOutside = cur != null && cur.state() == TaskState.QUEUED && !runner.isActive(id);
-        if (cur == null || !(runner.isActive(id) || waitingOutside)) throw new NotActive(id);
-        Task stopped = transition(id, c -> c.state() == TaskState.QUEUED || c.state() == TaskState.RUNNING
-                ? c.withState(TaskState.STOPPED).withFinished(tasks.now()) : c);
+        boolean elsewhere = shared && cur != null && cur.state() == TaskState.RUNNING && !runner.isActive(id);
+        if (cur == null || !(runner.isActive(id) || waitingOutside || elsewhere)) throw new NotActive(id);
+        Task stopped;
+        stopping.add(id);
+        try {
+            stopped = transition(id, c -> c.state() == TaskState.QUEUED || c.state() == TaskState.RUNNING
+                    ? c.withState(TaskState.STOPPED).withFinished(tasks.now()) : c);
+        } finally {
+            stopping.remove(id);
+        }
+        if (elsewhere) return stopped; // the server that runs it ends the run when it reads the change
         if (!runner.stop(id)) {
             // Never reached the runner (it waited in its face's lane): its stop is its end.
             if (stopped != null && stopped.state() == TaskState.STOPPED) execution(stopped).ended(stopped);

@@ -1,6 +1,7 @@
 package taskrunner.core;
 
 import taskrunner.store.BlobStore;
+import taskrunner.store.Conflict;
 import taskrunner.store.Kind;
 import taskrunner.store.Store;
 import taskrunner.util.NamedLocks;
@@ -124,6 +125,11 @@ public final class TaskService {
         return store.count(kind);
     }
 
+    /** Calls {@code listener(old, new)} after every change of a task, as {@link Store#listen} (quick, no writes). */
+    void listen(java.util.function.BiConsumer<Task, Task> listener) {
+        store.listen(kind, listener);
+    }
+
     /** Stores a new task; returns once it is durable. Only {@link Lifecycle} creates tasks. */
     Task insert(Task t) throws IOException {
         store.put(kind, t.id(), t);
@@ -157,15 +163,26 @@ public final class TaskService {
         });
     }
 
+    /**
+     * Read, change, write, serialized per task here; across servers sharing a database the
+     * store refuses a write based on a version another server replaced ({@link Conflict}), and
+     * the change is applied again to the newer version.
+     */
     private Task change(String id, UnaryOperator<Task> change) throws IOException {
-        return locks.with(id, () -> {
-            Task cur = store.get(kind, id);
-            if (cur == null) return null;
-            Task next = change.apply(cur);
-            if (next == cur || next == null) return cur;
-            store.put(kind, id, next);
-            return next;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return locks.with(id, () -> {
+                    Task cur = store.get(kind, id);
+                    if (cur == null) return null;
+                    Task next = change.apply(cur);
+                    if (next == cur || next == null) return cur;
+                    store.replace(kind, id, cur, next);
+                    return next;
+                });
+            } catch (Conflict e) {
+                if (attempt == 20) throw e; // memory holds the newer version: the next attempt changes that
+            }
+        }
     }
 
     /** A task that is queued or running cannot be deleted; stop it first. */

@@ -64,7 +64,7 @@ public final class KazooFace implements Face {
         var execution = new RowExecution(tasks, s.config().checkpointRows(), s.config().checkpointMs(), s.config().rowDelayMs(),
                 s.config().csvLimits());
         var intake = new KazooTaskIntake(tasks, s.lifecycle(), Math.max(s.config().maxBodyBytes(), 64L << 20), s.config().csvLimits());
-        var t = new KazooTaskRoutes(tasks, s.lifecycle(), auth, intake);
+        var t = new KazooTaskRoutes(tasks, s.lifecycle(), auth, intake, node(s));
         var help = new KazooHelp(s.registry());
         var accounts = new KazooAccountRoutes(s.identity(), auth);
         long upload = s.config().maxUploadBytes();
@@ -93,6 +93,11 @@ public final class KazooFace implements Face {
         return new TaskHandling(execution, task -> recover(s, task));
     }
 
+    /** The node recorded in the tasks this server starts: {@code --node} (host:port with --postgres), else taskrunner@host. */
+    private static String node(Services s) {
+        return s.config().node() != null ? s.config().node() : KazooEnvelope.NODE_NAME;
+    }
+
     /** A task left executing by the previous process resumes after its last checkpoint, on this node. */
     private static Recovery recover(Services s, Task task) {
         if (s.registry().row(task.type()) == null) {
@@ -100,7 +105,7 @@ public final class KazooFace implements Face {
         }
         long after = task.checkpoint() == null ? 0 : task.checkpoint().rowsDone();
         try {
-            s.tasks().update(task.id(), t -> t.withFaceState(KazooTaskState.of(t).resumedAfter(after).onNode(KazooEnvelope.NODE_NAME)));
+            s.tasks().update(task.id(), t -> t.withFaceState(KazooTaskState.of(t).resumedAfter(after).onNode(node(s))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

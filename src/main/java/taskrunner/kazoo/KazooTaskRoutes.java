@@ -28,9 +28,12 @@ final class KazooTaskRoutes {
     private final KazooAuth auth;
     private final KazooTaskIntake intake;
     private final Lifecycle lifecycle;
+    private final String node;
 
-    KazooTaskRoutes(TaskService tasks, Lifecycle lifecycle, KazooAuth auth, KazooTaskIntake intake) {
+    /** @param node this server's name ({@code --node}), recorded in each task it starts */
+    KazooTaskRoutes(TaskService tasks, Lifecycle lifecycle, KazooAuth auth, KazooTaskIntake intake, String node) {
         this.tasks = tasks;
+        this.node = node;
         this.lifecycle = lifecycle;
         this.auth = auth;
         this.intake = intake;
@@ -86,7 +89,7 @@ final class KazooTaskRoutes {
         if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
         Task started;
         try {
-            started = lifecycle.start(t.id(), c -> c.withFaceState(KazooTaskState.of(c).onNode(KazooEnvelope.NODE_NAME)));
+            started = lifecycle.start(t.id(), c -> c.withFaceState(KazooTaskState.of(c).onNode(node)));
         } catch (Lifecycle.NotPending e) {
             return KazooEnvelope.badIdentifierAction(req, t.id(), "task already started");
         }

@@ -54,6 +54,7 @@ public final class BlobStore {
     /** Bytes of the committed blob files: set by {@link #sweep}, then moved by each commit and delete. */
     private final java.util.concurrent.atomic.AtomicLong committedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final List<Runnable> heldDeletes = new ArrayList<>();
+    private volatile Mirror mirror;
     private int holds; // guarded by heldDeletes
 
     public BlobStore(Path dataDir) throws IOException {
@@ -63,6 +64,44 @@ public final class BlobStore {
         OwnerOnly.directories(dir);
         OwnerOnly.directories(tmp);
         OwnerOnly.directories(work);
+    }
+
+    /**
+     * A copy of every committed blob file that several servers share ({@code --postgres}: the
+     * database). With one, a commit returns its id only once the mirror holds the bytes too, a
+     * blob missing here is fetched from it (the files here are then this server's cache), and a
+     * delete deletes it there. {@link #sweep} only sweeps the files here.
+     */
+    public interface Mirror {
+        /** Makes the committed file's bytes durable under {@code id}, streamed, never whole in memory. */
+        void put(String id, Path file) throws IOException;
+
+        /** Writes the bytes of {@code id} into {@code into}; false if the mirror has no such blob. */
+        boolean fetch(String id, Path into) throws IOException;
+
+        /** Removes {@code id}; a failure leaves an unreferenced copy (disk only). */
+        void delete(String id);
+    }
+
+    /** Mirrors every blob committed from now on into {@code mirror} (before anything is served). */
+    public void mirror(Mirror mirror) {
+        this.mirror = mirror;
+    }
+
+    /** The file of a committed blob, fetched from the {@link Mirror} first if it is not here. */
+    private Path local(String id) throws IOException {
+        Path p = path(id);
+        Mirror m = mirror;
+        if (m == null || Files.exists(p)) return p;
+        Path part = tmp.resolve(newId());
+        try {
+            if (!m.fetch(id, part)) return p; // missing everywhere: the caller's read fails as before
+            Files.move(part, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            committedBytes.addAndGet(Files.size(p));
+            return p;
+        } finally {
+            Files.deleteIfExists(part);
+        }
     }
 
     /**
@@ -207,6 +246,15 @@ public final class BlobStore {
                 Files.move(file, dir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
                 file = dir.resolve(id);
                 Fsync.directory(dir);
+                Mirror m = mirror;
+                if (m != null) {
+                    try {
+                        m.put(id, file);
+                    } catch (IOException e) {
+                        Files.deleteIfExists(file); // not handed out: no record may refer to it
+                        throw e;
+                    }
+                }
                 committedBytes.addAndGet(size); // after the last step that can fail (and delete the file)
                 return id;
             } catch (IOException e) {
@@ -333,12 +381,12 @@ public final class BlobStore {
 
     public InputStream open(String id) throws IOException {
         if (isInline(id)) return new java.io.ByteArrayInputStream(inline(id));
-        return Files.newInputStream(path(id));
+        return Files.newInputStream(local(id));
     }
 
     public long size(String id) throws IOException {
         if (isInline(id)) return inline(id).length;
-        return Files.size(path(id));
+        return Files.size(local(id));
     }
 
     private static boolean isInline(String id) {
@@ -354,13 +402,20 @@ public final class BlobStore {
     }
 
     public boolean exists(String id) {
-        return id != null && (isInline(id) || Files.exists(path(id)));
+        if (id == null || isInline(id)) return id != null;
+        try {
+            return Files.exists(local(id));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Removes a blob once nothing in the journal refers to it any more. */
     public void delete(String id) {
         if (id == null || isInline(id)) return;
         if (held(() -> delete(id))) return;
+        Mirror m = mirror;
+        if (m != null) m.delete(id);
         try {
             Path p = path(id);
             long size = Files.size(p);

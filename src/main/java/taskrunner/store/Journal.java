@@ -84,7 +84,7 @@ import java.util.logging.Logger;
  *     {@code force}, so durability costs one fsync per batch, not per request.</li>
  * </ul>
  */
-public final class Journal implements AutoCloseable {
+public final class Journal implements RecordLog {
     private static final Logger LOG = Logger.getLogger(Journal.class.getName());
     static final String JOURNAL = "journal.jsonl";
     static final String SNAPSHOT = "snapshot.jsonl";

@@ -7,13 +7,13 @@ import java.util.Map;
  * {@code decoded} is the record the value was encoded from, when the writer has it, so
  * applying a fresh write does not decode what was just encoded.
  */
-record JournalEvent(String kind, String id, Map<String, Object> value, Object decoded) {
+public record JournalEvent(String kind, String id, Map<String, Object> value, Object decoded) {
 
-    JournalEvent(String kind, String id, Map<String, Object> value) {
+    public JournalEvent(String kind, String id, Map<String, Object> value) {
         this(kind, id, value, null);
     }
 
-    boolean isDelete() {
+    public boolean isDelete() {
         return value == null;
     }
 }

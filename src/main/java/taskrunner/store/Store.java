@@ -25,19 +25,29 @@ import java.util.function.BiConsumer;
  * {@link Journal}'s failure contract); a full disk throws {@link StorageFull}, and reads
  * go on.
  *
- * <p>Listeners run on the journal writer thread: they must be quick and must not write to
- * the store.
+ * <p>Listeners run on the journal writer thread (on a {@link RecordLog} of another kind, on
+ * the thread that applies its events): they must be quick and must not write to the store.
  */
 public final class Store implements AutoCloseable {
     private final Map<String, Kind<?>> kinds = new HashMap<>();
     private final Map<String, ConcurrentHashMap<String, Object>> byKind = new ConcurrentHashMap<>();
     private final Map<String, List<BiConsumer<Object, Object>>> listeners = new ConcurrentHashMap<>();
-    private Journal journal;
+    private RecordLog journal;
 
     /** Opens the store in {@code dir}; every kind the journal may hold must be given here. */
     public static Store open(Path dir, Collection<Kind<?>> kinds, long compactAfterBytes) throws IOException {
         var store = new Store(kinds);
         store.journal = new Journal(dir, store::apply, store::liveState, compactAfterBytes);
+        return store;
+    }
+
+    /**
+     * Opens the store on another {@link RecordLog} than the data directory's journal (a
+     * PostgreSQL database shared by several servers: {@code taskrunner.store.pg.PgLog}).
+     */
+    public static Store open(Collection<Kind<?>> kinds, RecordLog.Opener log) throws IOException {
+        var store = new Store(kinds);
+        store.journal = log.open(store::apply, store::liveState);
         return store;
     }
 
@@ -93,9 +103,31 @@ public final class Store implements AutoCloseable {
         journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value), value));
     }
 
+    /**
+     * Stores {@code value} in place of {@code current}, the version the caller read and based it
+     * on; returns once it is durable and visible.
+     *
+     * @throws Conflict if the record changed meanwhile (another server sharing the database wrote
+     *                  it); nothing was written, and {@link #get} gives the newer version
+     */
+    public <T> void replace(Kind<T> kind, String id, T current, T value) throws IOException {
+        var map = byKind.get(kind.name());
+        journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value), value), () -> map.get(id) == current);
+    }
+
     /** Removes the record; returns once the removal is durable and visible. */
     public void delete(Kind<?> kind, String id) throws IOException {
         journal.append(new JournalEvent(kind.name(), id, null));
+    }
+
+    /** Reads the writes other servers sharing this store's database made until now (see {@link RecordLog#catchUp}). */
+    public void catchUp() {
+        journal.catchUp();
+    }
+
+    /** Whether another server shares this store's database and was alive a moment ago (see {@link RecordLog#othersAlive}). */
+    public boolean othersAlive() {
+        return journal.othersAlive();
     }
 
     /** Writes a snapshot and starts an empty journal (also done by size automatically). */

@@ -17,13 +17,20 @@ import java.util.Map;
  * admin (password {@link ServerFixture#ADMIN_PASSWORD}).
  */
 public final class FaceTasks {
-    private final ServerFixture fx;
+    private final Endpoint fx;
+    private final java.net.URI base;
     public final KazooClient kazoo;
     /** The api_key of CKAN submissions that give none. */
     public static final String CKAN_API_KEY = "face-tasks-ckan-api-key";
 
     public FaceTasks(ServerFixture fx) throws Exception {
+        this(fx, fx.server.uri());
+    }
+
+    /** Over any endpoint (several servers in turn, say), whose EntryStore addresses start with {@code base}. */
+    public FaceTasks(Endpoint fx, java.net.URI base) throws Exception {
         this.fx = fx;
+        this.base = base;
         this.kazoo = KazooClient.admin(fx);
     }
 
@@ -91,7 +98,7 @@ public final class FaceTasks {
      * {@code ctx}, run to Success; its job document (with {@code id} and {@code results}).
      */
     public Map<String, Object> entryscapeDone(String ctx, String csv) throws Exception {
-        String base = fx.server.uri().toString();
+        String base = this.base.toString();
         expect(201, es("POST", "/store/_contexts?id=" + ctx + "&graphtype=context", "application/json", new byte[0]));
         var meta = Map.of("metadata", Map.of(base + "store/" + ctx + "/resource/_newId",
                 Map.of("http://www.w3.org/1999/02/22-rdf-syntax-ns#type",

