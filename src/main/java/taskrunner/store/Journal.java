@@ -600,6 +600,8 @@ public final class Journal implements AutoCloseable {
         Object v = obj.get("v");
         boolean delete = Boolean.TRUE.equals(obj.get("del"));
         if (!delete && !(v instanceof Map)) return false;
+        // a value that repeats its id shares the key's String: one copy per record in memory
+        if (v instanceof Map<?, ?> value && id.equals(value.get("id"))) ((Map<String, Object>) value).put("id", id);
         apply.accept(new JournalEvent(kind, id, delete ? null : (Map<String, Object>) v));
         return true;
     }

@@ -252,7 +252,7 @@ public final class Bench {
     }
 
     /** Fills {@code data} with {@code count} pending Kazoo tasks (64 writers), then compacts when asked. */
-    static void fill(Path data, int count, boolean compact) throws Exception {
+    public static void fill(Path data, int count, boolean compact) throws Exception {
         try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").examples().build().start();
              var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var lifecycle = server.services().lifecycle();
