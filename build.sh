@@ -89,7 +89,9 @@ case "$cmd" in
     echo "built target/taskrunner.jar" ;;
   run)
     if jar_is_stale; then mvn_ -q -DskipTests package; fi
-    exec "$JAVA_HOME/bin/java" -jar target/taskrunner.jar "$@" ;;
+    # class-data sharing: the first run writes the archive at exit, later starts load classes from it
+    exec "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=target/taskrunner.jsa \
+      -jar target/taskrunner.jar "$@" ;;
   test)
     node_test_deps
     browser_for_tests

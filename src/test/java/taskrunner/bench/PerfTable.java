@@ -35,8 +35,8 @@ final class PerfTable {
 
     private record Row(String figure, String taskrunner, String trivial, String goal, boolean met) {}
 
-    /** A started process: milliseconds from launch to its first 200, its RSS then (KiB). */
-    private record Started(Process process, long ms, long rssKb) implements AutoCloseable {
+    /** A started process: milliseconds from launch to its first 200, its RSS (KiB) and CPU time (ms) then. */
+    private record Started(Process process, long ms, long rssKb, long cpuMs) implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             process.destroyForcibly();
@@ -65,22 +65,33 @@ final class PerfTable {
     /** Process start to first 200 and RSS then, fresh data dir, three of each (alternating), medians. */
     private static void startFigures(List<Row> rows) throws Exception {
         long[] ours = new long[3], theirs = new long[3], ourRss = new long[3], theirRss = new long[3];
+        long[] ourCpu = new long[3], theirCpu = new long[3];
+        Path first = Files.createTempDirectory("bench-start");
+        try (var s = start(taskrunner(first), List.of("--admin-password", "x"), "/healthz")) {
+            s.process.destroy(); // SIGTERM: the JVM writes (or keeps) the archive as it exits
+            s.process.waitFor();
+        } finally {
+            Bench.deleteTree(first);
+        }
         for (int i = 0; i < 3; i++) {
             Path data = Files.createTempDirectory("bench-start");
             try (var t = start(List.of("-cp", "target/test-classes", "taskrunner.bench.TrivialServer"), List.of(), "/");
                  var s = start(taskrunner(data), List.of("--admin-password", "x"), "/healthz")) {
                 theirs[i] = t.ms;
                 theirRss[i] = t.rssKb;
+                theirCpu[i] = t.cpuMs;
                 ours[i] = s.ms;
                 ourRss[i] = s.rssKb;
+                ourCpu[i] = s.cpuMs;
             } finally {
                 Bench.deleteTree(data);
             }
         }
         double ratio = (double) median(ours) / median(theirs);
-        rows.add(new Row("process start to first 200, fresh data dir (median of 3)",
-                median(ours) + " ms (" + range(ours) + ") = " + String.format("%.2f×", ratio) + " trivial",
-                median(theirs) + " ms (" + range(theirs) + ")", "≤ 1.5× trivial", ratio <= 1.5));
+        rows.add(new Row("process start to first 200, fresh data dir (median of 3; the jar with its CDS archive)",
+                median(ours) + " ms (" + range(ours) + ") = " + String.format("%.2f×", ratio) + " trivial; CPU "
+                        + median(ourCpu) + " ms = " + String.format("%.2f×", (double) median(ourCpu) / median(theirCpu)),
+                median(theirs) + " ms (" + range(theirs) + "); CPU " + median(theirCpu) + " ms", "≤ 1.5× trivial", ratio <= 1.5));
         rows.add(new Row("RSS right after start (median of 3)", median(ourRss) / 1024 + " MB", median(theirRss) / 1024 + " MB",
                 "≤ 80 MB", median(ourRss) / 1024 <= 80));
     }
@@ -94,9 +105,11 @@ final class PerfTable {
             System.out.printf("filled a data dir with %,d tasks in %.1f s%n", TASKS, (System.nanoTime() - f0) / 1e9);
             long snapshot = Files.size(data.resolve("snapshot.jsonl"));
             long restart;
+            long restartCpu;
             long live;
             try (var s = start(taskrunner(data), List.of(), "/healthz")) {
                 restart = s.ms;
+                restartCpu = s.cpuMs;
                 live = liveHeapBytes(s.process.pid());
             }
             String small;
@@ -109,7 +122,7 @@ final class PerfTable {
                 smallOk = false;
             }
             rows.add(new Row(String.format("restart with %,d tasks in the data dir (%.0f MB snapshot)", TASKS, snapshot / 1e6),
-                    String.format("%.1f s", restart / 1e3), "–", "≤ 2 s", restart <= 2000));
+                    String.format("%.1f s (CPU %.1f s)", restart / 1e3, restartCpu / 1e3), "–", "≤ 2 s", restart <= 2000));
             rows.add(new Row(String.format("live heap holding %,d tasks (after a full GC)", TASKS),
                     live / (1 << 20) + " MB; " + small, "–", "≤ 250 MB, starts with -Xmx512m", live <= 250L << 20 && smallOk));
         } finally {
@@ -149,9 +162,11 @@ final class PerfTable {
         }
     }
 
+    /** The jar as {@code ./build.sh run} and the systemd unit start it: with its class-data sharing archive. */
     private static List<String> taskrunner(Path data, String... jvm) {
         var cmd = new ArrayList<>(List.of(jvm));
-        cmd.addAll(List.of("-jar", "target/taskrunner.jar", "--data", data.toString()));
+        cmd.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=target/taskrunner.jsa",
+                "-jar", "target/taskrunner.jar", "--data", data.toString()));
         return cmd;
     }
 
@@ -183,11 +198,18 @@ final class PerfTable {
                 }
             });
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            return new Started(p, ms, rssKb(p.pid()));
+            return new Started(p, ms, rssKb(p.pid()), cpuMs(p.pid()));
         } catch (Exception | AssertionError e) {
             p.destroyForcibly().waitFor();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** User + system CPU time of the process so far: what a start costs whatever else runs on the machine. */
+    private static long cpuMs(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from the 3rd on
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime in 1/100 s
     }
 
     private static long rssKb(long pid) throws java.io.IOException {
