@@ -47,6 +47,7 @@ public final class Bench {
             for (int clients : new int[] {8, 32, 128}) creationsVersusTrivial(out, clients, Duration.ofSeconds(5));
         }
         if (only.contains("rows")) millionRows(out);
+        if (only.contains("rows-checkpoint")) millionRows(out, "--checkpoint-rows", "1000000"); // progress journaled by time only
         if (only.contains("startup")) startup(out);
         if (only.contains("restart")) restartWith(out, 100_000);
         if (only.contains("datapusher")) DataPusherBench.run(out);
@@ -137,10 +138,10 @@ public final class Bench {
     }
 
     /** Prints the figures of a 1,000,000-row CSV through examples/echo; returns the run's seconds (NaN if it did not end done). */
-    static double millionRows(PrintStream out) throws Exception {
+    static double millionRows(PrintStream out, String... serverFlags) throws Exception {
         Path data = Files.createTempDirectory("bench-rows");
         int rows = 1_000_000;
-        try (var s = ChildServer.start(data, List.of("-Xmx64m"))) {
+        try (var s = ChildServer.start(data, List.of("-Xmx64m"), serverFlags)) {
             String token = login(s.uri);
             String account = account(s.uri, token);
             long t0 = System.nanoTime();
@@ -169,9 +170,9 @@ public final class Bench {
             long finished = System.nanoTime();
             Map<?, ?> t = last.get();
             Object status = t == null ? "unknown" : t.get("status");
-            out.printf("rows: %d-row CSV through examples/echo, server heap -Xmx64m: upload+validate %.1f s, "
+            out.printf("rows: %d-row CSV through examples/echo, server heap -Xmx64m %s: upload+validate %.1f s, "
                             + "run %.1f s = %.0f rows/s; status %s, success_count %s, server alive: %s%n",
-                    rows, (uploaded - t0) / 1e9, (finished - started) / 1e9, rows / ((finished - started) / 1e9),
+                    rows, String.join(" ", serverFlags), (uploaded - t0) / 1e9, (finished - started) / 1e9, rows / ((finished - started) / 1e9),
                     status, t.get("success_count"), s.process.isAlive());
             return "success".equals(status) || "complete".equals(status) ? (finished - started) / 1e9 : Double.NaN;
         } finally {
@@ -253,6 +254,17 @@ public final class Bench {
 
     /** Fills {@code data} with {@code count} pending Kazoo tasks (64 writers), then compacts when asked. */
     public static void fill(Path data, int count, boolean compact) throws Exception {
+        var events = java.util.logging.Logger.getLogger(taskrunner.core.Lifecycle.class.getName());
+        var level = events.getLevel();
+        events.setLevel(java.util.logging.Level.WARNING); // a million "task created" lines would time the log, not the store
+        try {
+            fillQuietly(data, count, compact);
+        } finally {
+            events.setLevel(level);
+        }
+    }
+
+    private static void fillQuietly(Path data, int count, boolean compact) throws Exception {
         try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").examples().build().start();
              var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var lifecycle = server.services().lifecycle();
