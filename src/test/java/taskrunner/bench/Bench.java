@@ -233,23 +233,27 @@ public final class Bench {
                 "taskrunner.Main", "--port", String.valueOf(port), "--data", data.toString(), "--admin-password", "x");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            URI health = URI.create("http://127.0.0.1:" + port + "/healthz");
-            ServerFixture.await("the server's first answer", Duration.ofMinutes(2), Duration.ofMillis(2), () -> {
-                if (!p.isAlive()) throw new IllegalStateException("server exited");
-                try {
-                    return HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (java.io.IOException notYet) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            });
+            awaitFirst200(p, URI.create("http://127.0.0.1:" + port + "/healthz"));
             return (System.nanoTime() - t0) / 1_000_000;
         } finally {
             p.destroyForcibly();
             p.waitFor();
         }
+    }
+
+    /** Polls {@code uri} until process {@code p} answers it 200 (at most 2 minutes; throws if {@code p} exits). */
+    static void awaitFirst200(Process p, URI uri) throws InterruptedException {
+        ServerFixture.await("the first 200 of " + uri, Duration.ofMinutes(2), Duration.ofMillis(2), () -> {
+            if (!p.isAlive()) throw new IllegalStateException("server exited");
+            try {
+                return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (java.io.IOException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 
     /** Fills {@code data} with {@code count} pending Kazoo tasks (64 writers), then compacts when asked. */

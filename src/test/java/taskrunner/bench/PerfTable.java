@@ -4,9 +4,6 @@ import taskrunner.support.ServerFixture;
 
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +23,6 @@ import java.util.function.LongFunction;
  * (one virtual thread per keep-alive connection; wrk is not installed) on the same machine.
  */
 final class PerfTable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final int TASKS = Integer.getInteger("bench.tasks", 1_000_000);
     private static final Duration LATENCY_TIME = Duration.ofSeconds(Integer.getInteger("bench.latencySeconds", 20));
 
@@ -66,6 +61,10 @@ final class PerfTable {
     private static void startFigures(List<Row> rows) throws Exception {
         long[] ours = new long[3], theirs = new long[3], ourRss = new long[3], theirRss = new long[3];
         long[] ourCpu = new long[3], theirCpu = new long[3];
+        Path jar = Path.of("target/taskrunner.jar"), archive = Path.of("target/taskrunner.jsa");
+        if (Files.exists(archive) && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) < 0) {
+            Files.delete(archive); // an archive of an older jar: the JVM would not use it, nor remake it
+        }
         Path first = Files.createTempDirectory("bench-start");
         try (var s = start(taskrunner(first), List.of("--admin-password", "x"), "/healthz")) {
             s.process.destroy(); // SIGTERM: the JVM writes (or keeps) the archive as it exits
@@ -185,18 +184,7 @@ final class PerfTable {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            URI uri = URI.create("http://127.0.0.1:" + port + path);
-            ServerFixture.await("the first 200 of " + cmd, Duration.ofMinutes(2), Duration.ofMillis(2), () -> {
-                if (!p.isAlive()) throw new IllegalStateException("exited");
-                try {
-                    return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (java.io.IOException notYet) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            });
+            Bench.awaitFirst200(p, URI.create("http://127.0.0.1:" + port + path));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             return new Started(p, ms, rssKb(p.pid()), cpuMs(p.pid()));
         } catch (Exception | AssertionError e) {
