@@ -98,7 +98,11 @@ case "$cmd" in
     echo "built target/taskrunner.jar" ;;
   run)
     if jar_is_stale; then mvn_ -q -DskipTests package; fi
-    exec "$JAVA_HOME/bin/java" -jar target/taskrunner.jar "$@" ;;
+    # class-data sharing: the first run writes the archive at exit, later starts load classes from it;
+    # the JVM does not remake an archive of an older jar (it only says "shared class paths mismatch")
+    [ target/taskrunner.jsa -nt target/taskrunner.jar ] || rm -f target/taskrunner.jsa
+    exec "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=target/taskrunner.jsa \
+      -jar target/taskrunner.jar "$@" ;;
   test)
     node_test_deps
     browser_for_tests

@@ -205,7 +205,7 @@ public final class Identity {
     private User verifyCredential(String username, String md5Credential) {
         User u = userByName(username);
         if (u == null) {
-            PasswordHasher.verify(md5Credential, DUMMY_HASH); // same cost whether or not the user exists
+            PasswordHasher.verify(md5Credential, Dummy.HASH); // same cost whether or not the user exists
             return null;
         }
         String credential = md5Credential.toLowerCase(Locale.ROOT);
@@ -229,7 +229,10 @@ public final class Identity {
         return keyed;
     }
 
-    private static final String DUMMY_HASH = PasswordHasher.hash("not a credential");
+    /** Made at the first login of an unknown user, not at class load: a PBKDF2 hash is ~100 ms of a start. */
+    private static final class Dummy {
+        static final String HASH = PasswordHasher.hash("not a credential");
+    }
 
     /**
      * Finds the user of a Kazoo md5 credential without a username, as Kazoo does with

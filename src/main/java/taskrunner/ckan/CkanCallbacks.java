@@ -38,7 +38,7 @@ final class CkanCallbacks {
     private final Duration timeout;
     private final int attempts;
     private final Duration backoff;
-    private final HttpClient client;
+    private HttpClient client; // made at the first callback: building one loads the TLS trust store (~100 ms of a start)
     private final LongAdder attempted = new LongAdder();
     private final LongAdder failed = new LongAdder();
 
@@ -48,11 +48,17 @@ final class CkanCallbacks {
         this.timeout = Duration.ofMillis(config.ckanCallbackTimeoutMs());
         this.attempts = config.ckanCallbackAttempts();
         this.backoff = Duration.ofMillis(config.ckanCallbackBackoffMs());
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .connectTimeout(timeout)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                    .build();
+        }
+        return client;
     }
 
     /** Adds this face's callback counters to the server's metrics. */
@@ -125,7 +131,7 @@ final class CkanCallbacks {
             String why;
             attempted.increment();
             try {
-                int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = client().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 200) return true;
                 why = "status " + status;
                 if (status != 429 && status < 500) {

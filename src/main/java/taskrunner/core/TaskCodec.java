@@ -1,6 +1,7 @@
 package taskrunner.core;
 
 import taskrunner.store.Kind;
+import taskrunner.util.Canonical;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +19,8 @@ import java.util.Map;
  */
 public final class TaskCodec implements Kind.Codec<Task> {
     private final Map<String, FaceState.Codec<?>> byFace;
+    /** The fields most tasks share a value of: face, type, the two accounts, the input's file name. */
+    private final Canonical shared = new Canonical(10_000);
 
     private TaskCodec(Map<String, FaceState.Codec<?>> byFace) {
         this.byFace = Map.copyOf(byFace);
@@ -90,13 +93,14 @@ public final class TaskCodec implements Kind.Codec<Task> {
     public Task decode(Map<String, Object> m) {
         Checkpoint cp = m.containsKey("cp_rows")
                 ? new Checkpoint(num(m.get("cp_rows")), num(m.get("cp_bytes"))) : null;
-        return new Task((String) m.get("id"), (String) m.get("face"), (String) m.get("type"),
-                (String) m.get("account"), (String) m.get("auth_account"),
+        String face = shared.of((String) m.get("face"));
+        return new Task((String) m.get("id"), face, shared.of((String) m.get("type")),
+                shared.of((String) m.get("account")), shared.of((String) m.get("auth_account")),
                 TaskState.valueOf((String) m.get("state")), num(m.get("created")),
                 optNum(m.get("started")), optNum(m.get("finished")), optNum(m.get("total")),
-                optNum(m.get("ok")), optNum(m.get("bad")), (String) m.get("file_name"),
+                optNum(m.get("ok")), optNum(m.get("bad")), shared.of((String) m.get("file_name")),
                 (String) m.get("input"), (String) m.get("output"), cp, (String) m.get("error"),
-                decodeState((String) m.get("face"), (Map<String, Object>) m.get("x")));
+                decodeState(face, (Map<String, Object>) m.get("x")));
     }
 
     @SuppressWarnings("unchecked")

@@ -23,8 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ./build.sh bench [http|rows|startup|restart|ckan|datapusher ...]}: prints the figures the
- * project tracks (all of them without arguments). Every server is real
+ * {@code ./build.sh bench [all|http|rows|startup|restart|ckan|datapusher ...]}: prints the figures the
+ * project tracks; without arguments (or {@code all}) the table of issue 14 ({@link PerfTable}). Every server is real
  * (HTTP on loopback, fsynced journal); load is bounded in count and time.
  */
 public final class Bench {
@@ -39,21 +39,26 @@ public final class Bench {
         out.println("taskrunner benchmarks on " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         var only = java.util.Set.of(args);
-        if (only.isEmpty() || only.contains("http")) {
+        if (only.isEmpty() || only.contains("all") || only.contains("table")) {
+            PerfTable.run(out); // every figure of issue 14, as a Markdown table
+            return;
+        }
+        if (only.contains("http")) {
             for (int clients : new int[] {8, 32, 128}) creationsVersusTrivial(out, clients, Duration.ofSeconds(5));
         }
-        if (only.isEmpty() || only.contains("rows")) millionRows(out);
-        if (only.isEmpty() || only.contains("startup")) startup(out);
-        if (only.isEmpty() || only.contains("restart")) restartWith(out, 100_000);
-        if (only.isEmpty() || only.contains("datapusher")) DataPusherBench.run(out);
-        if (only.isEmpty() || only.contains("ckan")) try {
+        if (only.contains("rows")) millionRows(out);
+        if (only.contains("rows-checkpoint")) millionRows(out, "--checkpoint-rows", "1000000"); // progress journaled by time only
+        if (only.contains("startup")) startup(out);
+        if (only.contains("restart")) restartWith(out, 100_000);
+        if (only.contains("datapusher")) DataPusherBench.run(out);
+        if (only.contains("ckan")) try {
             Class.forName("taskrunner.bench.CkanBench").getMethod("run", PrintStream.class).invoke(null, out);
         } catch (ClassNotFoundException e) {
             out.println("ckan: no CKAN benchmark in this build");
         }
     }
 
-    private static String login(URI base) throws Exception {
+    static String login(URI base) throws Exception {
         var r = HTTP.send(HttpRequest.newBuilder(base.resolve("v2/user_auth")).PUT(HttpRequest.BodyPublishers.ofString(
                 "{\"data\":{\"username\":\"admin\",\"password\":\"" + ServerFixture.ADMIN_PASSWORD + "\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -61,7 +66,7 @@ public final class Bench {
     }
 
     @SuppressWarnings("unchecked")
-    private static String account(URI base, String token) throws Exception {
+    static String account(URI base, String token) throws Exception {
         var r = HTTP.send(HttpRequest.newBuilder(base.resolve("v2/user_auth")).PUT(HttpRequest.BodyPublishers.ofString(
                 "{\"data\":{\"username\":\"admin\",\"password\":\"" + ServerFixture.ADMIN_PASSWORD + "\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -69,10 +74,16 @@ public final class Bench {
     }
 
     /** One request of a load loop: method, path, extra header lines, body (or null). */
-    private record Call(String method, String path, String headers, byte[] body) {}
+    record Call(String method, String path, String headers, byte[] body) {}
 
     /** Runs {@code clients} keep-alive connections for {@code time}; returns requests/s answered with {@code ok}. */
-    private static double load(URI base, int clients, Duration time, int ok, java.util.function.LongFunction<Call> call) throws Exception {
+    static double load(URI base, int clients, Duration time, int ok, java.util.function.LongFunction<Call> call) throws Exception {
+        return load(base, clients, time, ok, call, null);
+    }
+
+    /** As above; each client also adds the nanoseconds of each of its requests to {@code latencies}, when given. */
+    static double load(URI base, int clients, Duration time, int ok, java.util.function.LongFunction<Call> call,
+                       java.util.Queue<long[]> latencies) throws Exception {
         var done = new AtomicLong();
         var bad = new AtomicLong();
         var seq = new AtomicLong();
@@ -81,15 +92,23 @@ public final class Bench {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
                 pool.submit(() -> {
+                    long[] took = new long[latencies == null ? 0 : 1 << 16];
+                    int n = 0;
                     try (var client = new KeepAliveClient(base)) {
                         while (System.nanoTime() < end) {
                             Call k = call.apply(seq.incrementAndGet());
+                            long r0 = System.nanoTime();
                             if (client.send(k.method(), k.path(), k.headers(), k.body()) == ok) done.incrementAndGet();
                             else bad.incrementAndGet();
+                            if (latencies != null) {
+                                if (n == took.length) took = java.util.Arrays.copyOf(took, 2 * n);
+                                took[n++] = System.nanoTime() - r0;
+                            }
                         }
                     } catch (Exception e) {
                         bad.incrementAndGet();
                     }
+                    if (latencies != null) latencies.add(java.util.Arrays.copyOf(took, n));
                     return null;
                 });
             }
@@ -118,10 +137,11 @@ public final class Bench {
         }
     }
 
-    static void millionRows(PrintStream out) throws Exception {
+    /** Prints the figures of a 1,000,000-row CSV through examples/echo; returns the run's seconds (NaN if it did not end done). */
+    static double millionRows(PrintStream out, String... serverFlags) throws Exception {
         Path data = Files.createTempDirectory("bench-rows");
         int rows = 1_000_000;
-        try (var s = ChildServer.start(data, List.of("-Xmx64m"))) {
+        try (var s = ChildServer.start(data, List.of("-Xmx64m"), serverFlags)) {
             String token = login(s.uri);
             String account = account(s.uri, token);
             long t0 = System.nanoTime();
@@ -150,10 +170,11 @@ public final class Bench {
             long finished = System.nanoTime();
             Map<?, ?> t = last.get();
             Object status = t == null ? "unknown" : t.get("status");
-            out.printf("rows: %d-row CSV through examples/echo, server heap -Xmx64m: upload+validate %.1f s, "
+            out.printf("rows: %d-row CSV through examples/echo, server heap -Xmx64m %s: upload+validate %.1f s, "
                             + "run %.1f s = %.0f rows/s; status %s, success_count %s, server alive: %s%n",
-                    rows, (uploaded - t0) / 1e9, (finished - started) / 1e9, rows / ((finished - started) / 1e9),
+                    rows, String.join(" ", serverFlags), (uploaded - t0) / 1e9, (finished - started) / 1e9, rows / ((finished - started) / 1e9),
                     status, t.get("success_count"), s.process.isAlive());
+            return "success".equals(status) || "complete".equals(status) ? (finished - started) / 1e9 : Double.NaN;
         } finally {
             deleteTree(data);
         }
@@ -202,7 +223,7 @@ public final class Bench {
     }
 
     /** Starts the server process and polls /healthz until it answers; returns the milliseconds. */
-    private static long timeToFirstAnswer(Path data) throws Exception {
+    static long timeToFirstAnswer(Path data) throws Exception {
         long t0 = System.nanoTime();
         int port;
         try (var sock = new java.net.ServerSocket(0)) {
@@ -212,18 +233,7 @@ public final class Bench {
                 "taskrunner.Main", "--port", String.valueOf(port), "--data", data.toString(), "--admin-password", "x");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            URI health = URI.create("http://127.0.0.1:" + port + "/healthz");
-            ServerFixture.await("the server's first answer", Duration.ofMinutes(2), Duration.ofMillis(2), () -> {
-                if (!p.isAlive()) throw new IllegalStateException("server exited");
-                try {
-                    return HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (java.io.IOException notYet) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            });
+            awaitFirst200(p, URI.create("http://127.0.0.1:" + port + "/healthz"));
             return (System.nanoTime() - t0) / 1_000_000;
         } finally {
             p.destroyForcibly();
@@ -231,20 +241,59 @@ public final class Bench {
         }
     }
 
+    /** Polls {@code uri} until process {@code p} answers it 200 (at most 2 minutes; throws if {@code p} exits). */
+    static void awaitFirst200(Process p, URI uri) throws InterruptedException {
+        ServerFixture.await("the first 200 of " + uri, Duration.ofMinutes(2), Duration.ofMillis(2), () -> {
+            if (!p.isAlive()) throw new IllegalStateException("server exited");
+            try {
+                return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (java.io.IOException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+    }
+
+    /** Fills {@code data} with {@code count} pending Kazoo tasks (64 writers), then compacts when asked. */
+    public static void fill(Path data, int count, boolean compact) throws Exception {
+        var events = java.util.logging.Logger.getLogger(taskrunner.core.Lifecycle.class.getName());
+        var level = events.getLevel();
+        events.setLevel(java.util.logging.Level.WARNING); // a million "task created" lines would time the log, not the store
+        try {
+            fillQuietly(data, count, compact);
+        } finally {
+            events.setLevel(level);
+        }
+    }
+
+    private static void fillQuietly(Path data, int count, boolean compact) throws Exception {
+        try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").examples().build().start();
+             var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var lifecycle = server.services().lifecycle();
+            String account = server.services().identity().root().id();
+            var futures = new ArrayList<java.util.concurrent.Future<?>>();
+            int writers = 64;
+            for (int w = 0; w < writers; w++) {
+                int mine = count / writers + (w < count % writers ? 1 : 0);
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < mine; i++) {
+                        lifecycle.create(Task.draft(TaskService.newId(15), "kazoo", "examples/echo",
+                                account, account, System.currentTimeMillis()).withTotal(1L).withFileName("in.csv"));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) f.get();
+            if (compact) server.services().store().compact();
+        }
+    }
+
     static void restartWith(PrintStream out, int count) throws Exception {
         Path data = Files.createTempDirectory("bench-restart");
         try {
-            try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").examples().build().start();
-                 var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                var lifecycle = server.services().lifecycle();
-                String account = server.services().identity().root().id();
-                var futures = new ArrayList<java.util.concurrent.Future<?>>();
-                for (int i = 0; i < count; i++) {
-                    futures.add(pool.submit(() -> lifecycle.create(Task.draft(TaskService.newId(15), "kazoo", "examples/echo",
-                            account, account, System.currentTimeMillis()).withTotal(1L).withFileName("in.csv"))));
-                }
-                for (var f : futures) f.get();
-            }
+            fill(data, count, false);
             long bytes = Files.size(data.resolve("journal.jsonl"));
             out.printf("restart: %d tasks in the journal (%.1f MB): process start to first answered request: %d ms%n",
                     count, bytes / 1e6, timeToFirstAnswer(data));
@@ -253,7 +302,7 @@ public final class Bench {
         }
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws java.io.IOException {
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
