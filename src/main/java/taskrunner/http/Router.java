@@ -51,7 +51,8 @@ public final class Router implements HttpHandler {
     }
 
     /**
-     * Hears of every exchange once its response is sent (metrics). Threading: called on the
+     * Hears of every exchange once its response is decided, just before it is sent, so a
+     * client that has its answer finds it counted (metrics). Threading: called on the
      * request threads, concurrently; must be quick and must not throw.
      */
     @FunctionalInterface
@@ -59,7 +60,7 @@ public final class Router implements HttpHandler {
         /**
          * @param face   the envelope the exchange was answered in (a face, or an envelope of routes outside the faces)
          * @param route  the pattern of the route that matched, as registered; null if none did
-         * @param status the status sent (or meant to be sent, if the client went away)
+         * @param status the status about to be sent (the client may go away before it arrives)
          */
         void ended(ErrorEnvelope face, String method, String route, int status);
     }
@@ -179,8 +180,9 @@ public final class Router implements HttpHandler {
         if (rid == null || rid.isEmpty() || rid.length() > 64 || !printableAscii(rid)) rid = RandomIds.weakHex(16);
         CurrentRequest.set(rid);
         Answer answer = respond(ex, rid, watch);
-        send(ex, answer.response(), rid, ex.getRequestHeaders().getFirst("Origin"), watch);
+        // counted before it is sent, so a client that has its answer finds it counted
         exchanges.ended(answer.face(), ex.getRequestMethod(), answer.route(), answer.response().status);
+        send(ex, answer.response(), rid, ex.getRequestHeaders().getFirst("Origin"), watch);
         CurrentRequest.clear();
     }
 
