@@ -138,7 +138,8 @@ class EsProxyTest {
         assertEquals("application/json; charset=UTF-8", res.headers().firstValue("Content-Type").orElse(null));
         assertEquals("nosniff", res.headers().firstValue("X-Content-Type-Options").orElse(null), "the host's content is not ours to vouch for");
         var headers = seenHeaders.poll();
-        assertNotNull(headers);
+        assertNotNull(headers, "the listed host was asked");
+        assertNull(seenHeaders.poll(), "once");
         for (String h : List.of("Cookie", "Authorization", "X-auth-token")) assertFalse(headers.containsKey(h), h + " reached the host: " + headers);
         assertEquals(List.of("application/json"), headers.get("Accept"));
 
