@@ -1,5 +1,7 @@
 package taskrunner.http;
 
+import taskrunner.util.HttpUris;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -103,9 +105,7 @@ public final class Cors {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("an origin is http or https, not '" + v + "'");
         }
-        int port = u.getPort();
-        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
-        return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+        return scheme + "://" + HttpUris.host(u) + (HttpUris.defaultPort(u) ? "" : ":" + HttpUris.port(u));
     }
 
     public boolean on() {

@@ -1,5 +1,7 @@
 package taskrunner.entryscape.proxy;
 
+import taskrunner.util.HttpUris;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -60,11 +62,11 @@ final class ProxyPolicy {
         if (u.getRawUserInfo() != null) return new Refused(403, "The proxy fetches no URL with a user name or password in it");
         if (u.getHost() == null) return new Refused(403, "The url has no host the proxy may fetch from: " + url);
         String host = u.getHost().toLowerCase(Locale.ROOT);
-        int port = u.getPort() == -1 ? defaultPort(scheme) : u.getPort();
+        int port = HttpUris.port(u);
         String rawPath = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
         URI self = base.get();
-        if (scheme.equals(self.getScheme()) && host.equals(self.getHost().toLowerCase(Locale.ROOT)) && port == portOf(self)) {
+        if (scheme.equals(self.getScheme()) && host.equals(self.getHost().toLowerCase(Locale.ROOT)) && port == HttpUris.port(self)) {
             String path = URI.create(rawPath).normalize().getRawPath();
             String rowstore = self.getRawPath() + "rowstore/";
             if (!path.startsWith(rowstore)) {
@@ -72,7 +74,7 @@ final class ProxyPolicy {
             }
             return new Own("/" + path.substring(self.getRawPath().length()) + query);
         }
-        boolean listed = allow.contains(host + ":" + port) || (port == defaultPort(scheme) && allow.contains(host));
+        boolean listed = allow.contains(host + ":" + port) || (HttpUris.defaultPort(u) && allow.contains(host));
         if (!listed) {
             return new Refused(403, "The proxy fetches only this server's RowStore and the hosts the operator allows"
                     + " (--proxy-allow); not " + host + ":" + port);
@@ -80,11 +82,4 @@ final class ProxyPolicy {
         return new Remote(URI.create(scheme + "://" + u.getRawAuthority() + rawPath + query));
     }
 
-    private static int defaultPort(String scheme) {
-        return scheme.equals("https") ? 443 : 80;
-    }
-
-    private static int portOf(URI u) {
-        return u.getPort() == -1 ? defaultPort(u.getScheme()) : u.getPort();
-    }
 }

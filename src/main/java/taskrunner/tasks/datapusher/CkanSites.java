@@ -1,5 +1,7 @@
 package taskrunner.tasks.datapusher;
 
+import taskrunner.util.HttpUris;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -51,7 +53,6 @@ record CkanSites(List<String> urls) {
     /** scheme://host:port of an http(s) URI, lower case, the port always given: where a request goes. */
     static String origin(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-        return scheme + "://" + (uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT)) + ":" + port;
+        return scheme + "://" + HttpUris.host(uri) + ":" + HttpUris.port(uri);
     }
 }
