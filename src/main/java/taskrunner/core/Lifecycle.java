@@ -417,7 +417,9 @@ public final class Lifecycle {
             }
             if (cancellation.reason() == Cancellation.Reason.LEASE_LOST) {
                 if (outcome != null && outcome.output() != null) outcome.output().drop();
-                return; // another server runs it now: nothing more is written here
+                Task now = tasks.get(id); // another server runs it now: nothing more is written here
+                if (now != null) execution.ended(now);
+                return;
             }
             if (cancellation.reason() == Cancellation.Reason.TIME_LIMIT && (outcome == null || !outcome.complete())) {
                 failure = new TimeLimit(limit);

@@ -35,7 +35,7 @@ public final class ScapeClient {
     }
 
     /** For a server in another process: its address as it printed it. */
-    ScapeClient(java.util.function.Supplier<URI> base) {
+    public ScapeClient(java.util.function.Supplier<URI> base) {
         this.base = base;
     }
 
@@ -70,7 +70,7 @@ public final class ScapeClient {
         return setCookie.substring("auth_token=".length(), setCookie.indexOf(';'));
     }
 
-    String admin() throws Exception {
+    public String admin() throws Exception {
         return login("admin", ServerFixture.ADMIN_PASSWORD);
     }
 
@@ -124,14 +124,14 @@ public final class ScapeClient {
         return upload("POST", "/taskrunner/v1/distribution/replaceFile?resourceURI=" + enc(resourceUri), token, "file", filename, "text/csv", csv);
     }
 
-    Map<String, Object> job(String id) throws Exception {
+    public Map<String, Object> job(String id) throws Exception {
         var res = get("/taskrunner/v1/job/" + id, null);
         assertEquals(200, res.statusCode(), res.body());
         return ServerFixture.json(res.body());
     }
 
     /** Polls a job until it is Success or Failed; returns its last document. */
-    Map<String, Object> awaitJob(String id) throws Exception {
+    public Map<String, Object> awaitJob(String id) throws Exception {
         var last = new java.util.concurrent.atomic.AtomicReference<Map<String, Object>>();
         ServerFixture.await("job " + id + " to finish", Duration.ofSeconds(30), () -> {
             try {
@@ -146,7 +146,7 @@ public final class ScapeClient {
 
     /** The rows of a RowStore query (path relative to the server), checking it answered 200. */
     @SuppressWarnings("unchecked")
-    Map<String, Object> query(String pathAndQuery) throws Exception {
+    public Map<String, Object> query(String pathAndQuery) throws Exception {
         var res = get(pathAndQuery, null);
         assertEquals(200, res.statusCode(), res.body());
         return ServerFixture.json(res.body());

@@ -61,9 +61,12 @@ final class JobLanes {
         }
     }
 
-    /** A job's run is over: the next job of its lane goes to the runner (not at shutdown: they stay queued). */
+    /**
+     * A job's run is over: the next job of its lane goes to the runner (not at shutdown: they
+     * stay queued). A run that ended unfinished otherwise was let go (another server runs it now).
+     */
     void ended(String lane, Task task) {
-        if (!task.state().finished()) {
+        if (!task.state().finished() && lifecycle.closing()) {
             synchronized (lanes) {
                 lanes.remove(lane); // interrupted by shutdown: the next start requeues the lane's jobs
             }

@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * <ul>
  * <li><b>One holder.</b> A claim takes the row under a row lock only if it is missing, expired,
  *     or this node's own (a previous life of it, after a crash); a take-over adds one to the
- *     epoch. Every {@link #RENEW_EVERY} this server moves the expiry of the leases it holds to
+ *     epoch. Five times a term (at most every second) this server moves the expiry of the leases it holds to
  *     {@code term} from now; a lease the renewal does not find any more (taken over) is lost.</li>
  * <li><b>Fencing.</b> {@link #fence} is part of every transaction that writes a task this server
  *     holds (its record in {@link PgLog}, its work file's chunks in {@link PgBlobs}): it locks
@@ -46,8 +46,8 @@ public final class PgLeases implements Leases, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PgLeases.class.getName());
     /** The kind of the records leases are of (TaskCodec's): their writes are fenced. */
     static final String LEASED_KIND = "task";
-    /** How often held leases are renewed. */
-    static final Duration RENEW_EVERY = Duration.ofSeconds(1);
+    /** How often held leases are renewed: five times a term, at most every second. */
+    private final Duration renewEvery;
     private final String url;
     private final String node;
     private final Duration term;
@@ -64,6 +64,7 @@ public final class PgLeases implements Leases, AutoCloseable {
         this.url = url;
         this.node = node;
         this.term = term;
+        this.renewEvery = term.dividedBy(5).compareTo(Duration.ofSeconds(1)) < 0 ? term.dividedBy(5) : Duration.ofSeconds(1);
         this.props = PgLog.properties(node);
     }
 
@@ -235,7 +236,7 @@ public final class PgLeases implements Leases, AutoCloseable {
     private void renewLoop() {
         while (!closed) {
             try {
-                Thread.sleep(RENEW_EVERY);
+                Thread.sleep(renewEvery);
             } catch (InterruptedException e) {
                 return;
             }
