@@ -90,8 +90,11 @@ import taskrunner.http.Cors;
  * @param postgres              a JDBC URL ({@code jdbc:postgresql://host/db?user=..&password=..}): every record is
  *                              kept in that PostgreSQL database instead of the data directory's journal, so several
  *                              servers can share it ({@link taskrunner.store.pg.PgLog}); null = the journal (default)
- * @param node                  this server's name in task details (Kazoo's {@code node}) and in its heartbeat on
+ * @param node                  this server's name in task details (Kazoo's {@code node}) and in its leases on
  *                              PostgreSQL; null = host:port with {@code postgres}, else Kazoo's {@code taskrunner@<host>}
+ * @param leaseS                with {@code postgres}: seconds a task's lease lasts unless its server renews it (every
+ *                              second); a server that died has its tasks taken over by another within about this
+ *                              time plus a second ({@link taskrunner.store.pg.PgLeases}); at least 2 (default 10)
  */
 public record Config(
         int port,
@@ -134,7 +137,8 @@ public record Config(
         boolean metricsOpen,
         int retainDays,
         String postgres,
-        String node) {
+        String node,
+        int leaseS) {
 
     public Config {
         proxyAllow = List.copyOf(proxyAllow);
@@ -207,6 +211,7 @@ public record Config(
         private int retainDays;
         private String postgres;
         private String node;
+        private int leaseS = 10;
 
         private Builder() {}
 
@@ -226,7 +231,7 @@ public record Config(
                     .corsOrigins(c.corsOrigins).entryStoreCookieSameSite(c.entryStoreCookieSameSite)
                     .datapusherCkanUrls(c.datapusherCkanUrls).datapusherMaxBytes(c.datapusherMaxBytes)
                     .datapusherDownloadIdleS(c.datapusherDownloadIdleS).datapusherDownloadTimeoutS(c.datapusherDownloadTimeoutS)
-                    .metricsOpen(c.metricsOpen).retainDays(c.retainDays).postgres(c.postgres).node(c.node);
+                    .metricsOpen(c.metricsOpen).retainDays(c.retainDays).postgres(c.postgres).node(c.node).leaseS(c.leaseS);
         }
 
         public Builder port(int port) {
@@ -494,6 +499,11 @@ public record Config(
             return this;
         }
 
+        public Builder leaseS(int leaseS) {
+            this.leaseS = (int) atLeast("leaseS", 2, leaseS);
+            return this;
+        }
+
         /** @throws IllegalArgumentException if {@code maxCsvCellChars} exceeds {@code maxCsvRowChars} */
         public Config build() {
             if (maxCsvCellChars > maxCsvRowChars) {
@@ -508,7 +518,7 @@ public record Config(
                     maxRequestHeaders, maxHeaderBytes, maxUriChars, maxRequestTimeS, bodyIdleTimeoutS, proxyAllow,
                     corsOrigins, entryStoreCookieSameSite,
                     datapusherCkanUrls, datapusherMaxBytes, datapusherDownloadIdleS, datapusherDownloadTimeoutS,
-                    metricsOpen, retainDays, postgres, node);
+                    metricsOpen, retainDays, postgres, node, leaseS);
         }
 
         private static long atLeast(String setting, long min, long value) {

@@ -76,6 +76,7 @@ public final class Main {
               --retain-days N              TASKRUNNER_RETAIN_DAYS               remove finished tasks N days after they finished (default 0 = keep them)
               --postgres JDBC_URL          TASKRUNNER_POSTGRES                  keep every record in this PostgreSQL database, shared by every server given it (default none: the data directory)
               --node NAME                  TASKRUNNER_NODE                      this server's name in task details (default with --postgres host:port, else taskrunner@HOST)
+              --lease-s N                  TASKRUNNER_LEASE_S                   with --postgres: a dead server's tasks are taken over after N s (default 10)
             """;
 
     private static final String RESET_ADMIN_PASSWORD = "reset-admin-password";
@@ -229,6 +230,7 @@ public final class Main {
         o.integer("retain-days", c::retainDays);
         o.string("postgres", c::postgres);
         o.string("node", c::node);
+        o.integer("lease-s", c::leaseS);
         try {
             return c.build();
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import taskrunner.store.Journal;
 import taskrunner.store.Kind;
 import taskrunner.store.OwnerOnly;
 import taskrunner.store.Store;
+import taskrunner.store.pg.PgLeases;
 import taskrunner.store.pg.PgLog;
 
 import java.io.IOException;
@@ -87,9 +88,9 @@ final class StartSteps {
      * {@link #PG_POLL}. A database that cannot be reached is a StartFailure that names it without
      * its credentials.
      */
-    static Store openPgStore(Config config, List<Kind<?>> kinds) throws StartFailure {
+    static Store openPgStore(Config config, List<Kind<?>> kinds, PgLeases leases) throws StartFailure {
         try {
-            return Store.open(kinds, PgLog.opener(config.postgres(), config.node(), PG_POLL));
+            return Store.open(kinds, PgLog.opener(config.postgres(), config.node(), PG_POLL, leases));
         } catch (IOException | RuntimeException e) {
             throw new StartFailure(e.getMessage() + "; check --postgres (TASKRUNNER_POSTGRES)", e);
         }

@@ -30,6 +30,7 @@ import taskrunner.store.BlobStore;
 import taskrunner.store.Conflict;
 import taskrunner.store.StoreUnavailable;
 import taskrunner.store.pg.PgBlobs;
+import taskrunner.store.pg.PgLeases;
 import taskrunner.store.DataDirLock;
 import taskrunner.store.Kind;
 import taskrunner.store.StorageFull;
@@ -44,6 +45,7 @@ import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +91,7 @@ public final class TaskServer implements AutoCloseable {
     private ExchangeDeadlines deadlines;
     private Services services;
     private Retention retention;
+    private PgLeases leases; // with --postgres
     /** From the end of a start to the first close: the server served (its stop is logged). */
     private boolean serving;
     private final boolean resetAdminPassword;
@@ -134,14 +137,16 @@ public final class TaskServer implements AutoCloseable {
             Config config = this.config.node() != null || this.config.postgres() == null ? this.config
                     : this.config.toBuilder().node(host + ":" + addr.getPort()).build();
             lock = StartSteps.lockDataDir(data);
+            if (config.postgres() != null) leases = new PgLeases(config.postgres(), config.node(), Duration.ofSeconds(config.leaseS()));
             store = config.postgres() == null ? StartSteps.openStore(data, kinds, config.compactAfterBytes())
-                    : StartSteps.openPgStore(config, kinds); // blobs: see PgBlobs
+                    : StartSteps.openPgStore(config, kinds, leases); // blobs: see PgBlobs
+            if (leases != null) leases.start();
             var identity = new Identity(store, clock, config.tokenTtlMs());
             bootstrap = identity.bootstrap(config.adminPassword());
             if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
             var blobs = new BlobStore(data);
             blobs.sweep(store.blobReferences()); // the files here: with --postgres, a cache of the database's
-            if (config.postgres() != null) blobs.mirror(new PgBlobs(config.postgres(), config.node()));
+            if (config.postgres() != null) blobs.mirror(new PgBlobs(config.postgres(), config.node(), leases));
             if (!config.datapusherCkanUrls().isEmpty() && registry.job(PushToDatastore.NAME) == null) {
                 registry.add(PushToDatastore.type(config, blobs)); // a registered type of that name wins, as over the examples
             }
@@ -149,7 +154,7 @@ public final class TaskServer implements AutoCloseable {
                     Math.max(1, config.maxRunning() * config.anonymousSlotsPercent() / 100));
             var tasks = new TaskService(store, taskKind, blobs, registry, runner, clock);
             var lifecycle = new Lifecycle(tasks, runner);
-            if (config.postgres() != null) lifecycle.shareWithOtherServers();
+            if (leases != null) lifecycle.shareWithOtherServers(leases, TAKE_OVER_EVERY);
             var metrics = new Metrics();
             services = new Services(config, store, blobs, tasks, lifecycle, identity, registry, () -> uri, hooks, metrics);
             var router = new Router(config.maxBodyBytes(), config.maxRequestHeaders(), config.maxHeaderBytes(), config.maxUriChars());
@@ -173,11 +178,7 @@ public final class TaskServer implements AutoCloseable {
                 router.handle(exchange);
             });
             http.start();
-            if (!store.othersAlive()) {
-                lifecycle.recover();
-            } else { // they may be running what was left running: nothing takes tasks over yet (README "Scale out")
-                LOG.info("other servers are alive on this database: tasks left queued or running are left to them");
-            }
+            lifecycle.recover(); // with --postgres, only what no live server holds a lease of
             retention = Retention.start(lifecycle, tasks, config.retainDays());
             LOG.info("server started at " + uri + ", data directory " + data.toAbsolutePath().normalize() + ", "
                     + tasks.count() + " tasks" + (retention == null ? "" : ", finished tasks kept " + config.retainDays() + " days"));
@@ -226,6 +227,9 @@ public final class TaskServer implements AutoCloseable {
         }
     }
 
+    /** How often a server on PostgreSQL looks for tasks whose lease no live server holds. */
+    private static final Duration TAKE_OVER_EVERY = Duration.ofSeconds(1);
+
     /** The address it listens on, ending in "/". */
     public URI uri() {
         return uri;
@@ -261,6 +265,7 @@ public final class TaskServer implements AutoCloseable {
         if (http != null) http.stop(0);
         if (retention != null) retention.close();
         if (runner != null) runner.shutdown(5000);
+        if (leases != null) leases.close(); // what it still holds: other servers take it over at once
         if (deadlines != null) deadlines.close();
         if (executor != null) executor.shutdownNow();
         if (store != null) {

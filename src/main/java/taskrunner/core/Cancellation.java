@@ -29,7 +29,12 @@ public final class Cancellation {
         /** The server is closing: the task is left as it is for the next start to recover. */
         SHUTDOWN,
         /** It ran longer than its type allows: the task ends done, with an error saying so. */
-        TIME_LIMIT
+        TIME_LIMIT,
+        /**
+         * This server lost the task's lease (servers sharing a database): another server runs it
+         * now, so this run ends without writing anything more of the task.
+         */
+        LEASE_LOST
     }
 
     private final ReentrantLock lock = new ReentrantLock();

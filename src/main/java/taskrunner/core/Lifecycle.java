@@ -59,6 +59,7 @@ public final class Lifecycle {
     /** Tasks this server is stopping itself: their change to STOPPED is no news to {@link #shareWithOtherServers}. */
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
     private volatile boolean shared;
+    private volatile Leases leases = Leases.NONE;
 
     public Lifecycle(TaskService tasks, Runner runner) {
         this.tasks = tasks;
@@ -66,21 +67,51 @@ public final class Lifecycle {
     }
 
     /**
-     * Tasks are shared with other servers on one database ({@code --postgres}): a task RUNNING
-     * that this server's runner does not have may run on another, so {@link #stop} journals its
-     * STOPPED (and a delete removes it) without a run to signal here; and a run this server has
-     * is cancelled when another server's stop or delete of its task reaches this server's memory
-     * (its next catch-up, within 200 ms): the run then ends as a stop here does. A delete of a
-     * task queued or running anywhere is refused, as one with this server's runner is.
+     * Tasks are shared with other servers on one database ({@code --postgres}):
+     * <ul>
+     * <li>This server runs a task, or keeps it queued in its face's lane, only while it holds the
+     *     task's lease ({@link Leases}): claimed before the write that hands the task to it, given
+     *     back after the write that ends its run (or at shutdown, so another server takes the task
+     *     over at once). A lease lost (taken over after this server was cut off or paused) ends
+     *     the run here without another write ({@link Cancellation.Reason#LEASE_LOST}).</li>
+     * <li>A task RUNNING that this server's runner does not have may run on another, so
+     *     {@link #stop} journals its STOPPED without a run to signal here; and a run this server
+     *     has is cancelled when another server's stop of its task reaches this server's memory
+     *     (its next catch-up, within 200 ms): the run then ends as a stop here does. A delete of
+     *     a task queued or running anywhere is refused, as one with this server's runner is.</li>
+     * <li>Every {@code takeOverEvery}, {@link #recover} runs again: tasks queued or running
+     *     whose lease no live server holds (their server died, or shut down) are claimed and
+     *     recovered here as after a crash.</li>
+     * </ul>
      */
-    public void shareWithOtherServers() {
+    public void shareWithOtherServers(Leases leases, Duration takeOverEvery) {
         shared = true;
+        this.leases = leases;
+        leases.onLost(id -> runner.abandon(id)); // only signals: quick
         tasks.listen((old, now) -> {
             if (old == null || old.state().finished()) return;
             boolean stoppedElsewhere = now == null || now.state() == TaskState.STOPPED;
             String id = old.id();
             if (stoppedElsewhere && !stopping.contains(id) && runner.isActive(id)) runner.stop(id); // only signals: quick
+            if ((now == null || now.state().finished()) && !runner.isActive(id) && leases.holds(id)) {
+                Thread.ofVirtual().start(() -> leases.release(id)); // queued in a lane here, ended by another server
+            }
         });
+        Thread.ofPlatform().daemon().name("take-over").start(() -> {
+            while (!runner.shuttingDown()) {
+                try {
+                    Thread.sleep(takeOverEvery);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!runner.shuttingDown()) recover();
+            }
+        });
+    }
+
+    /** Claims a task's lease for this server's runner: false if another live server holds it. */
+    private boolean claim(String id) throws IOException {
+        return leases.claim(id).held();
     }
 
     /** A task that is not pending cannot be started. */
@@ -132,6 +163,7 @@ public final class Lifecycle {
      * its turn comes (EntryScape runs the jobs of one distribution one after another).
      */
     public Task enqueue(Task draft) throws IOException {
+        if (!claim(draft.id())) throw new taskrunner.store.Conflict("task", draft.id());
         return insert(draft.withState(TaskState.QUEUED));
     }
 
@@ -144,6 +176,7 @@ public final class Lifecycle {
         Runner.Ticket ticket = admit(draft);
         Task t;
         try {
+            if (!claim(draft.id())) throw new taskrunner.store.Conflict("task", draft.id()); // its id, made on another server at once
             t = insert(admitted(draft, ticket));
         } catch (IOException | RuntimeException e) {
             ticket.cancel();
@@ -167,6 +200,10 @@ public final class Lifecycle {
         if (ticket == null) throw new NotPending(id);
         Task t;
         try {
+            if (!claim(id)) {
+                ticket.cancel();
+                throw new NotPending(id); // another server is starting it
+            }
             t = transition(id, c -> c.state() == TaskState.PENDING ? faceChange.apply(admitted(c, ticket)) : c);
         } catch (IOException | RuntimeException e) {
             ticket.cancel();
@@ -174,6 +211,7 @@ public final class Lifecycle {
         }
         if (t == null || t.state() == TaskState.PENDING) {
             ticket.cancel();
+            leases.release(id);
             throw new NotPending(id);
         }
         ticket.go(body(id, execution(t)));
@@ -189,6 +227,13 @@ public final class Lifecycle {
     public boolean run(String id) {
         Task t = tasks.get(id);
         if (t == null || t.state() != TaskState.QUEUED) return false;
+        try {
+            if (!claim(id)) return false; // another server took it over
+        } catch (IOException e) {
+            LOG.warning("task " + id + " is left queued: its lease could not be claimed (" + e.getMessage()
+                    + "); a server takes it over when the database answers");
+            return false;
+        }
         Runner.Ticket ticket = admit(t);
         ticket.go(body(id, execution(t)));
         return true;
@@ -218,6 +263,7 @@ public final class Lifecycle {
         if (!runner.stop(id)) {
             // Never reached the runner (it waited in its face's lane): its stop is its end.
             if (stopped != null && stopped.state() == TaskState.STOPPED) execution(stopped).ended(stopped);
+            leases.release(id);
             return stopped;
         }
         runner.awaitEnd(id, wait);
@@ -241,20 +287,43 @@ public final class Lifecycle {
         Task t = transition(id, c -> c.state() == TaskState.QUEUED && !runner.isActive(id)
                 ? failed(c, error) : c);
         if (t != null && t.state() == TaskState.DONE) execution(t).ended(t);
+        if (t == null || t.state().finished()) leases.release(id);
         return t;
     }
 
-    /** At start: applies each face's recovery policy to its tasks left queued or running, oldest first. */
-    public void recover() {
+    /**
+     * At start (and, with servers sharing a database, every few seconds after: a take-over):
+     * applies each face's recovery policy to its tasks left queued or running, oldest first,
+     * each once its lease is claimed here (with one server alone: always).
+     */
+    public synchronized void recover() {
+        java.util.Set<String> elsewhere;
+        try {
+            elsewhere = leases.heldElsewhere();
+        } catch (IOException e) {
+            return; // the database did not answer: the next round tries again
+        }
         var list = new ArrayList<Task>();
         for (Task t : tasks.stored()) {
-            if (t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING) list.add(t);
+            if ((t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING) && !runner.isActive(t.id())
+                    && !leases.holds(t.id()) && !elsewhere.contains(t.id())) {
+                list.add(t);
+            }
         }
         list.sort(Comparator.comparingLong(Task::created).thenComparing(Task::id));
-        for (Task t : list) {
-            Face face = faces.get(t.face());
+        for (Task listed : list) {
+            Face face = faces.get(listed.face());
             if (face == null) continue; // a face this server does not speak: leave its tasks alone
             try {
+                Leases.Claim claim = leases.claim(listed.id());
+                if (!claim.held()) continue;
+                tasks.catchUp(); // what its last holder wrote before this claim
+                Task t = tasks.get(listed.id());
+                if (t == null || !(t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING)) {
+                    leases.release(listed.id()); // it ended meanwhile
+                    continue;
+                }
+                if (claim.from() != null) LOG.info("task " + t.id() + " taken over from " + claim.from());
                 switch (face.policy().decide(t)) {
                     case Recovery.Run r -> {
                         Runner.Ticket ticket = admit(t);
@@ -273,10 +342,11 @@ public final class Lifecycle {
                     case Recovery.Fail f -> {
                         Task end = transition(t.id(), c -> failed(c, f.error()));
                         if (end != null) face.execution().ended(end);
+                        leases.release(t.id());
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.SEVERE, "could not recover task " + t.id() + "; it is left as it was", e);
+                LOG.log(Level.SEVERE, "could not recover task " + listed.id() + "; it is left as it was", e);
             }
         }
     }
@@ -306,46 +376,59 @@ public final class Lifecycle {
 
     private Runner.Body body(String id, Execution execution) {
         return cancellation -> {
-            Task t = tasks.get(id);
-            if (t == null || t.state() == TaskState.DONE) return;
-            TaskService.Progress progress = tasks.track(id);
             try {
-                if (t.state() == TaskState.QUEUED && !cancellation.requested()) {
-                    t = transition(id, c -> c.state() == TaskState.QUEUED
-                            ? c.withState(TaskState.RUNNING).withStarted(c.started() != null ? c.started() : tasks.now()) : c);
-                    if (t == null) return;
-                }
-                Outcome outcome = null;
-                Throwable failure = null;
-                Duration limit = execution.maxRunTime(t);
-                Thread timer = limit == null ? null : Thread.ofVirtual().name("time-limit-" + id).start(() -> {
-                    try {
-                        Thread.sleep(limit);
-                        cancellation.cancel(Cancellation.Reason.TIME_LIMIT);
-                    } catch (InterruptedException ended) {
-                        // the run ended in time (this is the timer's thread, never the task's)
-                    }
-                });
-                try {
-                    outcome = execution.run(t, new RunContext(t, cancellation));
-                } catch (TaskContext.StoppedException e) {
-                    outcome = Outcome.partial();
-                } catch (Exception | Error e) {
-                    failure = e;
-                } finally {
-                    if (timer != null) timer.interrupt();
-                }
-                if (cancellation.reason() == Cancellation.Reason.TIME_LIMIT && (outcome == null || !outcome.complete())) {
-                    failure = new TimeLimit(limit);
-                    outcome = null;
-                }
-                Task end = end(id, cancellation, outcome, failure);
-                if (end == null) end = tasks.get(id);
-                if (end != null) execution.ended(end);
+                run(id, execution, cancellation);
             } finally {
-                tasks.untrack(id, progress);
+                // at a shutdown too: another server sharing the database may take it over at once
+                if (cancellation.reason() != Cancellation.Reason.LEASE_LOST) leases.release(id);
             }
         };
+    }
+
+    private void run(String id, Execution execution, Cancellation cancellation) throws IOException {
+        Task t = tasks.get(id);
+        if (t == null || t.state() == TaskState.DONE) return;
+        TaskService.Progress progress = tasks.track(id);
+        try {
+            if (t.state() == TaskState.QUEUED && !cancellation.requested()) {
+                t = transition(id, c -> c.state() == TaskState.QUEUED
+                        ? c.withState(TaskState.RUNNING).withStarted(c.started() != null ? c.started() : tasks.now()) : c);
+                if (t == null) return;
+            }
+            Outcome outcome = null;
+            Throwable failure = null;
+            Duration limit = execution.maxRunTime(t);
+            Thread timer = limit == null ? null : Thread.ofVirtual().name("time-limit-" + id).start(() -> {
+                try {
+                    Thread.sleep(limit);
+                    cancellation.cancel(Cancellation.Reason.TIME_LIMIT);
+                } catch (InterruptedException ended) {
+                    // the run ended in time (this is the timer's thread, never the task's)
+                }
+            });
+            try {
+                outcome = execution.run(t, new RunContext(t, cancellation));
+            } catch (TaskContext.StoppedException e) {
+                outcome = Outcome.partial();
+            } catch (Exception | Error e) {
+                failure = e;
+            } finally {
+                if (timer != null) timer.interrupt();
+            }
+            if (cancellation.reason() == Cancellation.Reason.LEASE_LOST) {
+                if (outcome != null && outcome.output() != null) outcome.output().drop();
+                return; // another server runs it now: nothing more is written here
+            }
+            if (cancellation.reason() == Cancellation.Reason.TIME_LIMIT && (outcome == null || !outcome.complete())) {
+                failure = new TimeLimit(limit);
+                outcome = null;
+            }
+            Task end = end(id, cancellation, outcome, failure);
+            if (end == null) end = tasks.get(id);
+            if (end != null) execution.ended(end);
+        } finally {
+            tasks.untrack(id, progress);
+        }
     }
 
     /** Records how a run ended; returns the stored task (still RUNNING when interrupted by shutdown). */

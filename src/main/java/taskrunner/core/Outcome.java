@@ -26,6 +26,9 @@ public record Outcome(boolean complete, Long succeeded, Long failed, String erro
 
         /** Keeps it for a resume after the next start (the server is closing); returns where to resume. */
         Checkpoint keep() throws IOException;
+
+        /** Lets go of it without another write (another server runs the task now and has its own). */
+        void drop();
     }
 
     public static Outcome done() {

@@ -7,6 +7,7 @@ import taskrunner.csv.CsvRowWriter;
 import taskrunner.csv.RowFields;
 import taskrunner.csv.TooLarge;
 import taskrunner.store.BlobStore;
+import taskrunner.store.StoreUnavailable;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -49,12 +50,12 @@ public final class RowExecution implements Execution {
         if (type == null) throw new IllegalStateException("task type " + task.type() + " is not registered");
         BlobStore blobs = tasks.blobs();
         String work = workFile(task.id());
-        Checkpoint cp = type.expectsInput() && task.checkpoint() != null && blobs.workExists(work)
-                ? task.checkpoint() : null;
+        Checkpoint cp = type.expectsInput() && task.checkpoint() != null
+                && blobs.resumable(work, task.checkpoint().outputBytes()) ? task.checkpoint() : null;
         var progress = tasks.progress(task.id());
         var counts = new Counts(cp == null ? 0 : cp.rowsDone(), cp == null ? 0 : nz(task.succeeded()),
                 cp == null ? 0 : nz(task.failed()));
-        BlobStore.Writer out = blobs.work(work, cp == null ? -1 : cp.outputBytes());
+        BlobStore.Writer out = blobs.work(work, task.id(), cp == null ? -1 : cp.outputBytes());
         boolean complete;
         try (CsvRowWriter writer = new CsvRowWriter(BlobStore.unclosable(out))) {
             complete = type.expectsInput()
@@ -90,6 +91,14 @@ public final class RowExecution implements Execution {
             long len = out.sync();
             out.close();
             return new Checkpoint(rows, len);
+        }
+
+        public void drop() {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // a local copy nobody resumes from: the new holder fetches the shared one
+            }
         }
     }
 
@@ -155,9 +164,13 @@ public final class RowExecution implements Execution {
                 }
                 if (n.rows % checkpointRows == 0 || System.nanoTime() - lastCheckpoint > checkpointMs * 1_000_000) {
                     writer.flush();
-                    long len = out.sync();
                     long r = n.rows, s = n.ok, f = n.bad;
-                    tasks.update(task.id(), t -> t.withCounters(s, f).withCheckpoint(new Checkpoint(r, len)));
+                    try {
+                        long len = out.sync();
+                        tasks.update(task.id(), t -> t.withCounters(s, f).withCheckpoint(new Checkpoint(r, len)));
+                    } catch (StoreUnavailable e) {
+                        // a database that did not take the checkpoint (servers sharing one): the next one tries again
+                    }
                     lastCheckpoint = System.nanoTime();
                 }
             }

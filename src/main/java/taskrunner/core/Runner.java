@@ -236,6 +236,18 @@ public final class Runner {
      * Returns false if the task was not active.
      */
     public boolean stop(String id) {
+        return cancel(id, Cancellation.Reason.STOP);
+    }
+
+    /**
+     * Lets go of a task another server runs now ({@link Cancellation.Reason#LEASE_LOST}): as
+     * {@link #stop}, with that reason, so its body ends without recording anything.
+     */
+    public boolean abandon(String id) {
+        return cancel(id, Cancellation.Reason.LEASE_LOST);
+    }
+
+    private boolean cancel(String id, Cancellation.Reason reason) {
         Active a;
         boolean startNow;
         synchronized (this) {
@@ -244,7 +256,7 @@ public final class Runner {
             startNow = a.queued && a.body != null;
             if (a.queued) dequeue(a);
         }
-        a.cancellation.cancel(Cancellation.Reason.STOP);
+        a.cancellation.cancel(reason);
         if (startNow) start(a);
         return true;
     }

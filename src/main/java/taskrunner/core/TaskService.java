@@ -237,6 +237,11 @@ public final class TaskService {
         live.remove(id, p);
     }
 
+    /** Brings memory up to what other servers sharing the database wrote (alone: nothing to do). */
+    void catchUp() {
+        store.catchUp();
+    }
+
     /** Every stored task as journaled (no live counters), for recovery. */
     java.util.Collection<Task> stored() {
         return store.all(kind);

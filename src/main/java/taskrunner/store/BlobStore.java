@@ -81,6 +81,19 @@ public final class BlobStore {
 
         /** Removes {@code id}; a failure leaves an unreferenced copy (disk only). */
         void delete(String id);
+
+        /**
+         * Makes bytes {@code from} to {@code to} of a running task's work file (fsynced here) durable
+         * there, so another server can resume the task from a checkpoint at {@code to}; refused
+         * (an IOException, nothing written) when this server no longer holds {@code task}'s lease.
+         */
+        void putWork(String name, String task, long from, Path file, long to) throws IOException;
+
+        /** Writes the first {@code length} bytes of a work file into {@code into}; false if it does not hold them all. */
+        boolean fetchWork(String name, long length, Path into) throws IOException;
+
+        /** Removes a work file's bytes (its task ended, or starts afresh); a failure leaves unreferenced rows. */
+        void deleteWork(String name);
     }
 
     /** Mirrors every blob committed from now on into {@code mirror} (before anything is served). */
@@ -162,12 +175,22 @@ public final class BlobStore {
         private OutputStream out;
         private long size;
         private boolean done;
+        /** A work file's name and task, or null; and how much of it the {@link Mirror} holds. */
+        private final String workName, owner;
+        private long published;
 
         private Writer(Path file, boolean append, boolean toFileNow) throws IOException {
+            this(file, append, toFileNow, null, null);
+        }
+
+        private Writer(Path file, boolean append, boolean toFileNow, String workName, String owner) throws IOException {
             this.file = file;
             this.append = append;
             this.temporary = file == null;
+            this.workName = workName;
+            this.owner = owner;
             if (toFileNow) spill();
+            published = size;
         }
 
         private void spill() throws IOException {
@@ -218,7 +241,10 @@ public final class BlobStore {
             return memory != null ? memory.size() : size;
         }
 
-        /** Flushes and fsyncs what was written so far; returns the durable length. */
+        /**
+         * Flushes and fsyncs what was written so far; returns the durable length. A work file's
+         * new bytes also go to the {@link Mirror}, if there is one, before this returns.
+         */
         public long sync() throws IOException {
             if (memory != null) spill();
             try {
@@ -227,11 +253,23 @@ public final class BlobStore {
             } catch (IOException e) {
                 throw failed(e);
             }
+            Mirror m = mirror;
+            if (m != null && workName != null && size > published) {
+                m.putWork(workName, owner, published, file, size);
+                published = size;
+            }
             return size;
         }
 
-        /** Makes the bytes durable under a blob id; the writer is closed after. */
+        /** Makes the bytes durable under a blob id; the writer is closed after (a work file is then gone). */
         public String commit() throws IOException {
+            String id = commitBlob();
+            Mirror m = mirror;
+            if (m != null && workName != null) m.deleteWork(workName);
+            return id;
+        }
+
+        private String commitBlob() throws IOException {
             try {
                 if (memory != null || size <= INLINE_MAX) {
                     byte[] bytes = memory != null ? memory.toByteArray() : null;
@@ -307,11 +345,11 @@ public final class BlobStore {
     }
 
     /**
-     * Opens the crash-surviving work file of a running task. With {@code keepBytes >= 0} the
-     * file is cut back to that many bytes (its last checkpoint) and appended to; with -1 it
-     * is started afresh.
+     * Opens the crash-surviving work file of task {@code owner}'s run. With {@code keepBytes >= 0}
+     * the file is cut back to that many bytes (its last checkpoint, which {@link #resumable} found)
+     * and appended to; with -1 it is started afresh.
      */
-    public Writer work(String name, long keepBytes) throws IOException {
+    public Writer work(String name, String owner, long keepBytes) throws IOException {
         Path file = work.resolve(safe(name));
         if (keepBytes >= 0 && Files.exists(file)) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -319,9 +357,11 @@ public final class BlobStore {
                 ch.truncate(keepBytes);
                 ch.force(true);
             }
-            return new Writer(file, true, true);
+            return new Writer(file, true, true, name, owner);
         }
-        return new Writer(file, false, true);
+        Mirror m = mirror;
+        if (m != null) m.deleteWork(name); // an earlier run's bytes, on any server, are not this run's
+        return new Writer(file, false, true, name, owner);
     }
 
     /** Removes a work file (of a task deleted before it finished). */
@@ -332,10 +372,29 @@ public final class BlobStore {
         } catch (IOException ignored) {
             // an unreferenced leftover costs disk only
         }
+        Mirror m = mirror;
+        if (m != null) m.deleteWork(name);
     }
 
-    public boolean workExists(String name) {
-        return Files.exists(work.resolve(safe(name)));
+    /**
+     * Whether a run can resume from a checkpoint at {@code length} bytes of the work file: it is
+     * here that long. With a {@link Mirror}, the mirror's copy is fetched first (the task may have
+     * run on another server since this one last wrote the file here).
+     */
+    public boolean resumable(String name, long length) throws IOException {
+        Path file = work.resolve(safe(name));
+        Mirror m = mirror;
+        if (m != null) {
+            Path part = tmp.resolve(newId());
+            try {
+                if (!m.fetchWork(name, length, part)) return false;
+                Fsync.file(part);
+                Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(part);
+            }
+        }
+        return Files.exists(file) && Files.size(file) >= length;
     }
 
     /** A committed blob as {@link #write(InputStream)} made it. */

@@ -46,14 +46,6 @@ public interface RecordLog extends AutoCloseable {
      */
     default void catchUp() {}
 
-    /**
-     * Whether another server used this log a moment ago (a log of one server's alone: never).
-     * A start that finds one leaves tasks left running alone: they may be running there.
-     */
-    default boolean othersAlive() {
-        return false;
-    }
-
     /** Makes what the log holds as small as the live state (a journal's snapshot); may do nothing. */
     void compactNow() throws IOException;
 

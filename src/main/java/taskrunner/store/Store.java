@@ -125,11 +125,6 @@ public final class Store implements AutoCloseable {
         journal.catchUp();
     }
 
-    /** Whether another server shares this store's database and was alive a moment ago (see {@link RecordLog#othersAlive}). */
-    public boolean othersAlive() {
-        return journal.othersAlive();
-    }
-
     /** Writes a snapshot and starts an empty journal (also done by size automatically). */
     public void compact() throws IOException {
         journal.compactNow();

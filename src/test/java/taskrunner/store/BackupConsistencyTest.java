@@ -81,7 +81,7 @@ class BackupConsistencyTest {
     void blobDeletionsWaitForTheLastHoldToClose(@TempDir Path dir) throws Exception {
         var blobs = new BlobStore(dir);
         String id = blobs.write(new ByteArrayInputStream(new byte[BlobStore.INLINE_MAX + 1])).id();
-        var work = blobs.work("w1", -1);
+        var work = blobs.work("w1", "t1", -1);
         work.write("a,b\n".getBytes(StandardCharsets.UTF_8));
         work.sync();
         work.close();
@@ -92,10 +92,10 @@ class BackupConsistencyTest {
         first.close();
         first.close(); // a second close is no second release
         assertTrue(blobs.exists(id), "held while a hold is open");
-        assertTrue(blobs.workExists("w1"));
+        assertTrue(blobs.resumable("w1", 0));
         second.close();
         assertFalse(blobs.exists(id), "deleted once the last hold closed");
-        assertFalse(blobs.workExists("w1"));
+        assertFalse(blobs.resumable("w1", 0));
         String later = blobs.write(new ByteArrayInputStream(new byte[BlobStore.INLINE_MAX + 1])).id();
         blobs.delete(later);
         assertFalse(blobs.exists(later), "no hold: at once");
@@ -107,7 +107,7 @@ class BackupConsistencyTest {
         byte[] bytes = new byte[BlobStore.INLINE_MAX + 100];
         for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) i;
         String id = blobs.write(new ByteArrayInputStream(bytes)).id();
-        var work = blobs.work("w1", -1);
+        var work = blobs.work("w1", "t1", -1);
         work.write("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8));
         work.sync();
 

@@ -67,7 +67,7 @@ class BlobStoreTest {
         var left = blobs.create(); // a crash mid-upload
         left.write(new byte[7000]);
         left.flush();
-        var work = blobs.work("task-1.out", -1); // a running task's output, resumed after the restart
+        var work = blobs.work("task-1.out", "task-1", -1); // a running task's output, resumed after the restart
         work.write(new byte[8000]);
         work.sync();
         var again = new BlobStore(dir);
@@ -75,7 +75,7 @@ class BlobStoreTest {
         assertTrue(again.exists(kept));
         assertFalse(again.exists(orphan));
         assertTrue(again.exists(inline));
-        assertTrue(again.workExists("task-1.out"));
+        assertTrue(again.resumable("task-1.out", 8000));
         assertEquals(2, files(), "the kept blob and the work file");
     }
 

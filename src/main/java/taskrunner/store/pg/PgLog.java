@@ -4,6 +4,7 @@ import taskrunner.Json;
 import taskrunner.store.Conflict;
 import taskrunner.store.Journal;
 import taskrunner.store.JournalEvent;
+import taskrunner.store.LeaseLost;
 import taskrunner.store.RecordLog;
 import taskrunner.store.StoreUnavailable;
 
@@ -98,71 +99,33 @@ public final class PgLog implements RecordLog {
     private final java.util.concurrent.atomic.AtomicLong tickets = new java.util.concurrent.atomic.AtomicLong();
     private long served; // readLock's: the last ticket a finished query served
     private final String node;
-    /** Whether another node's heartbeat was fresh when this one opened. */
-    private final boolean othersAlive;
+    private final PgLeases leases;
     private final Thread poller;
     private volatile boolean closed;
     private volatile Journal.Listener listener = (events, nanos) -> {};
 
     /** Opens the log at {@code url} for {@link taskrunner.store.Store#open(java.util.Collection, RecordLog.Opener)}. */
-    public static RecordLog.Opener opener(String url, String node, Duration pollEvery) {
-        return (apply, liveState) -> new PgLog(url, node, apply, pollEvery);
+    public static RecordLog.Opener opener(String url, String node, Duration pollEvery, PgLeases leases) {
+        return (apply, liveState) -> new PgLog(url, node, apply, pollEvery, leases);
     }
 
-    private PgLog(String url, String node, Consumer<JournalEvent> apply, Duration pollEvery) throws IOException {
+    /** @param leases whose {@link PgLeases#fence} guards every write of a task (null: none, for tests of the log alone) */
+    private PgLog(String url, String node, Consumer<JournalEvent> apply, Duration pollEvery, PgLeases leases) throws IOException {
         this.url = url;
         this.node = node;
+        this.leases = leases;
         this.apply = apply;
         this.pollEvery = pollEvery;
         this.props = properties(node);
         try {
             writer = connect();
             Schema.migrate(writer);
-            othersAlive = heartbeat(writer, true);
             apply(read(writer)); // everything there is, in order
         } catch (SQLException e) {
             closeQuietly(writer);
             throw new IOException("PostgreSQL at " + redacted(url) + " cannot be used: " + e.getMessage(), e);
         }
         poller = Thread.ofPlatform().daemon().name("pg-poll").start(this::pollLoop);
-    }
-
-    /** How long a server's heartbeat counts as alive (it beats every second). */
-    static final Duration ALIVE = Duration.ofSeconds(5);
-
-    /**
-     * Records that this node is alive now (table {@code taskrunner_servers}, one row per node
-     * name: a node's row is its earlier life's too, so a restart after a crash is not taken for
-     * another server). At open, also says whether another node beat within {@link #ALIVE}.
-     */
-    private boolean heartbeat(Connection c, boolean atOpen) throws SQLException {
-        boolean others = false;
-        try {
-            if (atOpen) {
-                try (PreparedStatement ps = c.prepareStatement("select count(*) from taskrunner_servers where node <> ?"
-                        + " and seen > now() - make_interval(secs => ?)")) {
-                    ps.setString(1, node);
-                    ps.setLong(2, ALIVE.toSeconds());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        others = rs.getLong(1) > 0;
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("insert into taskrunner_servers (node, seen) values (?, now())"
-                    + " on conflict (node) do update set seen = now()")) {
-                ps.setString(1, node);
-                ps.execute();
-            }
-        } finally {
-            c.commit();
-        }
-        return others;
-    }
-
-    @Override
-    public boolean othersAlive() {
-        return othersAlive;
     }
 
     /** The URL without its query (user, password) and user info, for logs and messages. */
@@ -215,6 +178,10 @@ public final class PgLog implements RecordLog {
                 try (PreparedStatement ps = writer.prepareStatement("select pg_advisory_xact_lock(?)")) {
                     ps.setLong(1, WRITE_LOCK);
                     ps.execute();
+                }
+                if (leases != null && PgLeases.LEASED_KIND.equals(event.kind()) && !leases.fence(writer, event.id())) {
+                    writer.rollback();
+                    throw new LeaseLost(event.id());
                 }
                 try (PreparedStatement ps = writer.prepareStatement(expected < 0 ? UPSERT : expected == 0 ? CREATE : REPLACE)) {
                     if (expected > 0) {
@@ -355,12 +322,7 @@ public final class PgLog implements RecordLog {
 
     private void pollLoop() {
         long pause = pollEvery.toNanos();
-        long beatAt = 0;
         while (!closed) {
-            if (System.nanoTime() - beatAt >= 1_000_000_000L) {
-                beatAt = System.nanoTime();
-                beat();
-            }
             synchronized (this) {
                 try {
                     long until = System.nanoTime() + pause;
@@ -373,19 +335,6 @@ public final class PgLog implements RecordLog {
             }
             if (closed) return;
             catchUp();
-        }
-    }
-
-    /** A heartbeat on the catch-up connection; a failure shows as the next catch-up's. */
-    private void beat() {
-        readLock.lock();
-        try {
-            if (reader != null) heartbeat(reader, false);
-        } catch (SQLException e) {
-            closeQuietly(reader);
-            reader = null;
-        } finally {
-            readLock.unlock();
         }
     }
 
@@ -425,15 +374,6 @@ public final class PgLog implements RecordLog {
             Thread.currentThread().interrupt();
         }
         synchronized (writeLock) {
-            if (writer != null) {
-                try (PreparedStatement ps = writer.prepareStatement("delete from taskrunner_servers where node = ?")) {
-                    ps.setString(1, node); // gone: a server starting after this one's shutdown is alone
-                    ps.execute();
-                    writer.commit();
-                } catch (SQLException e) {
-                    // its heartbeat ages out within ALIVE
-                }
-            }
             closeQuietly(writer);
             writer = null;
         }
@@ -446,7 +386,7 @@ public final class PgLog implements RecordLog {
         }
     }
 
-    private static void rollbackQuietly(Connection c) {
+    static void rollbackQuietly(Connection c) {
         if (c == null) return;
         try {
             c.rollback();
@@ -455,7 +395,7 @@ public final class PgLog implements RecordLog {
         }
     }
 
-    private static void closeQuietly(Connection c) {
+    static void closeQuietly(Connection c) {
         if (c == null) return;
         try {
             c.close();

@@ -37,6 +37,18 @@ final class Schema {
                 n int not null,
                 bytes bytea not null,
                 primary key (id, n));
+            """, """
+            create table taskrunner_leases (
+                task text primary key,
+                node text not null,
+                epoch bigint not null,
+                expires timestamptz not null);
+            create index taskrunner_leases_node on taskrunner_leases (node);
+            create table taskrunner_work (
+                name text not null,
+                off bigint not null,
+                bytes bytea not null,
+                primary key (name, off));
             """);
 
     private Schema() {}

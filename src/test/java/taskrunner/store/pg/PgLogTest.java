@@ -39,7 +39,7 @@ class PgLogTest {
 
     /** A store whose poll never runs within a test: what it sees, it sees by {@link Store#catchUp}. */
     private static Store open(String url, String node) throws Exception {
-        return Store.open(List.of(NOTE), PgLog.opener(url, node, Duration.ofHours(1)));
+        return Store.open(List.of(NOTE), PgLog.opener(url, node, Duration.ofHours(1), null));
     }
 
     @Test
