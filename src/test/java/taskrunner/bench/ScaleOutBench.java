@@ -104,7 +104,7 @@ final class ScaleOutBench {
         settings.forEach((k, v) -> pgLine.append(' ').append(k).append('=').append(v));
         out.println(pgLine);
         out.printf("servers: separate JVMs, java -Xmx256m -jar %s --postgres URL --node nN; %d keep-alive clients for "
-                + "creations (%d s), %d CKAN jobs (32 clients); take-over: %s%n%n", JAR, CLIENTS, TIME.toSeconds(), JOBS, lease);
+                + "creations (%d s), %d CKAN jobs (%d clients); take-over: %s%n%n", JAR, CLIENTS, TIME.toSeconds(), JOBS, CLIENTS, lease);
         out.println("| servers | durable Kazoo creates/s | CKAN async jobs/s (with callback) | take-over after SIGKILL | connections to PostgreSQL |");
         out.println("|---|---|---|---|---|");
         for (Row r : rows) {
