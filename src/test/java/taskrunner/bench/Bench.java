@@ -23,8 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ./build.sh bench [all|http|rows|startup|restart|ckan|datapusher ...]}: prints the figures the
- * project tracks; without arguments (or {@code all}) the table of issue 14 ({@link PerfTable}). Every server is real
+ * {@code ./build.sh bench [all|http|rows|startup|restart|ckan|datapusher|scaleout ...]}: prints the figures the
+ * project tracks; without arguments (or {@code all}) the table of issue 14 ({@link PerfTable}), then the one of
+ * issue 13, one to three servers on one PostgreSQL ({@link ScaleOutBench}); {@code table} or {@code scaleout}
+ * alone prints one of them. Every server is real
  * (HTTP on loopback, fsynced journal); load is bounded in count and time.
  */
 public final class Bench {
@@ -41,6 +43,7 @@ public final class Bench {
         var only = java.util.Set.of(args);
         if (only.isEmpty() || only.contains("all") || only.contains("table")) {
             PerfTable.run(out); // every figure of issue 14, as a Markdown table
+            if (!only.contains("table")) ScaleOutBench.run(out); // and issue 13's, about 4 minutes more
             return;
         }
         if (only.contains("http")) {
@@ -51,6 +54,7 @@ public final class Bench {
         if (only.contains("startup")) startup(out);
         if (only.contains("restart")) restartWith(out, 100_000);
         if (only.contains("datapusher")) DataPusherBench.run(out);
+        if (only.contains("scaleout")) ScaleOutBench.run(out);
         if (only.contains("ckan")) try {
             Class.forName("taskrunner.bench.CkanBench").getMethod("run", PrintStream.class).invoke(null, out);
         } catch (ClassNotFoundException e) {
@@ -84,6 +88,12 @@ public final class Bench {
     /** As above; each client also adds the nanoseconds of each of its requests to {@code latencies}, when given. */
     static double load(URI base, int clients, Duration time, int ok, java.util.function.LongFunction<Call> call,
                        java.util.Queue<long[]> latencies) throws Exception {
+        return load(List.of(base), clients, time, ok, call, latencies);
+    }
+
+    /** As above, client {@code c} connected to {@code bases[c % size]}: servers behind a round-robin balancer. */
+    static double load(List<URI> bases, int clients, Duration time, int ok, java.util.function.LongFunction<Call> call,
+                       java.util.Queue<long[]> latencies) throws Exception {
         var done = new AtomicLong();
         var bad = new AtomicLong();
         var seq = new AtomicLong();
@@ -91,6 +101,7 @@ public final class Bench {
         long t0 = System.nanoTime();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
+                URI base = bases.get(c % bases.size());
                 pool.submit(() -> {
                     long[] took = new long[latencies == null ? 0 : 1 << 16];
                     int n = 0;

@@ -3,6 +3,7 @@ package taskrunner.bench;
 import com.sun.net.httpserver.HttpServer;
 import taskrunner.TaskServer;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code sleep} with time 0 and a result_url, from concurrent clients, until every
  * callback has reached a receiver on loopback. A first, smaller round warms the JIT and
  * is not reported. Run by the lead's {@code Bench}; {@code -Dbench.ckan.jobs},
- * {@code -Dbench.ckan.clients} change the load.
+ * {@code -Dbench.ckan.clients} change the load. {@link ScaleOutBench} runs the same rounds
+ * against several servers.
  */
 public final class CkanBench {
     private CkanBench() {}
@@ -34,45 +36,74 @@ public final class CkanBench {
         int jobs = Integer.getInteger("bench.ckan.jobs", 2000);
         int clients = Integer.getInteger("bench.ckan.clients", 32);
         Path dir = Files.createTempDirectory("ckan-bench");
-        var done = new AtomicReference<CountDownLatch>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        receiver.createContext("/", ex -> {
-            try (ex) {
-                ex.getRequestBody().readAllBytes();
-                ex.sendResponseHeaders(200, -1);
-            }
-            done.get().countDown();
-        });
-        receiver.start();
-        String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-        try (TaskServer server = TaskServer.builder().port(0).dataDir(dir).adminPassword("benchpass").examples().build().start()) {
-            round(server, hook, done, jobs / 4, clients);
-            var r = round(server, hook, done, jobs, clients);
+        try (var receiver = Receiver.start();
+             TaskServer server = TaskServer.builder().port(0).dataDir(dir).adminPassword("benchpass").examples().build().start()) {
+            var servers = List.of(server.uri());
+            round(servers, receiver, jobs / 4, clients);
+            var r = round(servers, receiver, jobs, clients);
             out.printf("async jobs/s (submit to complete, with callback): %.0f%n", r.rate);
             if (r.refused > 0) out.println("  (" + r.refused + " submissions refused)");
         } finally {
-            receiver.stop(0);
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Bench.deleteTree(dir);
         }
     }
 
-    private record Result(double rate, int refused) {}
+    /**
+     * The result_url of the jobs: an HTTP server on loopback that answers every callback 200 and
+     * counts it down on the latch of the round under way (one round at a time).
+     */
+    static final class Receiver implements AutoCloseable {
+        private final HttpServer server;
+        private final AtomicReference<CountDownLatch> round = new AtomicReference<>(new CountDownLatch(0));
 
-    private static Result round(TaskServer server, String hook, AtomicReference<CountDownLatch> done, int jobs, int clients)
-            throws Exception {
+        private Receiver(HttpServer server) {
+            this.server = server;
+        }
+
+        static Receiver start() throws IOException {
+            HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            var r = new Receiver(s);
+            s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            s.createContext("/", ex -> {
+                try (ex) {
+                    ex.getRequestBody().readAllBytes();
+                    ex.sendResponseHeaders(200, -1);
+                }
+                r.round.get().countDown();
+            });
+            s.start();
+            return r;
+        }
+
+        String hook() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    record Result(double rate, int refused) {}
+
+    /**
+     * Submits {@code jobs} jobs from {@code clients} concurrent clients, client {@code c} to
+     * {@code servers[c % size]}, and waits for every callback; the rate counts submission to the
+     * last callback. A refused submission (not 200) counts as refused, not as a job.
+     */
+    static Result round(List<URI> servers, Receiver receiver, int jobs, int clients) throws Exception {
         var latch = new CountDownLatch(jobs);
-        done.set(latch);
+        receiver.round.set(latch);
         var refused = new AtomicInteger();
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        URI submit = server.uri().resolve("job");
-        String body = "{\"job_type\": \"sleep\", \"api_key\": \"k\", \"data\": {\"time\": 0}, \"result_url\": \"" + hook + "\"}";
+        String body = "{\"job_type\": \"sleep\", \"api_key\": \"k\", \"data\": {\"time\": 0}, \"result_url\": \""
+                + receiver.hook() + "\"}";
         var next = new AtomicInteger();
         long start = System.nanoTime();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
+                URI submit = servers.get(c % servers.size()).resolve("job");
                 pool.submit(() -> {
                     while (next.getAndIncrement() < jobs) {
                         var r = http.send(HttpRequest.newBuilder(submit).header("Content-Type", "application/json")

@@ -227,12 +227,12 @@ final class PerfTable {
         return Arrays.stream(v).min().getAsLong() + "-" + Arrays.stream(v).max().getAsLong();
     }
 
-    private static String loadAverage() throws java.io.IOException {
+    static String loadAverage() throws java.io.IOException {
         String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return f[0] + " " + f[1] + " " + f[2];
     }
 
-    private static String host() {
+    static String host() {
         try {
             return Files.readString(Path.of("/proc/cpuinfo")).lines().filter(l -> l.startsWith("model name")).findFirst()
                     .map(l -> l.substring(l.indexOf(':') + 2)).orElse("this machine");

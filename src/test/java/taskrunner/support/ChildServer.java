@@ -85,22 +85,28 @@ public final class ChildServer implements Endpoint, AutoCloseable {
     }
 
     public static ChildServer start(Path dataDir, List<String> jvmArgs, String... extraArgs) throws IOException, InterruptedException {
-        return launch(dataDir, jvmArgs, "taskrunner.Main", extraArgs);
+        return launch(dataDir, jvmArgs, List.of("-cp", classpath(), "taskrunner.Main"), extraArgs);
+    }
+
+    /** Runs the packaged {@code jar} ({@code java -jar}), as an operator does; for benchmarks of the shipped build. */
+    public static ChildServer startJar(Path jar, Path dataDir, List<String> jvmArgs, String... extraArgs)
+            throws IOException, InterruptedException {
+        if (!java.nio.file.Files.isRegularFile(jar)) throw new IOException("no " + jar + ": ./build.sh package makes it");
+        return launch(dataDir, jvmArgs, List.of("-jar", jar.toString()), extraArgs);
     }
 
     /** Runs {@link HookedMain}: its hook flags (such as {@link HookedMain#HALT_AFTER_SWITCH}) may be among the args. */
     public static ChildServer startHooked(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
-        return launch(dataDir, List.of(), HookedMain.class.getName(), extraArgs);
+        return launch(dataDir, List.of(), List.of("-cp", classpath(), HookedMain.class.getName()), extraArgs);
     }
 
-    private static ChildServer launch(Path dataDir, List<String> jvmArgs, String mainClass, String... extraArgs)
+    /** {@code java jvmArgs program --port 0 --data dataDir [--admin-password ...] extraArgs}; program: -cp with a main, or -jar. */
+    private static ChildServer launch(Path dataDir, List<String> jvmArgs, List<String> program, String... extraArgs)
             throws IOException, InterruptedException {
         var cmd = new ArrayList<String>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(classpath());
-        cmd.add(mainClass);
+        cmd.addAll(program);
         cmd.addAll(List.of("--port", "0", "--data", dataDir.toString()));
         var extra = List.of(extraArgs);
         if (!extra.contains("--admin-password") && !extra.contains("--reset-admin-password")) {

@@ -25,8 +25,19 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback, Auto
 
     /** One started now, for a test that closes it itself. */
     public static Postgres started() throws IOException {
+        return started(java.util.Map.of());
+    }
+
+    /**
+     * One started now with these server settings over zonky's ({@code postgresql.conf} names);
+     * zonky's own include {@code synchronous_commit = off}, which a benchmark of durable writes
+     * must turn back on.
+     */
+    public static Postgres started(java.util.Map<String, String> settings) throws IOException {
         var p = new Postgres();
-        p.pg = EmbeddedPostgres.builder().start();
+        var builder = EmbeddedPostgres.builder();
+        settings.forEach(builder::setServerConfig);
+        p.pg = builder.start();
         return p;
     }
 
