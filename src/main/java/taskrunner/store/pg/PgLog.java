@@ -46,7 +46,8 @@ import java.util.logging.Logger;
  *     before it draws its {@code seq}, and PostgreSQL makes a commit visible before it releases
  *     the lock: the committed rows are always a prefix of {@code seq} order, so a reader that has
  *     seen up to {@code seq} N never later finds a new row below N. The cost: writes of all
- *     servers are serialized (one commit at a time).</li>
+ *     servers are serialized (one commit at a time); each server makes up for it with a group
+ *     commit (every write waiting when a transaction begins goes into it).</li>
  * <li><b>Other servers' writes reach memory</b> by a catch-up ({@link #catchUp}: the rows with
  *     {@code seq} above the last seen, in order) before each request is served, and every
  *     {@code pollEvery} besides (for the listeners: counters, metrics). Each key's last applied
@@ -56,7 +57,7 @@ import java.util.logging.Logger;
  *     concurrently.</li>
  * </ul>
  *
- * <p>Threading: {@link #append} callers serialize on one connection; catch-ups on another, and
+ * <p>Threading: {@link #append} callers share batches on one connection; catch-ups on another, and
  * callers that arrive during a catch-up's query share the next one. A broken connection is dropped and opened again at the next use;
  * every statement has a socket timeout, so a lost database is a {@link StoreUnavailable}, never
  * a hang. The JDBC URL is never logged (it may hold a password): {@link #redacted} is.
@@ -158,70 +159,139 @@ public final class PgLog implements RecordLog {
         append(event, null);
     }
 
+    /**
+     * One write waiting for its batch: the event, its condition, and once its batch committed
+     * (or failed) the outcome: the version written, or why not.
+     */
+    private static final class Pending {
+        final JournalEvent event;
+        final java.util.function.BooleanSupplier unchanged;
+        final String key;
+        final String json;
+        boolean done;
+        long version;
+        IOException failure;
+
+        Pending(JournalEvent event, java.util.function.BooleanSupplier unchanged) {
+            this.event = event;
+            this.unchanged = unchanged;
+            this.key = key(event.kind(), event.id());
+            this.json = event.isDelete() ? null : Json.string(event.value());
+        }
+    }
+
+    /** Writes waiting for the next batch, in arrival order; guarded by itself. */
+    private final java.util.ArrayDeque<Pending> waiting = new java.util.ArrayDeque<>();
+    /** The most writes one transaction carries. */
+    static final int MAX_BATCH = 512;
+    private long batches, batched; // writeLock's
+
+    /**
+     * Group commit: the write joins the queue, and whichever caller holds {@link #writeLock} next
+     * writes every waiting event in one transaction (one advisory lock, one commit, one WAL flush
+     * for all of them), then applies them to memory in order. Each event keeps its own outcome: a
+     * conditional write refused as stale ({@link Conflict}) or fenced ({@link LeaseLost}) refuses
+     * that event only; a failed transaction fails all of its events ({@link StoreUnavailable}),
+     * and none of them changed anything.
+     */
     @Override
     public void append(JournalEvent event, java.util.function.BooleanSupplier unchanged) throws IOException {
-        String json = event.isDelete() ? null : Json.string(event.value());
-        String k = key(event.kind(), event.id());
+        var mine = new Pending(event, unchanged);
+        synchronized (waiting) {
+            waiting.add(mine);
+        }
         synchronized (writeLock) {
-            if (closed) throw new IOException("the store is closed");
-            long t0 = System.nanoTime();
-            long expected = -1; // -1: unconditional
-            if (unchanged != null) {
-                synchronized (applyLock) {
-                    if (!unchanged.getAsBoolean()) throw new Conflict(event.kind(), event.id());
-                    expected = versions.getOrDefault(k, 0L);
+            while (!mine.done) writeBatch(); // more than a batch may wait ahead of it
+        }
+        if (mine.failure instanceof Conflict) catchUp(); // another server wrote it after memory's version: bring memory up to it
+        if (mine.failure != null) throw mine.failure;
+    }
+
+    /** Takes the waiting writes (up to {@link #MAX_BATCH}) and writes them as one transaction. With {@link #writeLock}. */
+    private void writeBatch() {
+        var batch = new ArrayList<Pending>();
+        synchronized (waiting) {
+            while (!waiting.isEmpty() && batch.size() < MAX_BATCH) batch.add(waiting.poll());
+        }
+        if (batch.isEmpty()) return;
+        long t0 = System.nanoTime();
+        var expected = new long[batch.size()]; // -1: unconditional
+        synchronized (applyLock) {
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
+                expected[i] = -1;
+                if (closed) {
+                    p.failure = new IOException("the store is closed");
+                } else if (p.unchanged != null) {
+                    if (!p.unchanged.getAsBoolean()) p.failure = new Conflict(p.event.kind(), p.event.id());
+                    else expected[i] = versions.getOrDefault(p.key, 0L);
                 }
             }
-            long version;
-            try {
-                if (writer == null) writer = connect();
-                try (PreparedStatement ps = writer.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                    ps.setLong(1, WRITE_LOCK);
-                    ps.execute();
-                }
-                if (leases != null && PgLeases.LEASED_KIND.equals(event.kind()) && !leases.fence(writer, event.id())) {
-                    writer.rollback();
-                    throw new LeaseLost(event.id());
-                }
-                try (PreparedStatement ps = writer.prepareStatement(expected < 0 ? UPSERT : expected == 0 ? CREATE : REPLACE)) {
-                    if (expected > 0) {
-                        ps.setString(1, json);
-                        ps.setString(2, event.kind());
-                        ps.setString(3, event.id());
-                        ps.setLong(4, expected);
-                    } else {
-                        ps.setString(1, event.kind());
-                        ps.setString(2, event.id());
-                        ps.setString(3, json);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        version = rs.next() ? rs.getLong(1) : -1;
-                    }
-                }
-                if (version < 0) {
-                    writer.rollback();
-                } else {
-                    writer.commit();
-                }
-            } catch (SQLException e) {
-                LOG.warning("a write to PostgreSQL at " + redacted(url) + " failed (SQLState " + e.getSQLState() + "): "
-                        + e.getMessage());
-                rollbackQuietly(writer);
-                closeQuietly(writer);
-                writer = null;
-                throw new StoreUnavailable("the database did not confirm the write; try again", e);
+        }
+        int written = 0;
+        try {
+            if (writer == null) writer = connect();
+            try (PreparedStatement ps = writer.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                ps.setLong(1, WRITE_LOCK);
+                ps.execute();
             }
-            if (version < 0) { // another server wrote it after memory's version: bring memory up to that one
-                catchUp();
-                throw new Conflict(event.kind(), event.id());
-            }
-            synchronized (applyLock) {
-                if (versions.getOrDefault(k, 0L) < version) { // else a catch-up applied it (or a newer one) already
-                    versions.put(k, version);
-                    apply.accept(event);
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
+                if (p.failure != null) continue;
+                if (leases != null && PgLeases.LEASED_KIND.equals(p.event.kind()) && !leases.fence(writer, p.event.id())) {
+                    p.failure = new LeaseLost(p.event.id());
+                    continue;
                 }
+                p.version = write(p, expected[i]);
+                if (p.version < 0) p.failure = new Conflict(p.event.kind(), p.event.id());
+                else written++;
             }
-            listener.written(1, System.nanoTime() - t0);
+            if (written > 0) writer.commit();
+            else writer.rollback();
+        } catch (SQLException e) {
+            LOG.warning("a write to PostgreSQL at " + redacted(url) + " failed (SQLState " + e.getSQLState() + "): "
+                    + e.getMessage());
+            rollbackQuietly(writer);
+            closeQuietly(writer);
+            writer = null;
+            var failed = new StoreUnavailable("the database did not confirm the write; try again", e);
+            for (Pending p : batch) {
+                if (p.failure == null) p.failure = failed;
+                p.done = true;
+            }
+            return;
+        }
+        synchronized (applyLock) {
+            for (Pending p : batch) {
+                // else a catch-up applied it (or a newer one) already
+                if (p.failure == null && versions.getOrDefault(p.key, 0L) < p.version) {
+                    versions.put(p.key, p.version);
+                    apply.accept(p.event);
+                }
+                p.done = true;
+            }
+        }
+        batches++;
+        batched += batch.size();
+        if (written > 0) listener.written(written, System.nanoTime() - t0);
+    }
+
+    /** One event's statement in the open transaction: its new version, or -1 when the database holds another than {@code expected}. */
+    private long write(Pending p, long expected) throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(expected < 0 ? UPSERT : expected == 0 ? CREATE : REPLACE)) {
+            if (expected > 0) {
+                ps.setString(1, p.json);
+                ps.setString(2, p.event.kind());
+                ps.setString(3, p.event.id());
+                ps.setLong(4, expected);
+            } else {
+                ps.setString(1, p.event.kind());
+                ps.setString(2, p.event.id());
+                ps.setString(3, p.json);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
         }
     }
 
@@ -354,7 +424,9 @@ public final class PgLog implements RecordLog {
 
     @Override
     public double meanBatch() {
-        return 1;
+        synchronized (writeLock) {
+            return batches == 0 ? 0 : (double) batched / batches;
+        }
     }
 
     @Override

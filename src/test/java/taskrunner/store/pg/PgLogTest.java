@@ -81,6 +81,39 @@ class PgLogTest {
     }
 
     @Test
+    void concurrentWritesShareCommitsAndAStaleOneInABatchIsRefusedAlone() throws Exception {
+        String url = pg.newDatabase();
+        try (var a = open(url, "a"); var b = open(url, "b")) {
+            a.put(NOTE, "contested", new Note("v1"));
+            b.catchUp();
+            Note stale = b.get(NOTE, "contested");
+            a.replace(NOTE, "contested", a.get(NOTE, "contested"), new Note("v2 from a"));
+            var threads = new ArrayList<Thread>();
+            var refused = new java.util.concurrent.atomic.AtomicInteger();
+            for (int t = 0; t < 32; t++) {
+                int n = t;
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 0; i < 25; i++) b.put(NOTE, "w" + n + "-" + i, new Note("x" + i));
+                        if (n == 7) b.replace(NOTE, "contested", stale, new Note("stale from b"));
+                    } catch (Conflict e) {
+                        refused.incrementAndGet();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join();
+            assertEquals(1, refused.get(), "only the stale replace is refused");
+            a.catchUp();
+            for (int t = 0; t < 32; t++) for (int i = 0; i < 25; i++) assertEquals(new Note("x" + i), a.get(NOTE, "w" + t + "-" + i));
+            assertEquals(new Note("v2 from a"), a.get(NOTE, "contested"));
+            assertEquals(new Note("v2 from a"), b.get(NOTE, "contested"), "the refusal brought b up to date");
+            org.junit.jupiter.api.Assertions.assertTrue(b.meanBatch() > 1.5, "32 writers at once share transactions: " + b.meanBatch());
+        }
+    }
+
+    @Test
     void theSchemaIsMigratedOnceAndANewerOneIsRefused() throws Exception {
         String url = pg.newDatabase();
         try (var a = open(url, "a")) {
