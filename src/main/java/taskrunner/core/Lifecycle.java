@@ -248,9 +248,13 @@ public final class Lifecycle {
      */
     public Task stop(String id, Duration wait) throws IOException, NotActive {
         Task cur = tasks.get(id);
-        boolean waitingOutside = cur != null && cur.state() == TaskState.QUEUED && !runner.isActive(id);
-        boolean elsewhere = shared && cur != null && cur.state() == TaskState.RUNNING && !runner.isActive(id);
-        if (cur == null || !(runner.isActive(id) || waitingOutside || elsewhere)) throw new NotActive(id);
+        boolean active = runner.isActive(id);
+        boolean notHere = cur != null && !active && (cur.state() == TaskState.QUEUED || cur.state() == TaskState.RUNNING);
+        // Shared: the lease says who ends it; a live holder elsewhere ends it when it reads the stop,
+        // else (queued in a lane here, or its server died) this server does, holding the lease meanwhile.
+        boolean elsewhere = shared && notHere && !claim(id);
+        boolean waitingOutside = notHere && !elsewhere && (shared || cur.state() == TaskState.QUEUED);
+        if (cur == null || !(active || waitingOutside || elsewhere)) throw new NotActive(id);
         Task stopped;
         stopping.add(id);
         try {

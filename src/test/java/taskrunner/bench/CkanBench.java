@@ -96,6 +96,7 @@ public final class CkanBench {
         var latch = new CountDownLatch(jobs);
         receiver.round.set(latch);
         var refused = new AtomicInteger();
+        var statuses = new java.util.concurrent.ConcurrentSkipListMap<Integer, Integer>();
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String body = "{\"job_type\": \"sleep\", \"api_key\": \"k\", \"data\": {\"time\": 0}, \"result_url\": \""
                 + receiver.hook() + "\"}";
@@ -110,6 +111,7 @@ public final class CkanBench {
                                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
                         if (r.statusCode() != 200) {
                             refused.incrementAndGet();
+                            statuses.merge(r.statusCode(), 1, Integer::sum);
                             latch.countDown();
                         }
                     }
@@ -119,6 +121,7 @@ public final class CkanBench {
         }
         if (!latch.await(10, TimeUnit.MINUTES)) throw new IllegalStateException("callbacks did not all arrive");
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (!statuses.isEmpty()) System.out.println("  CKAN submissions refused, by status: " + statuses);
         return new Result((jobs - refused.get()) / seconds, refused.get());
     }
 
