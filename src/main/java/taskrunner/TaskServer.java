@@ -31,6 +31,7 @@ import taskrunner.store.Conflict;
 import taskrunner.store.StoreUnavailable;
 import taskrunner.store.pg.PgBlobs;
 import taskrunner.store.pg.PgLeases;
+import taskrunner.store.pg.PgThrottle;
 import taskrunner.store.DataDirLock;
 import taskrunner.store.Kind;
 import taskrunner.store.StorageFull;
@@ -142,6 +143,7 @@ public final class TaskServer implements AutoCloseable {
                     : StartSteps.openPgStore(config, kinds, leases); // blobs: see PgBlobs
             if (leases != null) leases.start();
             var identity = new Identity(store, clock, config.tokenTtlMs());
+            if (config.postgres() != null) identity.shareLoginThrottle(new PgThrottle(config.postgres(), config.node()));
             bootstrap = identity.bootstrap(config.adminPassword());
             if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
             var blobs = new BlobStore(data);

@@ -191,6 +191,11 @@ public final class Identity {
         return counted(username, client, verifyCredential(username, md5Credential));
     }
 
+    /** Counts failed logins in {@code shared} from now on, with other servers sharing it (before anything is served). */
+    public void shareLoginThrottle(LoginThrottle.Windows shared) {
+        throttle.share(shared);
+    }
+
     /** Failed password and credential logins since the start, of every face (metrics). */
     public long failedLogins() {
         return throttle.failures();

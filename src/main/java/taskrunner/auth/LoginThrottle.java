@@ -11,8 +11,9 @@ import java.util.logging.Logger;
  * and that name from other addresses, are not affected, so a guesser cannot lock a user out
  * from everywhere. A good login clears its pair.
  *
- * <p>Invariant: a pair's window is replaced, never changed in place, inside {@code compute}
- * on its key; the map is pruned of passed windows when it grows past {@link #PRUNE_AT}.
+ * <p>The windows live in {@link Windows}: this server's memory by default, or a store that
+ * servers sharing a database share ({@link #share}), so a guesser gets no more tries by sending
+ * them to several servers.
  */
 public final class LoginThrottle {
     private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
@@ -34,11 +35,46 @@ public final class LoginThrottle {
         }
     }
 
-    private record Key(String name, String client) {}
+    /** A pair's failures since {@code start} (epoch milliseconds). */
+    public record Window(long start, int failures) {}
 
-    private record Window(long start, int failures) {}
+    /** Where the windows of (name, client) pairs are kept; names come lower-cased, never null. */
+    public interface Windows {
+        /** The pair's window, or null. */
+        Window get(String name, String client);
 
-    private final ConcurrentHashMap<Key, Window> windows = new ConcurrentHashMap<>();
+        /** Counts a failure at {@code now} (a new window when the last one began {@code windowMs} ago or more); returns the window after it. */
+        Window fail(String name, String client, long now, long windowMs);
+
+        void clear(String name, String client);
+    }
+
+    /**
+     * This server's windows: a pair's window is replaced, never changed in place, inside
+     * {@code compute} on its key; pruned of passed windows when it grows past {@link #PRUNE_AT}.
+     */
+    private static final class InMemory implements Windows {
+        private record Key(String name, String client) {}
+
+        private final ConcurrentHashMap<Key, Window> windows = new ConcurrentHashMap<>();
+
+        public Window get(String name, String client) {
+            return windows.get(new Key(name, client));
+        }
+
+        public Window fail(String name, String client, long now, long windowMs) {
+            Window w = windows.compute(new Key(name, client), (k, old) ->
+                    old == null || now - old.start >= windowMs ? new Window(now, 1) : new Window(old.start, old.failures + 1));
+            if (windows.size() > PRUNE_AT) windows.values().removeIf(x -> now - x.start >= windowMs);
+            return w;
+        }
+
+        public void clear(String name, String client) {
+            windows.remove(new Key(name, client));
+        }
+    }
+
+    private volatile Windows windows = new InMemory();
     private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
     private final Clock clock;
 
@@ -46,9 +82,14 @@ public final class LoginThrottle {
         this.clock = clock;
     }
 
+    /** Keeps the windows in {@code shared} from now on (before anything is served). */
+    public void share(Windows shared) {
+        this.windows = shared;
+    }
+
     /** @throws Throttled if this pair has used up its failures in the current window */
     public void check(String name, String client) {
-        Window w = windows.get(key(name, client));
+        Window w = windows.get(name(name), client(client));
         long now = clock.millis();
         if (w != null && w.failures >= LIMIT && now - w.start < WINDOW_MS) {
             throw new Throttled(Math.max(1, (w.start + WINDOW_MS - now + 999) / 1000));
@@ -61,13 +102,11 @@ public final class LoginThrottle {
         // the name is a login attempt, not a secret; control characters cannot split the line
         LOG.info("login failed for " + printable(name) + " from " + client);
         long now = clock.millis();
-        Window w = windows.compute(key(name, client), (k, old) ->
-                old == null || now - old.start >= WINDOW_MS ? new Window(now, 1) : new Window(old.start, old.failures + 1));
+        Window w = windows.fail(name(name), client(client), now, WINDOW_MS);
         if (w.failures == LIMIT) {
             LOG.warning("login: " + LIMIT + " failed logins for " + printable(name) + " from " + client
                     + " within " + WINDOW_MS / 1000 + " s; refusing that pair until the window passes");
         }
-        if (windows.size() > PRUNE_AT) windows.values().removeIf(x -> now - x.start >= WINDOW_MS);
     }
 
     /** Failed logins since the start (metrics). */
@@ -76,11 +115,15 @@ public final class LoginThrottle {
     }
 
     public void succeeded(String name, String client) {
-        windows.remove(key(name, client));
+        windows.clear(name(name), client(client));
     }
 
-    private static Key key(String name, String client) {
-        return new Key(name == null ? "" : name.toLowerCase(java.util.Locale.ROOT), client == null ? "" : client);
+    private static String name(String name) {
+        return name == null ? "" : name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String client(String client) {
+        return client == null ? "" : client;
     }
 
     private static String printable(String s) {

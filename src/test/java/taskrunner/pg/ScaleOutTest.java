@@ -317,6 +317,22 @@ class ScaleOutTest {
     }
 
     @Test
+    void failedLoginsAreCountedTogetherByEveryServer() throws Exception {
+        var p = pair();
+        var both = new Alternating(p.a(), p.b());
+        for (int i = 0; i < taskrunner.auth.LoginThrottle.LIMIT; i++) {
+            var r = both.send(both.request("/v2/user_auth").PUT(HttpRequest.BodyPublishers.ofString(
+                    "{\"data\":{\"username\":\"admin\",\"password\":\"wrong-" + i + "\"}}")));
+            assertEquals(401, r.statusCode(), r.body());
+        }
+        for (ServerFixture s : List.of(p.a(), p.b())) { // five failures on each: the pair is refused on both
+            var r = s.send(s.request("/v2/user_auth").PUT(HttpRequest.BodyPublishers.ofString(
+                    "{\"data\":{\"username\":\"admin\",\"password\":\"" + ServerFixture.ADMIN_PASSWORD + "\"}}")));
+            assertEquals(429, r.statusCode(), r.body());
+        }
+    }
+
+    @Test
     void aDatabaseThatCannotBeReachedStopsTheStartNamingItWithoutItsPassword() throws Exception {
         var data = Files.createTempDirectory("pg-unreachable");
         var exit = taskrunner.support.ChildServer.run(Duration.ofSeconds(60), "--port", "0", "--data", data.toString(),

@@ -49,6 +49,13 @@ final class Schema {
                 off bigint not null,
                 bytes bytea not null,
                 primary key (name, off));
+            """, """
+            create table taskrunner_throttle (
+                name text not null,
+                client text not null,
+                start_ms bigint not null,
+                failures int not null,
+                primary key (name, client));
             """);
 
     private Schema() {}
