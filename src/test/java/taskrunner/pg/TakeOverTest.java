@@ -92,6 +92,7 @@ class TakeOverTest {
         var onB = on.kazooB();
         var k = onB.awaitFinished(on.kazoo(), Duration.ofSeconds(60));
         assertEquals("success", k.get("status"), k.toString());
+        assertEquals("node-b", k.get("node"), "Kazoo's node is the server that ran it to its end");
         var out = onB.get(onB.tasksPath() + "/" + on.kazoo() + "/output", "text/csv");
         assertEquals(200, out.statusCode(), out.body());
         List<String> rows = out.body().lines().filter(l -> l.contains("row-")).toList();
