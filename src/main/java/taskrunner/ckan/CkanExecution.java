@@ -89,6 +89,12 @@ final class CkanExecution implements Execution {
     }
 
     @Override
+    public boolean owesEnd(Task task) {
+        CkanJob job = CkanJob.of(task);
+        return task.state().finished() && job != null && job.owesCallback();
+    }
+
+    @Override
     public void deleted(Task task) throws java.io.IOException {
         jobs.deleted(task.id());
     }

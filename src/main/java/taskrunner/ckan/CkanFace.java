@@ -89,7 +89,6 @@ public final class CkanFace implements Face {
         get(router, "/job/{id}/data", jobRoutes::data);
         options(router, "/job/{id}/data", "GET, HEAD, OPTIONS");
 
-        jobs.resendOwedCallbacks();
         return new TaskHandling(jobs.execution(), jobs::recover);
     }
 

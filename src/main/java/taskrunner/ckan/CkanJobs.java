@@ -239,13 +239,6 @@ final class CkanJobs {
         return new Recovery.Run();
     }
 
-    /** At start: sends callbacks a previous process owed but did not finish. */
-    void resendOwedCallbacks() {
-        for (CkanJob j : all()) {
-            if (j.task().state() == TaskState.DONE && j.owesCallback()) callbacks.send(j.id());
-        }
-    }
-
     /**
      * Deletes a job with its logs; a queued or running job is stopped first.
      *

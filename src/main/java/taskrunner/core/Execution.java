@@ -35,6 +35,16 @@ public interface Execution {
     default void ended(Task task) {}
 
     /**
+     * Whether a final task still needs the work its face does in {@link #ended} (a CKAN job's
+     * callback not yet delivered): the core hands such a task to {@link #ended} again after a
+     * crash, and, with servers sharing a database, keeps its lease until this says no, so
+     * another server does that work if this one dies first.
+     */
+    default boolean owesEnd(Task task) {
+        return false;
+    }
+
+    /**
      * Called once the core deleted one of the face's tasks ({@link Lifecycle#delete}: a
      * retention sweep, a face's own delete), with the task as it was: the face removes what
      * it keeps of the task beside the task record (a CKAN job's logs). Its blobs are gone

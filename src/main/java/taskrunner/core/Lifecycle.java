@@ -56,8 +56,8 @@ public final class Lifecycle {
     private final Runner runner;
     private final Map<String, Face> faces = new ConcurrentHashMap<>();
 
-    /** Tasks this server is stopping itself: their change to STOPPED is no news to {@link #shareWithOtherServers}. */
-    private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+    /** Tasks this server is ending itself outside a run (a stop, a fail): no news to {@link #shareWithOtherServers}. */
+    private final Set<String> endingHere = ConcurrentHashMap.newKeySet();
     private volatile boolean shared;
     private volatile Leases leases = Leases.NONE;
 
@@ -89,12 +89,15 @@ public final class Lifecycle {
         this.leases = leases;
         leases.onLost(id -> runner.abandon(id)); // only signals: quick
         tasks.listen((old, now) -> {
-            if (old == null || old.state().finished()) return;
-            boolean stoppedElsewhere = now == null || now.state() == TaskState.STOPPED;
+            if (old == null) return;
             String id = old.id();
-            if (stoppedElsewhere && !stopping.contains(id) && runner.isActive(id)) runner.stop(id); // only signals: quick
-            if ((now == null || now.state().finished()) && !runner.isActive(id) && leases.holds(id)) {
-                Thread.ofVirtual().start(() -> leases.release(id)); // queued in a lane here, ended by another server
+            boolean endedElsewhere = !old.state().finished() && (now == null || now.state().finished())
+                    && !endingHere.contains(id);
+            if (endedElsewhere && runner.isActive(id)) runner.stop(id); // only signals: quick
+            boolean endsWorkDone = owesEnd(old) && (now == null || !owesEnd(now));
+            // queued in a lane here and ended by another server, or its end's work recorded: the lease goes back
+            if ((endsWorkDone || endedElsewhere && !runner.isActive(id)) && leases.holds(id)) {
+                Thread.ofVirtual().start(() -> leases.release(id));
             }
         });
         Thread.ofPlatform().daemon().name("take-over").start(() -> {
@@ -107,6 +110,28 @@ public final class Lifecycle {
                 if (!runner.shuttingDown()) recover();
             }
         });
+    }
+
+    /** Whether the task's face still owes work for its end ({@link Execution#owesEnd}). */
+    private boolean owesEnd(Task t) {
+        Face f = faces.get(t.face());
+        return f != null && t.state().finished() && f.execution().owesEnd(t);
+    }
+
+    /** {@link #transition} of a task this server ends outside a run (it keeps the lease for the end's work). */
+    private Task endedHere(String id, UnaryOperator<Task> change) throws IOException {
+        endingHere.add(id);
+        try {
+            return transition(id, change);
+        } finally {
+            endingHere.remove(id);
+        }
+    }
+
+    /** Gives a task's lease back, unless its end's work is still owed (then the listener does once that is recorded). */
+    private void releaseUnlessOwed(String id) {
+        Task now = tasks.get(id);
+        if (now == null || !owesEnd(now)) leases.release(id);
     }
 
     /** Claims a task's lease for this server's runner: false if another live server holds it. */
@@ -256,18 +281,18 @@ public final class Lifecycle {
         boolean waitingOutside = notHere && !elsewhere && (shared || cur.state() == TaskState.QUEUED);
         if (cur == null || !(active || waitingOutside || elsewhere)) throw new NotActive(id);
         Task stopped;
-        stopping.add(id);
+        endingHere.add(id);
         try {
             stopped = transition(id, c -> c.state() == TaskState.QUEUED || c.state() == TaskState.RUNNING
                     ? c.withState(TaskState.STOPPED).withFinished(tasks.now()) : c);
         } finally {
-            stopping.remove(id);
+            endingHere.remove(id);
         }
         if (elsewhere) return stopped; // the server that runs it ends the run when it reads the change
         if (!runner.stop(id)) {
             // Never reached the runner (it waited in its face's lane): its stop is its end.
             if (stopped != null && stopped.state() == TaskState.STOPPED) execution(stopped).ended(stopped);
-            leases.release(id);
+            releaseUnlessOwed(id);
             return stopped;
         }
         runner.awaitEnd(id, wait);
@@ -288,17 +313,18 @@ public final class Lifecycle {
 
     /** Ends a QUEUED task that is not with the runner as done with {@code error}. */
     public Task fail(String id, String error) throws IOException {
-        Task t = transition(id, c -> c.state() == TaskState.QUEUED && !runner.isActive(id)
-                ? failed(c, error) : c);
+        Task t = endedHere(id, c -> c.state() == TaskState.QUEUED && !runner.isActive(id) ? failed(c, error) : c);
         if (t != null && t.state() == TaskState.DONE) execution(t).ended(t);
-        if (t == null || t.state().finished()) leases.release(id);
+        if (t == null || t.state().finished()) releaseUnlessOwed(id);
         return t;
     }
 
     /**
      * At start (and, with servers sharing a database, every few seconds after: a take-over):
      * applies each face's recovery policy to its tasks left queued or running, oldest first,
-     * each once its lease is claimed here (with one server alone: always).
+     * and hands the final tasks whose end's work is owed ({@link Execution#owesEnd}) to their
+     * face's {@link Execution#ended}; each once its lease is claimed here (with one server
+     * alone: always).
      */
     public synchronized void recover() {
         java.util.Set<String> elsewhere;
@@ -309,7 +335,7 @@ public final class Lifecycle {
         }
         var list = new ArrayList<Task>();
         for (Task t : tasks.stored()) {
-            if ((t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING) && !runner.isActive(t.id())
+            if ((t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING || owesEnd(t)) && !runner.isActive(t.id())
                     && !leases.holds(t.id()) && !elsewhere.contains(t.id())) {
                 list.add(t);
             }
@@ -323,6 +349,11 @@ public final class Lifecycle {
                 if (!claim.held()) continue;
                 tasks.catchUp(); // what its last holder wrote before this claim
                 Task t = tasks.get(listed.id());
+                if (t != null && owesEnd(t)) {
+                    if (claim.from() != null) LOG.info("task " + t.id() + " taken over from " + claim.from() + " for its end");
+                    face.execution().ended(t); // the lease goes back once its end's work is recorded
+                    continue;
+                }
                 if (t == null || !(t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING)) {
                     leases.release(listed.id()); // it ended meanwhile
                     continue;
@@ -344,9 +375,9 @@ public final class Lifecycle {
                         q.schedule().accept(t.id());
                     }
                     case Recovery.Fail f -> {
-                        Task end = transition(t.id(), c -> failed(c, f.error()));
+                        Task end = endedHere(t.id(), c -> failed(c, f.error()));
                         if (end != null) face.execution().ended(end);
-                        leases.release(t.id());
+                        releaseUnlessOwed(t.id());
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -383,8 +414,9 @@ public final class Lifecycle {
             try {
                 run(id, execution, cancellation);
             } finally {
-                // at a shutdown too: another server sharing the database may take it over at once
-                if (cancellation.reason() != Cancellation.Reason.LEASE_LOST) leases.release(id);
+                // at a shutdown too: another server sharing the database may take it over at once;
+                // kept while its end's work is owed (released when that is recorded)
+                if (cancellation.reason() != Cancellation.Reason.LEASE_LOST) releaseUnlessOwed(id);
             }
         };
     }

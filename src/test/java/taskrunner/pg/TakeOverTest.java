@@ -152,6 +152,55 @@ class TakeOverTest {
         }
     }
 
+    @Test
+    void aCallbackOwedByAKilledServerIsSentByTheOther() throws Exception {
+        String url = pg.newDatabase();
+        var posts = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var received = new java.util.concurrent.atomic.AtomicInteger();
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        receiver.createContext("/hook", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            boolean first = received.getAndIncrement() == 0;
+            posts.add(body);
+            if (first) return; // never answered: the server that sent it dies waiting
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try (var a = server(url, "node-a"); var b = server(url, "node-b")) {
+            String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            var submit = a.send(a.request("/job/owed-callback").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(Map.of("job_type", "sleep",
+                            "api_key", FaceTasks.CKAN_API_KEY, "data", Map.of("time", 0), "result_url", hook)))));
+            assertEquals(200, submit.statusCode(), submit.body());
+            String first = posts.poll(30, TimeUnit.SECONDS);
+            assertTrue(first != null && first.contains("owed-callback"), "A sent the callback: " + first);
+            a.kill();
+            String second = posts.poll(30, TimeUnit.SECONDS);
+            assertTrue(second != null && second.contains("owed-callback") && second.contains("complete"),
+                    "B sent it again after A died: " + second);
+            assertTrue(b.output().contains("task owed-callback taken over from node-a for its end"), b.output());
+            ServerFixture.await("B to record the delivery and give the lease back", Duration.ofSeconds(10),
+                    () -> call(() -> !leased(url, "owed-callback")));
+            assertEquals(2, received.get(), "sent once by each server");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /** Whether a server holds the task's lease (a CKAN job's is held until its callback is recorded). */
+    private static boolean leased(String url, String task) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(url);
+             var ps = c.prepareStatement("select count(*) from taskrunner_leases where task = ?")) {
+            ps.setString(1, task);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
     /** A Kazoo task's rows done as the database has them (0 before the first checkpoint). */
     private static long count(Map<String, Object> task) {
         return task.get("success_count") instanceof Number n ? n.longValue() : 0;

@@ -172,8 +172,9 @@ public final class PgLeases implements Leases, AutoCloseable {
                 ps.executeUpdate();
                 c.commit();
             } catch (SQLException e) {
+                LOG.warning("task " + taskId + ": its lease could not be given back (it expires within the term): " + e.getMessage());
                 PgLog.rollbackQuietly(c);
-                drop(); // not renewed any more: it expires within the term
+                drop();
             }
         }
     }
