@@ -3,6 +3,7 @@ package taskrunner.kazoo;
 import org.junit.jupiter.api.Test;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code taskrunner@<host>}, recorded with the start, so it is the same after a restart and a
  * task another node ran keeps that node's name.
  */
+@SingleServer("expects the host-derived node name (the cluster's servers are named by --node), reads and appends to the journal file")
 class KazooTaskNodeTest {
     static final String THIS_NODE = KazooEnvelope.NODE_NAME;
 
