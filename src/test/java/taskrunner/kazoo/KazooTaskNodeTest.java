@@ -75,6 +75,26 @@ class KazooTaskNodeTest {
         }
     }
 
+    @Test
+    void withANodeNameEveryEnvelopeNamesThatNodeAsTheTasksItStartsDo() throws Exception {
+        String node = "taskrunner@named-node";
+        String hash = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.util.HexFormat.of().parseHex(taskrunner.auth.Secrets.md5(node)));
+        try (var fx = new ServerFixture(b -> b.configure(c -> c.node(node)))) {
+            var admin = KazooClient.admin(fx);
+            String id = admin.createCsv("examples", "echo", "name\nann\n");
+            var started = admin.send("PATCH", admin.tasksPath() + "/" + id, null, null);
+            assertEquals(node, KazooClient.readOnly(started).get("node"));
+            assertEquals(hash, ServerFixture.json(started.body()).get("node"), "a success envelope");
+            var missing = admin.get(admin.tasksPath() + "/nosuchtask");
+            assertEquals(404, missing.statusCode());
+            assertEquals(hash, ServerFixture.json(missing.body()).get("node"), "an error envelope");
+            var login = fx.send(fx.request("/v2/user_auth").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                    "{\"data\":{\"username\":\"admin\",\"password\":\"" + ServerFixture.ADMIN_PASSWORD + "\"}}")));
+            assertEquals(hash, ServerFixture.json(login.body()).get("node"), "the login answer");
+        }
+    }
+
     private static Map<String, Object> task(String id, String account, String state) {
         var t = new LinkedHashMap<String, Object>();
         t.put("id", id);

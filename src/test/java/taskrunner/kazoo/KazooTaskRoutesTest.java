@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
-import taskrunner.support.SingleServer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +43,6 @@ class KazooTaskRoutesTest {
         return json;
     }
 
-    @SingleServer("server bug: the Kazoo envelope's node is the md5 of the host-derived name (KazooEnvelope.NODE, a static), not of --node, so it differs from the md5 of the task's node")
     @Test
     void csvTaskRunsAndItsCsvsCanBeDownloaded() throws Exception {
         var r = alice.send("PUT", alice.tasksPath() + "?category=examples&action=echo&file_name=my.csv", "text/csv",
