@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * A real server on port 0 with a temp data directory, plus an HTTP client: what every
  * HTTP test starts from. The admin password is "adminpass".
  *
- * <p>In cluster mode ({@link #CLUSTER}, the build's cluster pass) it is two servers with the same
+ * <p>In cluster mode ({@link #CLUSTER}, the build's cluster pass; {@link #cluster} for one fixture) it is two servers with the same
  * customization on one fresh database of the JVM's PostgreSQL ({@link Postgres#perJvm}), each with a
  * data directory of its own, and {@link #uri} names the other server than its last call did, as a
  * round-robin load balancer would: a test written for one server then proves that the two form one
@@ -41,6 +41,7 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
     public final Path dataDir;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Consumer<TaskServer.Builder> customize;
+    private final boolean cluster;
     private Path tasksFile; // made by withTasks, deleted on close
     public TaskServer server;
     /** In cluster mode the second server, on {@link #server}'s database; else null. */
@@ -54,9 +55,19 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
     }
 
     public ServerFixture(Consumer<TaskServer.Builder> customize) throws IOException {
+        this(customize, CLUSTER);
+    }
+
+    private ServerFixture(Consumer<TaskServer.Builder> customize, boolean cluster) throws IOException {
         this.dataDir = Files.createTempDirectory("taskrunner-test");
         this.customize = customize;
+        this.cluster = cluster;
         start();
+    }
+
+    /** Two servers on one database as in cluster mode, whatever {@link #CLUSTER} says: for a test of the cluster itself. */
+    public static ServerFixture cluster(Consumer<TaskServer.Builder> customize) throws IOException {
+        return new ServerFixture(customize, true);
     }
 
     /** A server offering the command tasks of {@code tasksJson}, written to a temp file deleted on close. */
@@ -81,7 +92,7 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
 
     /** Starts (again) on the same data directory; in cluster mode both servers, on the same database. */
     public void start() throws IOException {
-        if (!CLUSTER) {
+        if (!cluster) {
             server = builder().build().start();
             return;
         }
