@@ -6,6 +6,8 @@
 #   test     run the whole test suite (real servers on port 0, temp data dirs), after
 #            installing the node packages one test runs (node_test_deps, below) and, as
 #            root, chromium and chromium-driver when missing, for the browser test
+#            then its cluster pass: the face tests against two servers on one embedded
+#            PostgreSQL (pom.xml: -Dcluster.only runs it alone, -Dtest=... skips it)
 #   bench    build, then run the benchmarks, which print their figures
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
 import taskrunner.support.Tenants;
+import taskrunner.support.SingleServer;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -214,6 +215,7 @@ class CrossTenantMatrixTest {
         assertTrue(failures.isEmpty(), cells + " cells, failures:\n" + String.join("\n", failures));
     }
 
+    @SingleServer("POST /admin/backup copies the data directory's records; with --postgres they are in PostgreSQL (pg_dump) and the backup is refused")
     @Test
     void backupIsForRootAdminsOnlyAndHealthzForAnyone() throws Exception {
         var failures = new ArrayList<String>();

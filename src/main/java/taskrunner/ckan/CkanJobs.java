@@ -9,6 +9,7 @@ import taskrunner.core.Recovery;
 import taskrunner.core.Task;
 import taskrunner.core.TaskService;
 import taskrunner.core.TaskState;
+import taskrunner.store.Conflict;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -150,6 +151,7 @@ final class CkanJobs {
             } catch (IOException | RuntimeException e) {
                 waiters.remove(id);
                 rawKeys.remove(id);
+                if (e instanceof Conflict) throw new Duplicate(id); // another server created this id since the check above
                 throw e;
             }
             return new Submitted(CkanJob.of(task), jobKey, done);

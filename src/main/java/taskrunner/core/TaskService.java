@@ -130,9 +130,14 @@ public final class TaskService {
         store.listen(kind, listener);
     }
 
-    /** Stores a new task; returns once it is durable. Only {@link Lifecycle} creates tasks. */
+    /**
+     * Stores a new task; returns once it is durable. Only {@link Lifecycle} creates tasks.
+     *
+     * @throws taskrunner.store.Conflict if another server sharing the database created a task of
+     *         this id meanwhile (an id the client chose, as CKAN's job_id): nothing was written
+     */
     Task insert(Task t) throws IOException {
-        store.put(kind, t.id(), t);
+        store.replace(kind, t.id(), null, t); // only where no task has the id: a put would overwrite the other's
         return t;
     }
 

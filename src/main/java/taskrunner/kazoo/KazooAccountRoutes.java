@@ -23,10 +23,12 @@ import java.util.Map;
 final class KazooAccountRoutes {
     private final Identity identity;
     private final KazooAuth auth;
+    private final KazooEnvelope envelope;
 
-    KazooAccountRoutes(Identity identity, KazooAuth auth) {
+    KazooAccountRoutes(Identity identity, KazooAuth auth, KazooEnvelope envelope) {
         this.identity = identity;
         this.auth = auth;
+        this.envelope = envelope;
     }
 
     /** {"data":{"credentials":md5("user:pass"),"account_name":...}} or {"data":{"username","password"}}. */
@@ -43,7 +45,7 @@ final class KazooAccountRoutes {
         } else if (credentials != null) {
             user = identity.checkCredentialInAccount(credentials, str(data.get("account_name")), req.clientAddress());
         }
-        if (user == null) return KazooEnvelope.unauthorized(req);
+        if (user == null) return envelope.unauthorized(req);
         Account account = identity.account(user.accountId());
         String token = identity.issueToken(account, user, null);
         return authAnswer(req, account, user, token);
@@ -53,7 +55,7 @@ final class KazooAccountRoutes {
     Response apiAuth(Request req) throws IOException {
         Map<String, Object> data = data(req);
         Account account = identity.accountByApiKey(str(data.get("api_key")));
-        if (account == null) return KazooEnvelope.unauthorized(req);
+        if (account == null) return envelope.unauthorized(req);
         String token = identity.issueToken(account, null, null);
         return authAnswer(req, account, null, token);
     }
@@ -62,49 +64,49 @@ final class KazooAccountRoutes {
     Response createAccount(Request req) throws IOException {
         Principal p = auth.principal(req);
         String parent = req.param("account") == null ? p.account().id() : auth.account(req, p);
-        if (!p.admin()) return KazooEnvelope.forbidden(req);
-        if (identity.account(parent) == null) return KazooEnvelope.badIdentifier(req, parent);
+        if (!p.admin()) return envelope.forbidden(req);
+        if (identity.account(parent) == null) return envelope.badIdentifier(req, parent);
         Map<String, Object> data = data(req);
         String name = str(data.get("name"));
         if (name == null || name.isBlank()) {
-            return KazooEnvelope.validation(req, Map.of("name", KazooEnvelope.required()));
+            return envelope.validation(req, Map.of("name", KazooEnvelope.required()));
         }
         var created = identity.createAccount(parent, name);
         var json = accountJson(created.account());
         json.put("api_key", created.apiKey());
-        return KazooEnvelope.success(req, 201, json);
+        return envelope.success(req, 201, json);
     }
 
     Response getAccount(Request req) {
         Principal p = auth.principal(req);
         String id = auth.account(req, p);
         Account a = identity.account(id);
-        if (a == null) return KazooEnvelope.badIdentifier(req, id);
-        return KazooEnvelope.success(req, 200, accountJson(a));
+        if (a == null) return envelope.badIdentifier(req, id);
+        return envelope.success(req, 200, accountJson(a));
     }
 
     /** {@code PUT /v2/accounts/{A}/users}: username, password, priv_level ("admin" or "user"). */
     Response createUser(Request req) throws IOException {
         Principal p = auth.principal(req);
         String account = auth.account(req, p);
-        if (!p.admin()) return KazooEnvelope.forbidden(req);
-        if (identity.account(account) == null) return KazooEnvelope.badIdentifier(req, account);
+        if (!p.admin()) return envelope.forbidden(req);
+        if (identity.account(account) == null) return envelope.badIdentifier(req, account);
         Map<String, Object> data = data(req);
         String username = str(data.get("username"));
         String password = str(data.get("password"));
         var missing = new LinkedHashMap<String, Object>();
         if (username == null || username.isBlank()) missing.put("username", KazooEnvelope.required());
         if (password == null || password.isEmpty()) missing.put("password", KazooEnvelope.required());
-        if (!missing.isEmpty()) return KazooEnvelope.validation(req, missing);
+        if (!missing.isEmpty()) return envelope.validation(req, missing);
         User u;
         try {
             u = identity.createUser(account, username, password, "admin".equals(str(data.get("priv_level"))),
                     str(data.get("first_name")), str(data.get("last_name")), str(data.get("email")));
         } catch (Identity.NameTaken taken) {
-            return KazooEnvelope.validation(req, Map.of("username",
+            return envelope.validation(req, Map.of("username",
                     Map.of("unique", Map.of("message", "Username must be unique", "cause", username))));
         }
-        return KazooEnvelope.success(req, 201, userJson(u));
+        return envelope.success(req, 201, userJson(u));
     }
 
     Response listUsers(Request req) {
@@ -112,7 +114,7 @@ final class KazooAccountRoutes {
         String account = auth.account(req, p);
         var list = new ArrayList<Map<String, Object>>();
         for (User u : identity.users(account)) list.add(userJson(u));
-        return KazooEnvelope.success(req, 200, list, Map.of("page_size", list.size()));
+        return envelope.success(req, 200, list, Map.of("page_size", list.size()));
     }
 
     private Response authAnswer(Request req, Account account, User user, String token) {
@@ -127,7 +129,7 @@ final class KazooAccountRoutes {
         var m = new LinkedHashMap<String, Object>();
         m.put("auth_token", token);
         m.put("data", d);
-        m.put("node", KazooEnvelope.NODE);
+        m.put("node", envelope.node());
         m.put("request_id", req.requestId());
         m.put("revision", "automatic");
         m.put("status", "success");
@@ -159,12 +161,12 @@ final class KazooAccountRoutes {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> data(Request req) throws IOException {
+    private Map<String, Object> data(Request req) throws IOException {
         Object body;
         try {
             body = req.bodyJson();
         } catch (Request.MalformedBody e) {
-            throw new HttpError(KazooEnvelope.invalidJson(req, e.getMessage()));
+            throw new HttpError(envelope.invalidJson(req, e.getMessage()));
         }
         if (body instanceof Map<?, ?> m && m.get("data") instanceof Map<?, ?> d) return (Map<String, Object>) d;
         return Map.of();

@@ -13,14 +13,16 @@ import taskrunner.http.Request;
  */
 final class KazooAuth {
     private final Identity identity;
+    private final KazooEnvelope envelope;
 
-    KazooAuth(Identity identity) {
+    KazooAuth(Identity identity, KazooEnvelope envelope) {
         this.identity = identity;
+        this.envelope = envelope;
     }
 
     Principal principal(Request req) {
         Principal p = identity.authenticate(KazooEnvelope.token(req));
-        if (p == null) throw new HttpError(KazooEnvelope.unauthorized(req));
+        if (p == null) throw new HttpError(envelope.unauthorized(req));
         return p;
     }
 
@@ -28,10 +30,10 @@ final class KazooAuth {
     String account(Request req, Principal p) {
         String account = req.param("account");
         if (account == null) {
-            if (!p.superduper()) throw new HttpError(KazooEnvelope.forbidden(req));
+            if (!p.superduper()) throw new HttpError(envelope.forbidden(req));
             return p.account().id();
         }
-        if (!identity.mayAccess(p, account)) throw new HttpError(KazooEnvelope.forbidden(req));
+        if (!identity.mayAccess(p, account)) throw new HttpError(envelope.forbidden(req));
         return account;
     }
 }

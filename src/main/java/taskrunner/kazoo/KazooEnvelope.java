@@ -16,28 +16,44 @@ import java.util.Map;
  * Crossbar's response envelope (reference §2): {@code auth_token, data, [error, message,]
  * node, [page_size,] request_id, [revision,] status, timestamp, version}. {@code revision}
  * is the md5 of the data on success and absent on errors, as in Crossbar.
+ *
+ * <p>One per server: {@code node} names the server that answers (servers sharing a database
+ * answer with different ones), the one its task starts record.
  */
 final class KazooEnvelope {
     static final String VERSION = "4.3.0-taskrunner";
-    /** This server's Erlang-style node name, as a task's {@code node} shows it. */
+    /** The default Erlang-style node name (without {@code --node}), as a task's {@code node} shows it. */
     static final String NODE_NAME = "taskrunner@" + hostName();
+    private final String nodeName;
     /** The envelope's {@code node}: as Crossbar's, the base64url md5 of the node name. */
-    static final String NODE = Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(java.util.HexFormat.of().parseHex(Secrets.md5(NODE_NAME)));
+    private final String node;
 
-    private KazooEnvelope() {}
+    /** @param nodeName the answering server's node name, as its task starts record it */
+    KazooEnvelope(String nodeName) {
+        this.nodeName = nodeName;
+        this.node = Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.HexFormat.of().parseHex(Secrets.md5(nodeName)));
+    }
 
-    static Response success(Request req, int status, Object data) {
+    String nodeName() {
+        return nodeName;
+    }
+
+    /** The envelope's {@code node} field: the base64url md5 of {@link #nodeName}. */
+    String node() {
+        return node;
+    }
+
+    Response success(Request req, int status, Object data) {
         return success(req, status, data, null);
     }
 
     /** A success answer; {@code paging} (page_size, start_key, next_start_key) is merged in. */
-    static Response success(Request req, int status, Object data, Map<String, Object> paging) {
+    Response success(Request req, int status, Object data, Map<String, Object> paging) {
         var m = new LinkedHashMap<String, Object>();
         String token = token(req);
         if (token != null) m.put("auth_token", token);
         m.put("data", data);
-        m.put("node", NODE);
+        m.put("node", node);
         if (paging != null) m.putAll(paging);
         m.put("request_id", req.requestId());
         // Crossbar's revision is the md5 of the body on GET and "automatic" for writes
@@ -51,14 +67,14 @@ final class KazooEnvelope {
         return r;
     }
 
-    static Response error(Request req, int status, String message, Object data) {
+    Response error(Request req, int status, String message, Object data) {
         var m = new LinkedHashMap<String, Object>();
         String token = req == null ? null : token(req);
         if (token != null) m.put("auth_token", token);
         m.put("data", data);
         m.put("error", String.valueOf(status));
         m.put("message", message);
-        m.put("node", NODE);
+        m.put("node", node);
         if (req != null) m.put("request_id", req.requestId());
         m.put("status", "error");
         m.put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -67,12 +83,12 @@ final class KazooEnvelope {
     }
 
     /** 404 "bad identifier" with data [id]: an unknown task, category or action. */
-    static Response badIdentifier(Request req, String id) {
+    Response badIdentifier(Request req, String id) {
         return error(req, 404, "bad identifier", List.of(id));
     }
 
     /** 404 "bad_identifier" with data {cause, message[, reason]}: an action refused on a task. */
-    static Response badIdentifierAction(Request req, String taskId, String reason) {
+    Response badIdentifierAction(Request req, String taskId, String reason) {
         var d = new LinkedHashMap<String, Object>();
         d.put("cause", taskId);
         d.put("message", "bad identifier");
@@ -81,12 +97,12 @@ final class KazooEnvelope {
     }
 
     /** 400 "validation error" with Crossbar's data: per refused field, {@code {code: {message, ...}}}. */
-    static Response validation(Request req, Map<String, ?> fields) {
+    Response validation(Request req, Map<String, ?> fields) {
         return error(req, 400, "validation error", fields);
     }
 
     /** 400 "validation error" for one field: {@code {field: {code: {"message": message}}}}. */
-    static Response validation(Request req, String field, String code, String message) {
+    Response validation(Request req, String field, String code, String message) {
         return validation(req, Map.of(field, Map.of(code, Map.of("message", message))));
     }
 
@@ -96,22 +112,22 @@ final class KazooEnvelope {
     }
 
     /** 400 "validation error" for a body that is not JSON: {@code {json: {invalid: {message, target}}}}. */
-    static Response invalidJson(Request req, String message) {
+    Response invalidJson(Request req, String message) {
         var invalid = new LinkedHashMap<String, Object>();
         invalid.put("message", String.valueOf(message));
         invalid.put("target", "body");
         return validation(req, Map.of("json", Map.of("invalid", invalid)));
     }
 
-    static Response invalidRequest(Request req, Object data) {
+    Response invalidRequest(Request req, Object data) {
         return error(req, 500, "invalid request", data == null ? Map.of("message", "invalid request") : data);
     }
 
-    static Response unauthorized(Request req) {
+    Response unauthorized(Request req) {
         return error(req, 401, "invalid_credentials", Map.of("message", "invalid credentials"));
     }
 
-    static Response forbidden(Request req) {
+    Response forbidden(Request req) {
         return error(req, 403, "forbidden", Map.of("message", "forbidden"));
     }
 

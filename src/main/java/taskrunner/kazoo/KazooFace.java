@@ -26,6 +26,8 @@ public final class KazooFace implements Face {
     public static final String FACE = "kazoo";
     /** How long a stop waits for the task to write its partial output before answering. */
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    /** This server's envelope (its node), made by {@link #install}: a face instance serves one server. */
+    private KazooEnvelope envelope;
 
     @Override
     public String name() {
@@ -40,9 +42,9 @@ public final class KazooFace implements Face {
     @Override
     public Response error(Request req, int status, String message) {
         return switch (status) {
-            case 404 -> KazooEnvelope.error(req, 404, "not_found", Map.of("message", "bad identifier"));
-            case 500 -> KazooEnvelope.invalidRequest(req, null);
-            default -> KazooEnvelope.error(req, status, message, Map.of("message", message));
+            case 404 -> envelope.error(req, 404, "not_found", Map.of("message", "bad identifier"));
+            case 500 -> envelope.invalidRequest(req, null);
+            default -> envelope.error(req, status, message, Map.of("message", message));
         };
     }
 
@@ -60,13 +62,14 @@ public final class KazooFace implements Face {
     @Override
     public TaskHandling install(Router router, Services s) {
         var tasks = s.tasks();
-        var auth = new KazooAuth(s.identity());
+        envelope = new KazooEnvelope(node(s));
+        var auth = new KazooAuth(s.identity(), envelope);
         var execution = new RowExecution(tasks, s.config().checkpointRows(), s.config().checkpointMs(), s.config().rowDelayMs(),
                 s.config().csvLimits());
-        var intake = new KazooTaskIntake(tasks, s.lifecycle(), Math.max(s.config().maxBodyBytes(), 64L << 20), s.config().csvLimits());
-        var t = new KazooTaskRoutes(tasks, s.lifecycle(), auth, intake, node(s));
-        var help = new KazooHelp(s.registry());
-        var accounts = new KazooAccountRoutes(s.identity(), auth);
+        var intake = new KazooTaskIntake(tasks, s.lifecycle(), Math.max(s.config().maxBodyBytes(), 64L << 20), s.config().csvLimits(), envelope);
+        var t = new KazooTaskRoutes(tasks, s.lifecycle(), auth, intake, envelope);
+        var help = new KazooHelp(s.registry(), envelope);
+        var accounts = new KazooAccountRoutes(s.identity(), auth, envelope);
         long upload = s.config().maxUploadBytes();
 
         router.route("PUT", "/v2/user_auth", this, accounts::userAuth);

@@ -16,27 +16,29 @@ import java.util.Map;
  */
 final class KazooHelp {
     private final Registry registry;
+    private final KazooEnvelope envelope;
 
-    KazooHelp(Registry registry) {
+    KazooHelp(Registry registry, KazooEnvelope envelope) {
         this.registry = registry;
+        this.envelope = envelope;
     }
 
     Response help(Request req) {
         String category = req.query("category");
         String action = req.query("action");
-        if (action != null && category == null) return KazooEnvelope.invalidRequest(req, null);
+        if (action != null && category == null) return envelope.invalidRequest(req, null);
         if (category != null && action != null) {
             RowTaskType t = registry.row(category + "/" + action);
-            if (t == null) return KazooEnvelope.invalidRequest(req, null);
-            return KazooEnvelope.success(req, 200, Map.of("tasks", Map.of(action, api(t))));
+            if (t == null) return envelope.invalidRequest(req, null);
+            return envelope.success(req, 200, Map.of("tasks", Map.of(action, api(t))));
         }
         var byCategory = new LinkedHashMap<String, Map<String, Object>>();
         for (RowTaskType t : registry.rowTypes()) {
             if (category != null && !category.equals(t.category())) continue;
             byCategory.computeIfAbsent(t.category(), c -> new LinkedHashMap<>()).put(t.action(), api(t));
         }
-        if (category != null && byCategory.isEmpty()) return KazooEnvelope.invalidRequest(req, null);
-        return KazooEnvelope.success(req, 200, Map.of("tasks", byCategory));
+        if (category != null && byCategory.isEmpty()) return envelope.invalidRequest(req, null);
+        return envelope.success(req, 200, Map.of("tasks", byCategory));
     }
 
     /** The API object of reference §4: description, doc and, for input tasks, fields. */

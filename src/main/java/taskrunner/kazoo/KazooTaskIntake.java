@@ -44,8 +44,10 @@ final class KazooTaskIntake {
     private final Lifecycle lifecycle;
     private final long maxJsonBytes;
     private final CsvLimits csvLimits;
+    private final KazooEnvelope envelope;
 
-    KazooTaskIntake(TaskService tasks, Lifecycle lifecycle, long maxJsonBytes, CsvLimits csvLimits) {
+    KazooTaskIntake(TaskService tasks, Lifecycle lifecycle, long maxJsonBytes, CsvLimits csvLimits, KazooEnvelope envelope) {
+        this.envelope = envelope;
         this.tasks = tasks;
         this.lifecycle = lifecycle;
         this.maxJsonBytes = maxJsonBytes;
@@ -56,12 +58,12 @@ final class KazooTaskIntake {
         String category = req.query("category");
         String action = req.query("action");
         if (category == null || category.isEmpty() || action == null || action.isEmpty()) {
-            return KazooEnvelope.invalidRequest(req, null);
+            return envelope.invalidRequest(req, null);
         }
         RowTaskType type = tasks.registry().row(category + "/" + action);
         if (type == null) {
             boolean knownCategory = tasks.registry().rowTypes().stream().anyMatch(t -> t.category().equals(category));
-            return KazooEnvelope.badIdentifier(req, knownCategory ? action : category);
+            return envelope.badIdentifier(req, knownCategory ? action : category);
         }
         String mime = req.mediaType();
         String fileName = req.query("file_name");
@@ -84,7 +86,7 @@ final class KazooTaskIntake {
                     }
                 }
             } else {
-                return KazooEnvelope.error(req, 415, "invalid_content_type",
+                return envelope.error(req, 415, "invalid_content_type",
                         Map.of("message", "unsupported content type " + mime + "; send text/csv or application/json"));
             }
             Long total = null;
@@ -111,7 +113,7 @@ final class KazooTaskIntake {
             Task t = lifecycle.create(Task.draft(TaskService.newId(15), KazooFace.FACE, type.key(), accountId,
                     p.account().id(), tasks.now()).withTotal(total).withFileName(fileName).withInput(blob));
             blob = null; // the task owns it now
-            return KazooEnvelope.success(req, 201, Map.of("_read_only", KazooTaskJson.created(t)));
+            return envelope.success(req, 201, Map.of("_read_only", KazooTaskJson.created(t)));
         } finally {
             if (blob != null) tasks.blobs().delete(blob);
         }
@@ -126,27 +128,27 @@ final class KazooTaskIntake {
         try {
             parsed = req.bodyJson(maxJsonBytes);
         } catch (Request.MalformedBody e) {
-            throw new HttpError(KazooEnvelope.invalidJson(req, e.getMessage()));
+            throw new HttpError(envelope.invalidJson(req, e.getMessage()));
         }
         if (!(parsed instanceof Map<?, ?> top) || !(top.get("data") instanceof Map<?, ?> data)) return null;
         Object fileName = data.get("file_name");
         if (fileName != null && !(fileName instanceof String)) {
-            throw new HttpError(KazooEnvelope.validation(req, "file_name", "type", "Value is not of type string"));
+            throw new HttpError(envelope.validation(req, "file_name", "type", "Value is not of type string"));
         }
         Object recs = data.get("records");
         if (!(recs instanceof List<?> list)) return new Records(List.of(), (String) fileName);
         var rows = new ArrayList<Map<String, Object>>(list.size());
         for (Object o : list) {
-            if (!(o instanceof Map<?, ?> m)) throw new HttpError(KazooEnvelope.validation(req, "records", "type", "Value is not of type object"));
+            if (!(o instanceof Map<?, ?> m)) throw new HttpError(envelope.validation(req, "records", "type", "Value is not of type object"));
             rows.add((Map<String, Object>) m);
         }
         return new Records(rows, (String) fileName);
     }
 
-    private static Response problem(Request req, CsvCheckResult check) {
+    private Response problem(Request req, CsvCheckResult check) {
         var problem = check.problem().orElseThrow();
         if (problem instanceof FormatProblem f) {
-            return KazooEnvelope.invalidRequest(req, Map.of("csv", Map.of("format", Map.of("message", f.message()))));
+            return envelope.invalidRequest(req, Map.of("csv", Map.of("format", Map.of("message", f.message()))));
         }
         var fp = (FieldProblems) problem;
         var type = new LinkedHashMap<String, Object>();
@@ -156,7 +158,7 @@ final class KazooTaskIntake {
         return attachmentProblem(req, type);
     }
 
-    private static Response attachmentProblem(Request req, Map<String, Object> type) {
-        return KazooEnvelope.invalidRequest(req, Map.of("attachment", Map.of("type", type)));
+    private Response attachmentProblem(Request req, Map<String, Object> type) {
+        return envelope.invalidRequest(req, Map.of("attachment", Map.of("type", type)));
     }
 }

@@ -28,12 +28,14 @@ final class KazooTaskRoutes {
     private final KazooAuth auth;
     private final KazooTaskIntake intake;
     private final Lifecycle lifecycle;
+    private final KazooEnvelope envelope;
+    /** This server's name ({@code --node}), recorded in each task it starts; the envelope's node is its md5. */
     private final String node;
 
-    /** @param node this server's name ({@code --node}), recorded in each task it starts */
-    KazooTaskRoutes(TaskService tasks, Lifecycle lifecycle, KazooAuth auth, KazooTaskIntake intake, String node) {
+    KazooTaskRoutes(TaskService tasks, Lifecycle lifecycle, KazooAuth auth, KazooTaskIntake intake, KazooEnvelope envelope) {
         this.tasks = tasks;
-        this.node = node;
+        this.envelope = envelope;
+        this.node = envelope.nodeName();
         this.lifecycle = lifecycle;
         this.auth = auth;
         this.intake = intake;
@@ -60,65 +62,65 @@ final class KazooTaskRoutes {
         paging.put("page_size", data.size());
         if (startKey != null) paging.put("start_key", startKey);
         if (to < all.size()) paging.put("next_start_key", encodeKey(all.get(to)));
-        return KazooEnvelope.success(req, 200, data, paging);
+        return envelope.success(req, 200, data, paging);
     }
 
     Response get(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifier(req, req.param("task"));
+        if (t == null) return envelope.badIdentifier(req, req.param("task"));
         if (wantsCsv(req)) return csv(req, t, req.query("csv_name") == null ? "out.csv" : req.query("csv_name"));
-        return KazooEnvelope.success(req, 200, Map.of("_read_only", KazooTaskJson.view(t, tasks)), Map.of("page_size", 1));
+        return envelope.success(req, 200, Map.of("_read_only", KazooTaskJson.view(t, tasks)), Map.of("page_size", 1));
     }
 
     // The seed shows {cause, message} "bad_identifier" for a missing task on start, input
     // and output (and ["id"] "bad identifier" on read and delete); the seed wins.
     Response input(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
+        if (t == null) return envelope.badIdentifierAction(req, req.param("task"), null);
         return csv(req, t, "in.csv");
     }
 
     Response output(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
+        if (t == null) return envelope.badIdentifierAction(req, req.param("task"), null);
         return csv(req, t, "out.csv");
     }
 
     Response start(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifierAction(req, req.param("task"), null);
+        if (t == null) return envelope.badIdentifierAction(req, req.param("task"), null);
         Task started;
         try {
             started = lifecycle.start(t.id(), c -> c.withFaceState(KazooTaskState.of(c).onNode(node)));
         } catch (Lifecycle.NotPending e) {
-            return KazooEnvelope.badIdentifierAction(req, t.id(), "task already started");
+            return envelope.badIdentifierAction(req, t.id(), "task already started");
         }
-        return KazooEnvelope.success(req, 200, Map.of("_read_only", KazooTaskJson.action(started)), Map.of("page_size", 1));
+        return envelope.success(req, 200, Map.of("_read_only", KazooTaskJson.action(started)), Map.of("page_size", 1));
     }
 
     Response stop(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifier(req, req.param("task"));
+        if (t == null) return envelope.badIdentifier(req, req.param("task"));
         Task now;
         try {
             now = lifecycle.stop(t.id(), KazooFace.STOP_WAIT);
         } catch (Lifecycle.NotActive e) {
-            return KazooEnvelope.badIdentifierAction(req, t.id(), "task is not running");
+            return envelope.badIdentifierAction(req, t.id(), "task is not running");
         }
-        return KazooEnvelope.success(req, 200, Map.of("_read_only", KazooTaskJson.action(now)), Map.of("page_size", 1));
+        return envelope.success(req, 200, Map.of("_read_only", KazooTaskJson.action(now)), Map.of("page_size", 1));
     }
 
     Response delete(Request req) throws IOException {
         Task t = find(req);
-        if (t == null) return KazooEnvelope.badIdentifier(req, req.param("task"));
+        if (t == null) return envelope.badIdentifier(req, req.param("task"));
         Task gone;
         try {
             gone = lifecycle.delete(t.id());
         } catch (TaskService.TaskActive running) {
-            return KazooEnvelope.badIdentifierAction(req, t.id(), null);
+            return envelope.badIdentifierAction(req, t.id(), null);
         }
-        if (gone == null) return KazooEnvelope.badIdentifier(req, t.id());
-        return KazooEnvelope.success(req, 200, Map.of("_read_only", KazooTaskJson.action(gone)), Map.of("page_size", 1));
+        if (gone == null) return envelope.badIdentifier(req, t.id());
+        return envelope.success(req, 200, Map.of("_read_only", KazooTaskJson.action(gone)), Map.of("page_size", 1));
     }
 
     /** The task of the URL, if it belongs to the request's account; checks the token first. */
@@ -136,7 +138,7 @@ final class KazooTaskRoutes {
             case "out.csv" -> t.output();
             default -> null;
         };
-        if (blob == null || !tasks.blobs().exists(blob)) return KazooEnvelope.badIdentifierAction(req, t.id(), null);
+        if (blob == null || !tasks.blobs().exists(blob)) return envelope.badIdentifierAction(req, t.id(), null);
         long size = tasks.blobs().size(blob);
         String file = KazooTaskJson.categoryName(t) + "_" + KazooTaskJson.actionName(t) + "_" + t.id() + "_" + name;
         return Response.stream(200, "text/csv", size, out -> {

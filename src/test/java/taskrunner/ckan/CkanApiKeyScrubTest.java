@@ -2,6 +2,7 @@ package taskrunner.ckan;
 
 import org.junit.jupiter.api.Test;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** An erased api_key leaves the data directory too, not only the live record. */
+@SingleServer("reads the journal file, which a server on PostgreSQL does not write")
 class CkanApiKeyScrubTest {
     private static boolean onDisk(Path dir, String secret) {
         for (String f : new String[] {"journal.jsonl", "snapshot.jsonl"}) {

@@ -33,7 +33,7 @@ class CkanCallbackTest {
 
     private static Map<String, Object> awaitCallbackRecorded(String id, String key) throws Exception {
         ServerFixture.await("callback of " + id + " to be recorded", Duration.ofSeconds(20), () -> {
-            var j = CkanJob.of(fx.server.services().tasks().get(id));
+            var j = CkanJob.of(fx.task(id));
             return j != null && !j.owesCallback() && j.task().state().finished();
         });
         return c.job(id, key);
@@ -57,7 +57,7 @@ class CkanCallbackTest {
             assertNotNull(body.get("finished_timestamp"));
             var after = awaitCallbackRecorded("cb1", (String) j.get("job_key"));
             assertNull(after.get("error"));
-            assertNull(CkanJob.of(fx.server.services().tasks().get("cb1")).apiKey(), "api_key erased after use");
+            assertNull(CkanJob.of(fx.task("cb1")).apiKey(), "api_key erased after use");
         }
     }
 
@@ -127,7 +127,7 @@ class CkanCallbackTest {
                 c.submit("/job/cb8-" + i, Map.of("job_type", "sleep", "api_key", "k", "data", Map.of("time", 0), "result_url", ok.url("/h")));
             }
             ServerFixture.await("the other callbacks", Duration.ofSeconds(10), () -> ok.received.size() == 3);
-            assertEquals(CkanJobState.Callback.PENDING, CkanJob.of(fx.server.services().tasks().get("cb7")).callback());
+            assertEquals(CkanJobState.Callback.PENDING, CkanJob.of(fx.task("cb7")).callback());
             var after = awaitCallbackRecorded("cb7", (String) stuck.get("job_key"));
             assertEquals("complete", after.get("status"));
             assertEquals(Map.of("message", CkanCallbacks.FAILURE), after.get("error"));
@@ -139,7 +139,7 @@ class CkanCallbackTest {
     void noResultUrlMeansNoCallbackAndTheApiKeyGoesAtOnce() throws Exception {
         var j = c.submit("/job/cb9", Map.of("job_type", "echo", "api_key", "k", "data", "x"));
         assertNull(j.get("error"));
-        assertNull(CkanJob.of(fx.server.services().tasks().get("cb9")).apiKey());
+        assertNull(CkanJob.of(fx.task("cb9")).apiKey());
         var bad = c.submit("/job/cb10", Map.of("job_type", "echo", "api_key", "k", "data", "x", "result_url", "httpfoo"));
         assertEquals(Map.of("message", CkanCallbacks.FAILURE), bad.get("error"), "an unusable URL is a callback failure, not a 500");
     }

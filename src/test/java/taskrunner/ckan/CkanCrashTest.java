@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import org.junit.jupiter.api.Test;
 import taskrunner.support.ChildServer;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Kills the server process with async jobs queued; after a restart none stays pending. */
+@SingleServer("runs servers as child processes on a data directory (kill, restart), not a ServerFixture")
 class CkanCrashTest {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import taskrunner.core.JobTaskType;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.net.http.HttpRequest;
 import java.util.List;
@@ -85,6 +86,7 @@ class CkanInfoRoutesTest {
         assertEquals("POST, GET, HEAD, OPTIONS, DELETE", options.headers().firstValue("Allow").orElseThrow());
     }
 
+    @SingleServer("the queue limit is each server's own (its Runner): the other server still has room")
     @Test
     void aFullQueueIs503JsonAndKeepsNoJob() throws Exception {
         // one runs, one waits; the third is refused

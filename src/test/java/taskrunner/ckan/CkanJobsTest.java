@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import taskrunner.core.JobTaskType;
 import taskrunner.core.JobTaskType.JobError;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -186,6 +187,7 @@ class CkanJobsTest {
         assertEquals("", r5.body());
     }
 
+    @SingleServer("a DELETE through one server of a job running on the other answers before that run ends (it ends at the other's next catch-up)")
     @Test
     void deleteRemovesTheJobItsMetadataAndLogsAndStopsARunningJob() throws Exception {
         var j = c.submit("/job/del1", Map.of("job_type", "chatty", "api_key", "k", "metadata", Map.of("a", "1")));

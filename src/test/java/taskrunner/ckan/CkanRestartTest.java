@@ -3,6 +3,7 @@ package taskrunner.ckan;
 import org.junit.jupiter.api.Test;
 import taskrunner.core.JobTaskType;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ class CkanRestartTest {
         });
     }
 
+    @SingleServer("fills the run slots to keep jobs queued; slots are each server's own, so the other server runs them at once")
     @Test
     void queuedJobsRunAndRunningJobsRerunOrEndInterrupted() throws Exception {
         try (var fx = new ServerFixture(b -> {
@@ -69,7 +71,7 @@ class CkanRestartTest {
             fx.restart();
             ServerFixture.await("the callback to be sent again", Duration.ofSeconds(10), () -> rx.received.size() == 2);
             ServerFixture.await("it to be recorded", Duration.ofSeconds(10),
-                    () -> CkanJob.of(fx.server.services().tasks().get("owed")).callback()
+                    () -> CkanJob.of(fx.task("owed")).callback()
                             == CkanJobState.Callback.DONE);
             var body = ServerFixture.json(rx.received.get(1).body());
             assertEquals("complete", body.get("status"));

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.net.http.HttpRequest;
 import java.util.List;
@@ -143,6 +144,7 @@ class EntryStoreRoutesTest {
         assertTrue(get.headers().firstValue("X-Evil").isEmpty());
     }
 
+    @SingleServer("a Location names the answering server's own address; the servers share no public base URL")
     @Test
     void namedResourcesRedirectToTheirMetadata() throws Exception {
         c.json("POST", "/store/_contexts?id=n1&graphtype=context", admin, null);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import taskrunner.support.HookedMain;
 import taskrunner.support.ChildServer;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loads rows; the next start on the same data directory runs the job again, and the API
  * ends with every new row exactly once (never half of them, never twice).
  */
+@SingleServer("runs servers as child processes on a data directory (kill, restart), not a ServerFixture")
 class EsCrashTest {
     private final List<Process> children = new ArrayList<>();
     private Path data;

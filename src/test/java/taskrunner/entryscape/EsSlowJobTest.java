@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,7 @@ class EsSlowJobTest {
         assertEquals(0, c.query(api + "?station=old2").get("resultCount"));
     }
 
+    @SingleServer("counts the blob files in the first server's data directory, which with --postgres is a cache: a read through it fills it, a delete through the other leaves it")
     @Test
     void aJobThatFailsHalfWayChangesNothing() throws Exception {
         var cat = c.catalog(admin, "half1", ScapeClient.rows("station,value", LONG, 1, 80));
@@ -133,6 +135,7 @@ class EsSlowJobTest {
         assertEquals(blobsBefore, blobs(fx.dataDir), "no upload or half-built dataset left behind");
     }
 
+    @SingleServer("counts the blob files in the first server's data directory, which with --postgres is a cache: a read through it fills it, a delete through the other leaves it")
     @Test
     void aRestartInTheMiddleOfAJobFinishesItOnceAfterwards() throws Exception {
         var cat = c.catalog(admin, "restart1", ScapeClient.rows("station,value", LONG, 1, 80));

@@ -9,6 +9,7 @@ import taskrunner.auth.PasswordHasher;
 import taskrunner.auth.Secrets;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -107,6 +108,7 @@ class KazooAccountNameLoginTest {
         }
     }
 
+    @SingleServer("writes records into the journal file as an older version did")
     @Test
     void credentialKeysWrittenBeforeNormalizedNamesStillLogIn() throws Exception {
         try (var old = new ServerFixture()) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import taskrunner.support.ChildServer;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Kills the server process with destroyForcibly and checks what a restart still has. */
+@SingleServer("runs servers as child processes on a data directory (kill, restart), not a ServerFixture")
 class KazooCrashTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -3,6 +3,7 @@ package taskrunner.kazoo;
 import org.junit.jupiter.api.Test;
 import taskrunner.support.ChildServer;
 import taskrunner.support.KazooClient;
+import taskrunner.support.SingleServer;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** A start the server cannot take (its queue is full) is refused with 503 and changes nothing. */
+@SingleServer("runs servers as child processes on a data directory (kill, restart), not a ServerFixture")
 class KazooRefusedStartTest {
     @Test
     void aStartRefusedWith503LeavesTheTaskPendingAndItCanBeStartedLater() throws Exception {

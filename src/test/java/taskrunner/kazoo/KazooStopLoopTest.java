@@ -8,6 +8,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import taskrunner.support.ChildServer;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * with the same output.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class) // the restart check runs last
+@SingleServer("runs servers as child processes on a data directory (kill, restart), not a ServerFixture")
 class KazooStopLoopTest {
     static final int TIMES = 20;
     static final String MARKER = "37.0" + ProcessHandle.current().pid();

@@ -3,6 +3,7 @@ package taskrunner.kazoo;
 import org.junit.jupiter.api.Test;
 import taskrunner.support.KazooClient;
 import taskrunner.support.ServerFixture;
+import taskrunner.support.SingleServer;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code taskrunner@<host>}, recorded with the start, so it is the same after a restart and a
  * task another node ran keeps that node's name.
  */
+@SingleServer("expects the host-derived node name (the cluster's servers are named by --node), reads and appends to the journal file")
 class KazooTaskNodeTest {
     static final String THIS_NODE = KazooEnvelope.NODE_NAME;
 
@@ -70,6 +72,26 @@ class KazooTaskNodeTest {
             assertEquals(THIS_NODE, died.get("node"), "the node that resumed it after the restart runs it now");
             assertEquals(0, ((Number) died.get("resumed_after_row")).intValue());
             assertEquals("success", died.get("status"));
+        }
+    }
+
+    @Test
+    void withANodeNameEveryEnvelopeNamesThatNodeAsTheTasksItStartsDo() throws Exception {
+        String node = "taskrunner@named-node";
+        String hash = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.util.HexFormat.of().parseHex(taskrunner.auth.Secrets.md5(node)));
+        try (var fx = new ServerFixture(b -> b.configure(c -> c.node(node)))) {
+            var admin = KazooClient.admin(fx);
+            String id = admin.createCsv("examples", "echo", "name\nann\n");
+            var started = admin.send("PATCH", admin.tasksPath() + "/" + id, null, null);
+            assertEquals(node, KazooClient.readOnly(started).get("node"));
+            assertEquals(hash, ServerFixture.json(started.body()).get("node"), "a success envelope");
+            var missing = admin.get(admin.tasksPath() + "/nosuchtask");
+            assertEquals(404, missing.statusCode());
+            assertEquals(hash, ServerFixture.json(missing.body()).get("node"), "an error envelope");
+            var login = fx.send(fx.request("/v2/user_auth").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                    "{\"data\":{\"username\":\"admin\",\"password\":\"" + ServerFixture.ADMIN_PASSWORD + "\"}}")));
+            assertEquals(hash, ServerFixture.json(login.body()).get("node"), "the login answer");
         }
     }
 

