@@ -32,8 +32,9 @@ import java.util.Map;
  * </pre>
  * A value reads back exactly as the JSON journal line of the same event reads back through
  * jackson-jr (the codecs see the same maps either way): numbers that JSON would turn into an
- * Integer, a Long, a BigInteger or a Double become that, and any other Java type is first
- * put through JSON ({@link #normalize}).
+ * Integer, a Long, a BigInteger or a Double become that, an object member whose value is null
+ * is left out as the JSON writer leaves it out, and any other Java type is first put through
+ * JSON ({@link #normalize}).
  */
 final class SnapshotBlock {
     /** Records per block: big enough that a string table pays off, small enough to spread over threads. */
@@ -114,9 +115,13 @@ final class SnapshotBlock {
                     records.int64(Double.doubleToRawLongBits(d));
                 }
                 case Map<?, ?> m when keysAreStrings(m) -> {
+                    // a null member is left out, as the JSON writer leaves it out
                     records.tag(OBJECT);
-                    records.varint(m.size());
+                    int members = 0;
+                    for (Object o : m.values()) if (o != null) members++;
+                    records.varint(members);
                     for (var e : m.entrySet()) {
+                        if (e.getValue() == null) continue;
                         records.varint(string((String) e.getKey()));
                         value(e.getValue());
                     }
