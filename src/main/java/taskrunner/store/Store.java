@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,12 +87,13 @@ public final class Store implements AutoCloseable {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Set<String> blobReferences() {
-        var ids = new HashSet<String>();
+        Set<String> ids = ConcurrentHashMap.newKeySet();
         for (var entry : byKind.entrySet()) {
             Kind.Codec codec = kinds.get(entry.getKey()).codec();
-            for (Object value : entry.getValue().values()) {
+            // on every core: at start this visits every record, a million tasks
+            entry.getValue().values().parallelStream().forEach(value -> {
                 for (Object id : (Collection<?>) codec.blobs(value)) if (id != null) ids.add((String) id);
-            }
+            });
         }
         return ids;
     }
