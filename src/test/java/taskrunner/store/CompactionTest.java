@@ -46,19 +46,24 @@ class CompactionTest {
         j.append(JournalFailureTest.event(id, text));
     }
 
+    /** Compacts on a thread of its own (the test waits on a hold inside it). */
+    private static Thread compactLater(Journal j) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                j.compactNow();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     @Test
     void writersDoNotWaitForASnapshotBeingWritten() throws Exception {
         var io = new FaultyIo();
         try (var j = open(io)) {
             for (int i = 0; i < 100; i++) put(j, "n" + i, "v" + i);
             var held = io.hold(SNAPSHOT + ".tmp", Op.FORCE); // the snapshot is written, not yet forced
-            var compaction = Thread.ofVirtual().start(() -> {
-                try {
-                    j.compactNow();
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            });
+            var compaction = compactLater(j);
             assertTrue(held.reached().await(10, TimeUnit.SECONDS));
             for (int i = 0; i < 100; i++) put(j, "during" + i, "w" + i); // each returns while the snapshot is held
             put(j, "n0", "rewritten");
@@ -102,13 +107,7 @@ class CompactionTest {
                 var stop = new AtomicBoolean();
                 var writer = Thread.ofVirtual().start(() -> write(j, stop, acked, deleting, deleted));
                 var held = io.hold(step.file(), step.op());
-                var compaction = Thread.ofVirtual().start(() -> {
-                    try {
-                        j.compactNow();
-                    } catch (IOException e) {
-                        throw new AssertionError(e);
-                    }
-                });
+                var compaction = compactLater(j);
                 assertTrue(held.reached().await(10, TimeUnit.SECONDS), "reached " + step);
                 deletedAtCrash = Set.copyOf(deleted);
                 ackedAtCrash = Map.copyOf(acked);
@@ -194,13 +193,7 @@ class CompactionTest {
         try (var j = open(io)) {
             // the next seal is 2 though no segment is left: a new journal.1.jsonl would pass for a covered one
             var held = io.hold("journal.2.jsonl", Op.REPLACE);
-            var compaction = Thread.ofVirtual().start(() -> {
-                try {
-                    j.compactNow();
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            });
+            var compaction = compactLater(j);
             assertTrue(held.reached().await(10, TimeUnit.SECONDS));
             held.release();
             compaction.join();
