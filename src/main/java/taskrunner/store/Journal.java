@@ -436,6 +436,7 @@ public final class Journal implements RecordLog {
                 LOG.severe("journal writer: " + t);
                 for (Pending p : batch) p.done.completeExceptionally(t);
                 batch.clear();
+                for (Runnable r : work) r.run(); // each answers its own waiter, whatever it finds
                 work.clear();
             }
         }
