@@ -82,7 +82,7 @@ class FaceStateJournalTest {
             var before = List.of(kazooTask, ckanJob(fx, "oldckan"),
                     ckanJob(fx, "oldckanstopped"), esJob(fx, "oldes"));
             fx.server.services().store().compact();
-            var compacted = snapshotExtras(fx.dataDir.resolve("snapshot.jsonl"));
+            var compacted = snapshotExtras(fx.dataDir.resolve("snapshot.bin"));
             for (var e : x.entrySet()) {
                 assertEquals(withoutNulls(e.getValue()), compacted.get(e.getKey()), "x of " + e.getKey());
             }
@@ -146,11 +146,8 @@ class FaceStateJournalTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> snapshotExtras(Path snapshot) throws IOException {
         var out = new HashMap<String, Map<String, Object>>();
-        for (String line : Files.readAllLines(snapshot)) {
-            if (line.isBlank() || line.charAt(0) == 0) continue;
-            var m = json(line);
-            if (!"task".equals(m.get("k"))) continue;
-            out.put((String) m.get("id"), (Map<String, Object>) ((Map<String, Object>) m.get("v")).get("x"));
+        for (var e : taskrunner.store.Snapshot.events(snapshot)) {
+            if (e.kind().equals("task")) out.put(e.id(), (Map<String, Object>) e.value().get("x"));
         }
         return out;
     }

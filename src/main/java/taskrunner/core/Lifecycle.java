@@ -189,7 +189,12 @@ public final class Lifecycle {
      */
     public Task enqueue(Task draft) throws IOException {
         if (!claim(draft.id())) throw new taskrunner.store.Conflict("task", draft.id());
-        return insert(draft.withState(TaskState.QUEUED));
+        try {
+            return insert(draft.withState(TaskState.QUEUED));
+        } catch (IOException | RuntimeException e) {
+            leases.release(draft.id());
+            throw e;
+        }
     }
 
     /**
@@ -205,6 +210,7 @@ public final class Lifecycle {
             t = insert(admitted(draft, ticket));
         } catch (IOException | RuntimeException e) {
             ticket.cancel();
+            leases.release(draft.id());
             throw e;
         }
         ticket.go(body(t.id(), execution(t)));

@@ -41,7 +41,8 @@ public final class TaskService {
     private final Runner runner;
     private final Clock clock;
     private final NamedLocks locks = new NamedLocks();
-    private final Map<String, Set<String>> byAccount = new ConcurrentHashMap<>();
+    /** Task ids by face, then account: two lookups of shared strings, not a key string made per task. */
+    private final Map<String, Map<String, Set<String>>> byAccount = new ConcurrentHashMap<>();
     private final Map<String, Progress> live = new ConcurrentHashMap<>();
 
     /** {@code kind} is the store's kind for tasks ({@link TaskCodec#kind}). */
@@ -54,19 +55,18 @@ public final class TaskService {
         this.clock = clock;
         store.listen(kind, (old, now) -> {
             if (old != null && now == null) {
-                var ids = byAccount.get(key(old));
-                if (ids != null) ids.remove(old.id());
+                ids(old.face(), old.accountId()).remove(old.id());
             } else if (now != null) {
-                byAccount.computeIfAbsent(key(now), k -> ConcurrentHashMap.newKeySet()).add(now.id());
+                ids(now.face(), now.accountId()).add(now.id());
             }
         });
-        for (Task t : store.all(kind)) {
-            byAccount.computeIfAbsent(key(t), k -> ConcurrentHashMap.newKeySet()).add(t.id());
-        }
+        for (Task t : store.all(kind)) ids(t.face(), t.accountId()).add(t.id());
     }
 
-    private static String key(Task t) {
-        return t.face() + "/" + t.accountId();
+    /** The set of ids of one face and account, made empty if there is none (a null account is "null", as before). */
+    private Set<String> ids(String face, String accountId) {
+        return byAccount.computeIfAbsent(face, f -> new ConcurrentHashMap<>())
+                .computeIfAbsent(String.valueOf(accountId), a -> ConcurrentHashMap.newKeySet());
     }
 
     public Registry registry() {
@@ -104,7 +104,7 @@ public final class TaskService {
 
     /** Tasks of one face and account, newest first (ties: id descending). */
     public List<Task> list(String face, String accountId) {
-        var ids = byAccount.getOrDefault(face + "/" + accountId, Set.of());
+        var ids = byAccount.getOrDefault(face, Map.of()).getOrDefault(String.valueOf(accountId), Set.of());
         var out = new ArrayList<Task>(ids.size());
         for (String id : ids) {
             Task t = get(id);

@@ -13,7 +13,6 @@ import taskrunner.store.Kind;
 import taskrunner.store.Store;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -96,7 +95,12 @@ public final class ServerMetrics implements Router.Exchanges, Journal.Listener {
                 if (state.equals("done") || state.equals("failed") || state.equals("stopped")) s.ended.add(0, face, state);
             }
         }
-        for (Task t : store.all(taskKind)) s.tasks.add(1, t.face(), state(t));
+        // tallied here and added once per series: a million tasks would be a million adds
+        var tally = new java.util.HashMap<String, long[]>();
+        for (Task t : store.all(taskKind)) tally.computeIfAbsent(t.face(), f -> new long[STATES.size()])[stateIndex(t)]++;
+        tally.forEach((face, n) -> {
+            for (int i = 0; i < n.length; i++) if (n[i] > 0) s.tasks.add(n[i], face, STATES.get(i));
+        });
         store.listen(taskKind, s::taskChanged);
         store.observeJournal(s);
         router.observe(s);
@@ -104,8 +108,18 @@ public final class ServerMetrics implements Router.Exchanges, Journal.Listener {
     }
 
     static String state(Task t) {
-        if (t.state() == TaskState.DONE && t.error() != null) return "failed";
-        return t.state().name().toLowerCase(Locale.ROOT);
+        return STATES.get(stateIndex(t));
+    }
+
+    /** The index of the task's state in {@link #STATES}. */
+    private static int stateIndex(Task t) {
+        return switch (t.state()) {
+            case PENDING -> 0;
+            case QUEUED -> 1;
+            case RUNNING -> 2;
+            case DONE -> t.error() != null ? 4 : 3;
+            case STOPPED -> 5;
+        };
     }
 
     /** On the journal's writer thread, after each change of a task (old or now null: created, deleted). */

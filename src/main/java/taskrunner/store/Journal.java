@@ -1,45 +1,53 @@
 package taskrunner.store;
 
-import com.fasterxml.jackson.jr.ob.JSON;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The append-only journal that makes every acknowledged write durable.
  *
- * <h2>File format</h2>
- * Two files in the data directory, both UTF-8 JSON lines, each line ended by {@code '\n'}:
+ * <h2>Files</h2>
+ * In the data directory, read at open in this order:
  * <pre>
- *   snapshot.jsonl   the state at the last compaction: one put line per live record
- *   journal.jsonl    every event since that compaction, in the order it was applied
- *
+ *   snapshot.bin        the state at the last compaction ({@link Snapshot}: binary, checksummed);
+ *                       or, in a directory an older server wrote, snapshot.jsonl (JSON lines)
+ *   journal.&lt;n&gt;.jsonl  sealed segments, by ascending n: the events of a compaction under way
+ *                       (or of one that failed), skipped if the snapshot covers n
+ *   journal.jsonl       the events since the last segment was sealed: the file appends go to
+ * </pre>
+ * Journal files are UTF-8 JSON lines, each ended by {@code '\n'}:
+ * <pre>
  *   put:    {"k":"task","id":"3f…","v":{…the whole record…}}
  *   delete: {"k":"task","id":"3f…","del":true}
  * </pre>
  * A put carries the whole record value, never a patch, so replaying an event twice gives
- * the same state; that is what makes a crash between the snapshot's rename and the
- * journal's truncation harmless. A line counts only once its {@code '\n'} is on disk: at
- * open, a last line that is incomplete or does not parse (a torn write) is dropped and the
- * file truncated back to the end of the last good line.
- *
- * <p>A snapshot plus an empty journal is a whole data directory's state: {@link #snapshotTo}
- * writes one into another directory for a backup, from the writer thread as compaction does.
+ * the same state, and replaying a run of events over a state that already holds their
+ * effect, or a later version of the records they touch, ends in the state after the run.
+ * A line counts only once its {@code '\n'} is on disk: at open, a last line that is
+ * incomplete or does not parse (a torn write) is dropped and {@code journal.jsonl}
+ * truncated back to the end of the last good line.
  *
  * <p>The journal file may hold zero bytes ahead of its last line (preallocation), so an
  * append does not change the file's size and its fsync need not commit file-system
@@ -48,6 +56,28 @@ import java.util.logging.Logger;
  * only while the disk keeps at least {@link #FREE_MARGIN} free beyond it, a failure to add
  * it cuts the zeros back and the journal appends without them, and opening never needs it
  * (opening cuts the zeros off, which frees space, so a restart on a full disk starts).
+ *
+ * <h2>Compaction, without stopping writers</h2>
+ * Compaction runs on its own thread ({@code journal-snapshot}), one at a time, and the
+ * writer thread does only this for it, between two batches: it renames {@code journal.jsonl}
+ * to the next sealed segment {@code journal.<n>.jsonl} and opens a new, empty
+ * {@code journal.jsonl} (each step with its directory forced before the next write is
+ * acknowledged). Appends go on into the new file at once. The compaction thread then writes
+ * the live state, read from memory while writers go on changing it, into a new
+ * {@code snapshot.bin} covering {@code n}, and deletes the segments up to {@code n} (and an
+ * older {@code snapshot.jsonl}: a directory is migrated at its first compaction).
+ * Why that is whole: every event of the segments up to {@code n} was applied to memory before
+ * the snapshot's read began, so each record in the snapshot is at its version as of the seal
+ * or later, and every later version was appended to {@code journal.jsonl} before memory saw
+ * it; replaying {@code journal.jsonl} over the snapshot therefore ends in exactly the state of
+ * memory. A crash at any point leaves, in load order, a whole snapshot (the old one or the new
+ * one), the segments it does not cover, and the journal: nothing acknowledged is lost.
+ * Segment numbers only grow ({@code n} is above the numbers of the snapshot and of every
+ * segment on disk), so a segment the snapshot covers is never confused with a newer one.
+ *
+ * <p>{@link #snapshotTo} writes a backup the same way, without a seal: it notes where the
+ * journal ends, writes the snapshot into the other directory from memory, then copies the
+ * journal's bytes from that mark to where it ends now as that directory's {@code journal.jsonl}.
  *
  * <h2>Failure contract</h2>
  * As tape's {@code QueueFile}: if an I/O exception is thrown during a change, the change is
@@ -64,12 +94,14 @@ import java.util.logging.Logger;
  *     without being written, with an IOException saying the journal is stopped. When a
  *     retry succeeds the journal resumes (one log line). {@link #close} retries it once
  *     more; only a process that dies while the journal is stopped can leave the refused
- *     batch in the file, to be replayed (if its lines are complete) at the next open.</li>
- * <li>A failed compaction changes nothing that counts: the snapshot is written to a temp
- *     file (removed on failure) and renamed over the old one; the journal is emptied only
- *     after that, and a failure to empty it stops the journal as above (its lines are all
- *     in the snapshot by then, so a replay of them is harmless). Automatic compaction is
- *     not retried before the journal grows by as much again.</li>
+ *     batch in the file, to be replayed (if its lines are complete) at the next open. A
+ *     stopped journal is never sealed, so a refused batch never reaches a segment.</li>
+ * <li>A failed compaction changes nothing that counts: if the seal fails, appends go on
+ *     into the file they went to (under whichever name it now has; a segment that is still
+ *     written to is sealed by the next compaction without a rename); if the snapshot fails,
+ *     its temp file is removed, the old snapshot stays, and the sealed segment waits for the
+ *     next compaction, which covers it too. Automatic compaction is not retried before the
+ *     journal grows by as much again.</li>
  * <li>A failure caused by a full disk (ENOSPC, EDQUOT) is a {@link StorageFull}.</li>
  * </ul>
  *
@@ -79,33 +111,31 @@ import java.util.logging.Logger;
  *     the write and {@code force} that carry it have returned, and callers of
  *     {@link #append} are released only after that.</li>
  * <li>Memory follows the file: one writer thread applies events in exactly the order they
- *     stand in the file.</li>
+ *     stand in the files (the segments, then {@code journal.jsonl}).</li>
  * <li>Group commit: the writer drains every waiting event into one write and one
  *     {@code force}, so durability costs one fsync per batch, not per request.</li>
+ * <li>No writer waits for a snapshot: the writer thread's part in a compaction is two
+ *     renames and an empty file, never the state.</li>
  * </ul>
  */
 public final class Journal implements RecordLog {
     private static final Logger LOG = Logger.getLogger(Journal.class.getName());
     static final String JOURNAL = "journal.jsonl";
-    static final String SNAPSHOT = "snapshot.jsonl";
+    static final String SNAPSHOT = Snapshot.NAME;
+    /** The JSON-lines snapshot older servers wrote: read if there is no {@link #SNAPSHOT}, deleted at a compaction. */
+    static final String LEGACY_SNAPSHOT = "snapshot.jsonl";
+    private static final Pattern SEGMENT = Pattern.compile("journal\\.(\\d{1,18})\\.jsonl");
     private static final int MAX_BATCH = 4096;
     /** One chunk of preallocated zeros. */
     static final long PREALLOCATE = 8L << 20;
     /** Free space a chunk of preallocation must leave on the disk, or it is not added. */
     static final long FREE_MARGIN = 64L << 20;
 
-    /**
-     * An event waiting for the writer, already encoded by its caller (null event: compact;
-     * null event with {@code snapshotTo}: write a snapshot there, see {@link #snapshotTo}).
-     */
-    private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done, SnapshotTo snapshotTo) {
-        Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done) {
-            this(event, line, done, null);
-        }
-    }
+    /** An event waiting for the writer, already encoded by its caller; or (event null) work for the writer thread. */
+    private record Pending(JournalEvent event, byte[] line, CompletableFuture<Void> done, Runnable onWriter) {}
 
-    /** A {@link #snapshotTo} request: the directory, and the number of records written there. */
-    private record SnapshotTo(Path dir, CompletableFuture<Integer> records) {}
+    /** Where the journal's data ends, as the writer thread saw it between two batches. */
+    private record Mark(JournalIo.Channel file, long end, int records) {}
 
     /**
      * Hears what the journal's writes cost (metrics). Threading: called on the writer thread
@@ -119,13 +149,20 @@ public final class Journal implements RecordLog {
 
     private final Path dir;
     private final Consumer<JournalEvent> apply;
-    private final Supplier<List<JournalEvent>> liveState;
+    private final Supplier<? extends Collection<JournalEvent>> liveState;
     private final long compactAfterBytes;
     private final JournalIo io;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
-    private final JournalIo.Channel channel;
+    /** Runs compactions and snapshots, one at a time. */
+    private final ExecutorService snapshots = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("journal-snapshot").daemon(true).factory());
     // The fields below are the writer thread's (and the constructor's and close's, before and after it).
+    /** The file appends go to: {@code journal.jsonl}, or a sealed segment's name after a seal failed half-way. */
+    private JournalIo.Channel channel;
+    private Path active;
+    /** The number the next sealed segment gets: above every number on disk and in the snapshot. */
+    private long nextSegment;
     /** Where the data ends: the position after the last good line, where the next batch goes. */
     private long end;
     /** The file's size as last set here: {@code end} plus any preallocated zeros. */
@@ -142,6 +179,10 @@ public final class Journal implements RecordLog {
     private long forceNanos;
     private volatile Listener listener = (events, nanos) -> {};
     private volatile boolean closed;
+    /** Set by close once no compaction runs: the writer drains its queue and ends. */
+    private volatile boolean writerDone;
+    /** True from the start of an automatic compaction to its end. */
+    private volatile boolean compacting;
     private volatile long compactions;
     private volatile long batches;
     private volatile long batched;
@@ -150,17 +191,34 @@ public final class Journal implements RecordLog {
      * Opens the journal in {@code dir}, replaying snapshot and journal into {@code apply}
      * before returning.
      *
-     * @param liveState called on the writer thread at compaction time; returns one put
-     *                  event per live record (memory equals the file at that moment)
+     * @param liveState called on the compaction thread; one put event per live record, read
+     *                  from memory while it changes (each record at some version at least as
+     *                  new as the moment of the call; the collection's size is the number of
+     *                  records when called on the writer thread)
      */
-    public Journal(Path dir, Consumer<JournalEvent> apply, Supplier<List<JournalEvent>> liveState,
+    public Journal(Path dir, Consumer<JournalEvent> apply, Supplier<? extends Collection<JournalEvent>> liveState,
                    long compactAfterBytes) throws IOException {
-        this(dir, apply, liveState, compactAfterBytes, JournalIo.REAL);
+        this(dir, UnaryOperator.identity(), apply, liveState, compactAfterBytes, JournalIo.REAL);
+    }
+
+    /**
+     * As above; {@code prepare} runs on each event read at open before {@code apply}, on
+     * several threads at once (the store decodes records there, in parallel).
+     */
+    public Journal(Path dir, UnaryOperator<JournalEvent> prepare, Consumer<JournalEvent> apply,
+                   Supplier<? extends Collection<JournalEvent>> liveState, long compactAfterBytes) throws IOException {
+        this(dir, prepare, apply, liveState, compactAfterBytes, JournalIo.REAL);
     }
 
     /** As the public constructor, with the file operations of {@code io} (a test's, to inject failures). */
-    Journal(Path dir, Consumer<JournalEvent> apply, Supplier<List<JournalEvent>> liveState,
+    Journal(Path dir, Consumer<JournalEvent> apply, Supplier<? extends Collection<JournalEvent>> liveState,
             long compactAfterBytes, JournalIo io) throws IOException {
+        this(dir, UnaryOperator.identity(), apply, liveState, compactAfterBytes, io);
+    }
+
+    private Journal(Path dir, UnaryOperator<JournalEvent> prepare, Consumer<JournalEvent> apply,
+                    Supplier<? extends Collection<JournalEvent>> liveState, long compactAfterBytes, JournalIo io)
+            throws IOException {
         this.dir = dir;
         this.apply = apply;
         this.liveState = liveState;
@@ -170,10 +228,27 @@ public final class Journal implements RecordLog {
         OwnerOnly.directories(dir);
         OwnerOnly.restrict(dir.resolve(JOURNAL));
         OwnerOnly.restrict(dir.resolve(SNAPSHOT));
-        Files.deleteIfExists(dir.resolve(SNAPSHOT + ".tmp"));
-        replay(dir.resolve(SNAPSHOT), false);
-        long good = replay(dir.resolve(JOURNAL), true);
-        channel = io.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Files.deleteIfExists(dir.resolve(Snapshot.TEMP));
+        Files.deleteIfExists(dir.resolve(LEGACY_SNAPSHOT + ".tmp"));
+        long covers = 0;
+        if (Files.exists(dir.resolve(SNAPSHOT))) {
+            covers = Snapshot.read(dir.resolve(SNAPSHOT), prepare, apply).covers();
+            // a snapshot.jsonl beside it is older: the crash came between the rename and its deletion
+            Files.deleteIfExists(dir.resolve(LEGACY_SNAPSHOT));
+        } else {
+            JournalLines.replay(dir.resolve(LEGACY_SNAPSHOT), false, prepare, apply);
+        }
+        long last = covers;
+        for (var segment : segments(dir).entrySet()) {
+            last = Math.max(last, segment.getKey());
+            // covered: the crash came between the snapshot's rename and the segment's deletion
+            if (segment.getKey() <= covers) Files.deleteIfExists(segment.getValue());
+            else JournalLines.replay(segment.getValue(), true, prepare, apply);
+        }
+        nextSegment = last + 1;
+        long good = JournalLines.replay(dir.resolve(JOURNAL), true, prepare, apply);
+        active = dir.resolve(JOURNAL);
+        channel = io.open(active, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             if (channel.size() > good) {
                 if (hasData(channel, good)) LOG.warning("journal: dropping a torn last line");
@@ -191,9 +266,22 @@ public final class Journal implements RecordLog {
         writer = Thread.ofPlatform().name("journal-writer").daemon(true).start(this::writeLoop);
     }
 
+    /** The sealed segments in {@code dir}, by number. */
+    static TreeMap<Long, Path> segments(Path dir) throws IOException {
+        var found = new TreeMap<Long, Path>();
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Matcher m = SEGMENT.matcher(p.getFileName().toString());
+                if (m.matches()) found.put(Long.parseLong(m.group(1)), p);
+            }
+        }
+        return found;
+    }
+
     /**
      * A snapshot or journal that cannot be read past {@link #goodBytes()}: a line that is not a
-     * journal line and is not a torn last write. Nothing was changed on disk.
+     * journal line and is not a torn last write, or a snapshot that is not whole. Nothing was
+     * changed on disk.
      */
     public static final class Unreadable extends IOException {
         private final transient Path file;
@@ -209,7 +297,7 @@ public final class Journal implements RecordLog {
             return file;
         }
 
-        /** Length of the readable prefix: the lines before the bad one. */
+        /** Length of the readable prefix: the lines (or blocks) before the bad one. */
         public long goodBytes() {
             return goodBytes;
         }
@@ -220,16 +308,35 @@ public final class Journal implements RecordLog {
         if (closed) throw new IOException("journal is closed");
         var done = new CompletableFuture<Void>();
         // encoding on the caller's thread keeps the single writer thread for I/O only
-        queue.add(new Pending(event, event == null ? null : encode(event), done));
+        queue.add(new Pending(event, encode(event), done, null));
+        await(done);
+    }
+
+    /** Waits for {@code done}; its failure is thrown as an IOException. */
+    private static <T> T await(CompletableFuture<T> done) throws IOException {
         try {
-            done.get();
+            return done.get();
         } catch (InterruptedException e) {
-            // The event may still be written; the caller must not report it as refused.
-            done.join();
+            // An event may still be written; the caller must not report it as refused.
+            T result = done.join();
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+            return result;
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
+    }
+
+    /** Runs {@code work} on the writer thread after the batches queued before it; returns its result. */
+    private <T> T onWriter(Callable<T> work) throws IOException {
+        var result = new CompletableFuture<T>();
+        queue.add(new Pending(null, null, null, () -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }));
+        return await(result);
     }
 
     /** Tells {@code listener} of every batch written from now on (replay at open is not a write). */
@@ -252,78 +359,174 @@ public final class Journal implements RecordLog {
         return queue.size();
     }
 
-    /** Requests a compaction now (run by the writer thread after its current batch); throws if it fails. */
+    /** Compacts now (after a compaction or snapshot under way); returns once it is done, throws if it failed. */
     public void compactNow() throws IOException {
-        append(null);
+        onSnapshotThread(() -> {
+            compact();
+            return null;
+        });
+    }
+
+    /** Runs {@code work} on the compaction thread, after the compactions and snapshots queued before it. */
+    private <T> T onSnapshotThread(Callable<T> work) throws IOException {
+        if (closed) throw new IOException("journal is closed");
+        var result = new CompletableFuture<T>();
+        try {
+            snapshots.execute(() -> {
+                try {
+                    result.complete(work.call());
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IOException("journal is closed");
+        }
+        return await(result);
     }
 
     private void writeLoop() {
         var batch = new ArrayList<Pending>();
+        var work = new ArrayList<Runnable>();
         var bytes = new ByteArrayOutputStream(1 << 16);
-        while (!closed || !queue.isEmpty()) {
+        while (!writerDone || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                batches++;
-                batched += batch.size();
                 bytes.reset();
-                boolean compact = false;
                 int lines = 0;
                 for (Pending p : batch) {
                     if (p.event == null) {
-                        compact |= p.snapshotTo == null;
+                        work.add(p.onWriter);
                     } else {
                         bytes.writeBytes(p.line);
                         lines++;
                     }
                 }
-                IOException failure = stopped != null ? resume() : null;
-                if (failure == null && bytes.size() > 0) failure = write(bytes.toByteArray());
+                batch.removeIf(p -> p.event == null);
+                if (lines > 0) {
+                    batches++;
+                    batched += lines;
+                }
+                IOException failure = lines == 0 ? null : stopped != null ? resume() : null;
+                if (failure == null && lines > 0) failure = write(bytes.toByteArray());
                 if (failure != null) {
                     for (Pending p : batch) p.done.completeExceptionally(failure);
-                    batch.clear();
-                    continue;
-                }
-                if (lines > 0) listener.written(lines, forceNanos);
-                for (Pending p : batch) {
-                    if (p.event == null) {
-                        if (p.snapshotTo != null) snapshot(p.snapshotTo); // sees exactly the events before it
-                        continue;
+                } else {
+                    if (lines > 0) listener.written(lines, forceNanos);
+                    for (Pending p : batch) {
+                        try {
+                            apply.accept(p.event);
+                        } catch (RuntimeException e) {
+                            LOG.severe("journal: applying an event failed: " + e);
+                        }
+                        p.done.complete(null);
                     }
-                    try {
-                        apply.accept(p.event);
-                    } catch (RuntimeException e) {
-                        LOG.severe("journal: applying an event failed: " + e);
-                    }
-                    p.done.complete(null);
-                }
-                IOException compactFailure = null;
-                if (compact || end > compactAt) {
-                    try {
-                        compact();
-                        compactAt = compactAfterBytes;
-                    } catch (IOException e) {
-                        compactFailure = e;
-                        compactAt = end + compactAfterBytes;
-                        LOG.severe("journal: compaction failed, journal kept: " + e);
-                    }
-                }
-                for (Pending p : batch) {
-                    if (p.event != null) continue;
-                    if (compactFailure != null && p.snapshotTo == null) p.done.completeExceptionally(compactFailure);
-                    else p.done.complete(null);
                 }
                 batch.clear();
+                // after the whole batch is applied: work sees memory equal to the files
+                for (Runnable r : work) r.run();
+                work.clear();
+                if (end > compactAt && !compacting && !closed) startCompaction();
             } catch (InterruptedException e) {
-                if (closed) break;
+                if (writerDone) break;
             } catch (Throwable t) {
                 LOG.severe("journal writer: " + t);
                 for (Pending p : batch) p.done.completeExceptionally(t);
                 batch.clear();
+                for (Runnable r : work) r.run(); // each answers its own waiter, whatever it finds
+                work.clear();
             }
         }
+    }
+
+    /** Starts an automatic compaction on the compaction thread (writer thread). */
+    private void startCompaction() {
+        compacting = true;
+        compactAt = end + compactAfterBytes; // a seal that fails is not retried before the journal grows again
+        try {
+            snapshots.execute(() -> {
+                try {
+                    compact();
+                } catch (IOException | RuntimeException e) {
+                    LOG.severe("journal: compaction failed, journal kept: " + e);
+                } finally {
+                    compacting = false;
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            compacting = false;
+        }
+    }
+
+    /**
+     * One compaction, on the compaction thread: seal the journal (on the writer thread), write
+     * the snapshot from memory, then delete what it covers.
+     */
+    private void compact() throws IOException {
+        long covers = onWriter(this::seal);
+        Snapshot.write(io, dir, liveState.get(), covers);
+        // Everything the snapshot covers can go. In ascending order, so that a deletion that
+        // fails leaves a run of covered segments that the next open skips.
+        Files.deleteIfExists(dir.resolve(LEGACY_SNAPSHOT));
+        for (var segment : segments(dir).headMap(covers, true).values()) Files.deleteIfExists(segment);
+        Fsync.directory(dir);
+        compactions++;
+    }
+
+    /**
+     * Makes the file appends go to a sealed segment and opens a new, empty {@code journal.jsonl}
+     * for them (writer thread, between batches); returns the segment's number. On failure appends
+     * go on into the file they went to.
+     */
+    private long seal() throws IOException {
+        if (stopped != null && resume() != null) {
+            throw new IOException("journal is stopped: it is not sealed with a refused batch in it", stopped);
+        }
+        Path journal = dir.resolve(JOURNAL);
+        if (active.equals(journal)) {
+            Path sealed = dir.resolve("journal." + nextSegment + ".jsonl");
+            try {
+                io.replace(journal, sealed);
+            } catch (IOException e) {
+                if (Files.exists(sealed) && !Files.exists(journal)) { // renamed; only the directory's force failed
+                    active = sealed;
+                    nextSegment++;
+                }
+                throw StorageFull.classify(e);
+            }
+            active = sealed;
+            nextSegment++;
+        }
+        JournalIo.Channel fresh;
+        try {
+            fresh = io.open(journal, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw StorageFull.classify(e);
+        }
+        try {
+            Fsync.directory(dir); // before any append to it is acknowledged: its name must survive a crash
+        } catch (IOException e) {
+            fresh.close();
+            Files.deleteIfExists(journal);
+            throw StorageFull.classify(e);
+        }
+        long number = Long.parseLong(SEGMENT.matcher(active.getFileName().toString()).replaceAll("$1"));
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // every byte of it was forced with its batch
+        }
+        channel = fresh;
+        active = journal;
+        end = 0;
+        size = 0;
+        preallocateAfter = 0;
+        compactAt = compactAfterBytes;
+        preallocate(0);
+        return number;
     }
 
     /**
@@ -365,7 +568,7 @@ public final class Journal implements RecordLog {
             if (why != null && why != e) e.addSuppressed(why);
             if (stopped == null) {
                 LOG.severe("journal: stopped accepting writes: could not cut " + JOURNAL + " back to byte " + end
-                        + " after " + (why == null ? "a compaction" : "a failed write (" + why.getMessage() + ")")
+                        + " after " + (why == null ? "a retry" : "a failed write (" + why.getMessage() + ")")
                         + ": " + e.getMessage() + "; each later write retries the cut");
             }
             stopped = e;
@@ -385,98 +588,42 @@ public final class Journal implements RecordLog {
     }
 
     /**
-     * Writes the state as it stands between two batches into {@code target}, which becomes a
-     * data directory of its own: {@code snapshot.jsonl} (every live record, written as a
-     * compaction writes it) and an empty {@code journal.jsonl}, fsynced with the directory.
-     * It runs on the writer thread at its place in the queue, so it holds exactly the events
-     * applied before it and none after; writes wait for it as they wait for a compaction.
+     * Writes the state as it stands now into {@code target}, which becomes a data directory of
+     * its own: {@code snapshot.bin} and the {@code journal.jsonl} that completes it, fsynced
+     * with the directory. The state is exactly that of memory between two batches (the moment
+     * the copy of the journal's tail is taken), none half; writers do not wait for it.
      *
-     * @return the number of records written
+     * @return the number of records at that moment
      */
     public int snapshotTo(Path target) throws IOException {
-        if (closed) throw new IOException("journal is closed");
-        var request = new SnapshotTo(target, new CompletableFuture<>());
-        var done = new CompletableFuture<Void>();
-        queue.add(new Pending(null, null, done, request));
-        try {
-            done.join(); // fails if the batch it rode in failed to write
-            return request.records().join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        }
-    }
-
-    /** Runs a {@link #snapshotTo} request on the writer thread; its failure is the request's, not the journal's. */
-    private void snapshot(SnapshotTo request) {
-        try {
-            int records = writeSnapshot(request.dir());
-            try (var empty = io.open(request.dir().resolve(JOURNAL), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                empty.force(true);
-            }
-            Fsync.directory(request.dir());
-            request.records().complete(records);
-        } catch (IOException | RuntimeException e) {
-            request.records().completeExceptionally(e);
-        }
-    }
-
-    /** Writes the live state to a new snapshot (temp, fsync, rename) and empties the journal. */
-    private void compact() throws IOException {
-        writeSnapshot(dir);
-        // Every line of the journal is in the snapshot now: emptying it loses nothing, and
-        // a journal that could not be emptied replays to the same state.
-        compactions++;
-        end = 0;
-        cutBack(null);
-        if (stopped == null) preallocate(0);
-    }
-
-    /**
-     * Writes the live state as {@code target/snapshot.jsonl}: a temp file (removed on any
-     * failure), fsync, then renamed over the old one. Returns the number of records.
-     */
-    private int writeSnapshot(Path target) throws IOException {
-        Path tmp = target.resolve(SNAPSHOT + ".tmp");
-        int records = 0;
-        try (var out = io.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            var bytes = new ByteArrayOutputStream(1 << 20);
-            long at = 0;
-            for (JournalEvent e : liveState.get()) {
-                bytes.writeBytes(encode(e));
-                records++;
-                if (bytes.size() > (1 << 20)) {
-                    at = writeFully(out, bytes.toByteArray(), at);
-                    bytes.reset();
+        return onSnapshotThread(() -> {
+            // No compaction runs meanwhile (this thread is theirs), so the file appends go to stays the same.
+            Mark from = onWriter(this::mark);
+            Snapshot.write(io, target, liveState.get(), 0);
+            Mark to = onWriter(this::mark);
+            try (var tail = io.open(target.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+                for (long at = from.end; at < to.end; ) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), to.end - at));
+                    while (buf.hasRemaining()) {
+                        if (from.file.read(buf, at + buf.position()) < 0) throw new IOException("journal shorter than its data");
+                    }
+                    buf.flip();
+                    long into = at - from.end;
+                    while (buf.hasRemaining()) tail.write(buf, into + buf.position());
+                    at += buf.limit();
                 }
+                tail.force(true);
             }
-            writeFully(out, bytes.toByteArray(), at);
-            out.force(true);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw StorageFull.classify(e);
-        }
-        try {
-            io.replace(tmp, target.resolve(SNAPSHOT));
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw StorageFull.classify(e);
-        }
-        return records;
+            Fsync.directory(target);
+            return to.records;
+        });
     }
 
-    private static long writeFully(JournalIo.Channel out, byte[] bytes, long at) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) out.write(buf, at + buf.position());
-        return at + bytes.length;
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a leftover temp snapshot is deleted at the next open
-        }
+    /** Where the data ends now, and how many records memory holds (writer thread). */
+    private Mark mark() {
+        return new Mark(channel, end, liveState.get().size());
     }
 
     /**
@@ -534,124 +681,16 @@ public final class Journal implements RecordLog {
     }
 
 
-    /** Lines parsed together at replay: in parallel, then applied in file order. */
-    private static final int REPLAY_BATCH = 4096;
-
-    /**
-     * Replays a file into apply; returns the byte length of its good prefix. Lines are parsed
-     * in parallel a batch at a time (a snapshot of a million tasks is mostly JSON parsing) and
-     * applied on this thread in file order, so apply sees exactly the sequence a line-by-line
-     * replay would.
-     */
-    private long replay(Path file, boolean tolerateTornTail) throws IOException {
-        if (!Files.exists(file)) return 0;
-        var batch = new ArrayList<byte[]>(REPLAY_BATCH);
-        long[] good = {0};
-        try (var in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int start = 0; // buf[start, len) is read and not yet a line of the batch
-            int len = 0;
-            int scanned = 0; // buf[start, scanned) holds neither a newline nor a NUL
-            boolean eof = false;
-            while (true) {
-                int nl = -1;
-                int nul = -1;
-                for (int i = scanned; i < len; i++) {
-                    if (buf[i] == '\n') {
-                        nl = i;
-                        break;
-                    }
-                    if (buf[i] == 0) {
-                        nul = i;
-                        break;
-                    }
-                }
-                if (nl < 0 && nul < 0 && !eof) {
-                    scanned = len;
-                    if (start > 0) { // move the partial line to the front, once per buffer, not per line
-                        System.arraycopy(buf, start, buf, 0, len - start);
-                        len -= start;
-                        scanned -= start;
-                        start = 0;
-                    } else if (len == buf.length) {
-                        buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-                    }
-                    int n = in.read(buf, len, buf.length - len);
-                    if (n < 0) eof = true;
-                    else len += n;
-                    continue;
-                }
-                if (nl >= 0) {
-                    batch.add(java.util.Arrays.copyOfRange(buf, start, nl));
-                    start = nl + 1;
-                    scanned = start;
-                    if (batch.size() < REPLAY_BATCH) continue;
-                }
-                if (!applyBatch(batch, good, file, tolerateTornTail, buf, start, len, in)) break;
-                if (nl < 0) { // end of data: EOF or the preallocated zeros
-                    int rest = (nul >= 0 ? nul : len) - start;
-                    if (rest > 0 && !tolerateTornTail) throw new Unreadable(file, good[0], "incomplete last line");
-                    break;
-                }
-            }
-        }
-        return good[0];
-    }
-
-    /**
-     * Parses the batch in parallel and applies it in order, adding each line's length to
-     * {@code good}; clears the batch. False when its last line is a torn write (unreadable,
-     * nothing but zeros after it: replay ends there); an unreadable line otherwise throws.
-     */
-    private boolean applyBatch(List<byte[]> batch, long[] good, Path file, boolean tolerateTornTail,
-                               byte[] buf, int from, int len, java.io.InputStream in) throws IOException {
-        List<JournalEvent> events = batch.size() < 64 ? batch.stream().map(Journal::parseLine).toList()
-                : batch.parallelStream().map(Journal::parseLine).toList();
-        for (int i = 0; i < events.size(); i++) {
-            JournalEvent e = events.get(i);
-            if (e == null) {
-                // a complete but unreadable line is a torn write only if nothing but zeros follows
-                if (tolerateTornTail && i == events.size() - 1 && onlyZerosFollow(buf, from, len, in)) {
-                    batch.clear();
-                    return false;
-                }
-                throw new Unreadable(file, good[0], "unreadable line after byte " + good[0]);
-            }
-            apply.accept(e);
-            good[0] += batch.get(i).length + 1;
-        }
-        batch.clear();
-        return true;
-    }
-
-    private static boolean onlyZerosFollow(byte[] buf, int from, int len, java.io.InputStream in) throws IOException {
-        for (int i = from; i < len; i++) if (buf[i] != 0) return false;
-        int c;
-        while ((c = in.read(buf)) > 0) for (int i = 0; i < c; i++) if (buf[i] != 0) return false;
-        return true;
-    }
-
-    /** Parses one complete line (without its newline); null if it is not a journal line. */
-    @SuppressWarnings("unchecked")
-    private static JournalEvent parseLine(byte[] line) {
-        Map<String, Object> obj;
-        try {
-            obj = taskrunner.Json.STD.mapFrom(line);
-        } catch (IOException e) {
-            return null;
-        }
-        if (!(obj.get("k") instanceof String kind) || !(obj.get("id") instanceof String id)) return null;
-        Object v = obj.get("v");
-        boolean delete = Boolean.TRUE.equals(obj.get("del"));
-        if (!delete && !(v instanceof Map)) return null;
-        // a value that repeats its id shares the key's String: one copy per record in memory
-        if (v instanceof Map<?, ?> value && id.equals(value.get("id"))) ((Map<String, Object>) value).put("id", id);
-        return new JournalEvent(kind, id, delete ? null : (Map<String, Object>) v);
-    }
-
     @Override
     public void close() throws IOException {
         closed = true;
+        snapshots.shutdown(); // a compaction under way ends first: it needs the writer
+        try {
+            if (!snapshots.awaitTermination(5, TimeUnit.MINUTES)) LOG.severe("journal: closed while a compaction still runs");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writerDone = true;
         try {
             writer.join(5000);
         } catch (InterruptedException e) {
@@ -659,7 +698,7 @@ public final class Journal implements RecordLog {
         }
         if (stopped != null && !writer.isAlive()) cutBack(null);
         if (stopped != null) {
-            LOG.severe("journal: closed while stopped: " + JOURNAL + " may keep lines past byte " + end
+            LOG.severe("journal: closed while stopped: " + active.getFileName() + " may keep lines past byte " + end
                     + " that the next open replays");
         }
         channel.close();

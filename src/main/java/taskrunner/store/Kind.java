@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * A kind of record kept in the {@link Store}: its name in the journal and how its values
  * turn into JSON objects and back. Codecs must be pure: {@code decode(encode(v))} equals
- * {@code v}, so replaying the journal rebuilds exactly what was acknowledged.
+ * {@code v}, so replaying the journal rebuilds exactly what was acknowledged; and safe to call
+ * from several threads at once (a store decodes the records it reads at open in parallel, and
+ * encodes them for a snapshot on the compaction thread while writes go on).
  */
 public record Kind<T>(String name, Codec<T> codec) {
 

@@ -2,7 +2,7 @@ package taskrunner.store;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Collection;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -22,8 +22,8 @@ public interface RecordLog extends AutoCloseable {
     /** Opens a log, replaying what it holds into {@code apply} before returning. */
     @FunctionalInterface
     interface Opener {
-        /** @param liveState one put event per live record, as memory holds them now (for a snapshot) */
-        RecordLog open(Consumer<JournalEvent> apply, Supplier<List<JournalEvent>> liveState) throws IOException;
+        /** @param liveState one put event per live record, read lazily from memory (for a snapshot) */
+        RecordLog open(Consumer<JournalEvent> apply, Supplier<? extends Collection<JournalEvent>> liveState) throws IOException;
     }
 
     void append(JournalEvent event) throws IOException;

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +36,7 @@ public final class Store implements AutoCloseable {
     /** Opens the store in {@code dir}; every kind the journal may hold must be given here. */
     public static Store open(Path dir, Collection<Kind<?>> kinds, long compactAfterBytes) throws IOException {
         var store = new Store(kinds);
-        store.journal = new Journal(dir, store::apply, store::liveState, compactAfterBytes);
+        store.journal = new Journal(dir, store::decoded, store::apply, store::liveState, compactAfterBytes);
         return store;
     }
 
@@ -88,12 +87,13 @@ public final class Store implements AutoCloseable {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Set<String> blobReferences() {
-        var ids = new HashSet<String>();
+        Set<String> ids = ConcurrentHashMap.newKeySet();
         for (var entry : byKind.entrySet()) {
             Kind.Codec codec = kinds.get(entry.getKey()).codec();
-            for (Object value : entry.getValue().values()) {
+            // on every core: at start this visits every record, a million tasks
+            entry.getValue().values().parallelStream().forEach(value -> {
                 for (Object id : (Collection<?>) codec.blobs(value)) if (id != null) ids.add((String) id);
-            }
+            });
         }
         return ids;
     }
@@ -191,16 +191,40 @@ public final class Store implements AutoCloseable {
         for (var l : listeners.getOrDefault(e.kind(), List.of())) l.accept(old, now);
     }
 
+    /**
+     * The event with its record decoded (read at open, on several threads at once: codecs are
+     * pure); an event of an unknown kind or a delete as it is, for {@link #apply} to judge.
+     */
+    private JournalEvent decoded(JournalEvent e) {
+        Kind<?> kind = kinds.get(e.kind());
+        if (kind == null || e.isDelete() || e.decoded() != null) return e;
+        return new JournalEvent(e.kind(), e.id(), e.value(), kind.codec().decode(e.value()));
+    }
+
+    /**
+     * Every live record as a put event, encoded as the iteration reaches it: a view of the maps
+     * while writes go on (each record at some version at least as new as the call), and its size
+     * the number of records now.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private List<JournalEvent> liveState() {
-        var events = new ArrayList<JournalEvent>();
-        for (var entry : byKind.entrySet()) {
-            Kind kind = kinds.get(entry.getKey());
-            for (var rec : entry.getValue().entrySet()) {
-                events.add(new JournalEvent(kind.name(), rec.getKey(), kind.codec().encode(rec.getValue())));
+    private Collection<JournalEvent> liveState() {
+        return new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<JournalEvent> iterator() {
+                return byKind.entrySet().stream().flatMap(entry -> {
+                    Kind kind = kinds.get(entry.getKey());
+                    return entry.getValue().entrySet().stream().map(rec ->
+                            new JournalEvent(kind.name(), rec.getKey(), kind.codec().encode(rec.getValue())));
+                }).iterator();
             }
-        }
-        return events;
+
+            @Override
+            public int size() {
+                int n = 0;
+                for (var map : byKind.values()) n += map.size();
+                return n;
+            }
+        };
     }
 
     @Override

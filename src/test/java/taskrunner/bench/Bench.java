@@ -23,10 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ./build.sh bench [all|http|rows|startup|restart|ckan|datapusher|scaleout ...]}: prints the figures the
- * project tracks; without arguments (or {@code all}) the table of issue 14 ({@link PerfTable}), then the one of
- * issue 13, one to three servers on one PostgreSQL ({@link ScaleOutBench}); {@code table} or {@code scaleout}
- * alone prints one of them. Every server is real
+ * {@code ./build.sh bench [all|table|http|rows|startup|restart|restart-table|compaction|ckan|datapusher|scaleout ...]}:
+ * prints the figures the project tracks; without arguments (or {@code all}) the table of issue 14 ({@link PerfTable}),
+ * then the one of issue 13, one to three servers on one PostgreSQL ({@link ScaleOutBench}); {@code table} or
+ * {@code scaleout} alone prints one of them. Every server is real
  * (HTTP on loopback, fsynced journal); load is bounded in count and time.
  */
 public final class Bench {
@@ -53,6 +53,8 @@ public final class Bench {
         if (only.contains("rows-checkpoint")) millionRows(out, "--checkpoint-rows", "1000000"); // progress journaled by time only
         if (only.contains("startup")) startup(out);
         if (only.contains("restart")) restartWith(out, 100_000);
+        if (only.contains("restart-table")) PerfTable.restartRows(out);
+        if (only.contains("compaction")) compactionUnderLoad(out, Integer.getInteger("bench.tasks", 1_000_000));
         if (only.contains("datapusher")) DataPusherBench.run(out);
         if (only.contains("scaleout")) ScaleOutBench.run(out);
         if (only.contains("ckan")) try {
@@ -309,6 +311,62 @@ public final class Bench {
             out.printf("restart: %d tasks in the journal (%.1f MB): process start to first answered request: %d ms%n",
                     count, bytes / 1e6, timeToFirstAnswer(data));
         } finally {
+            deleteTree(data);
+        }
+    }
+
+    /**
+     * Fills a data dir with {@code count} tasks, then creates tasks from 16 writers while a
+     * compaction of them all runs: the latency of the creates that overlapped it, against the rest.
+     */
+    static void compactionUnderLoad(PrintStream out, int count) throws Exception {
+        Path data = Files.createTempDirectory("bench-compaction");
+        var events = java.util.logging.Logger.getLogger(taskrunner.core.Lifecycle.class.getName());
+        var level = events.getLevel();
+        try {
+            fill(data, count, true);
+            events.setLevel(java.util.logging.Level.WARNING);
+            try (var server = TaskServer.builder().port(0).dataDir(data).adminPassword("x").examples().build().start()) {
+                var lifecycle = server.services().lifecycle();
+                String account = server.services().identity().root().id();
+                var stop = new java.util.concurrent.atomic.AtomicBoolean();
+                var creates = new java.util.concurrent.ConcurrentLinkedQueue<long[]>(); // start, nanoseconds
+                var writers = new ArrayList<Thread>();
+                for (int w = 0; w < 16; w++) {
+                    writers.add(Thread.ofVirtual().start(() -> {
+                        while (!stop.get()) {
+                            long t0 = System.nanoTime();
+                            try {
+                                lifecycle.create(Task.draft(TaskService.newId(15), "kazoo", "examples/echo", account, account,
+                                        System.currentTimeMillis()).withTotal(1L).withFileName("in.csv"));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            creates.add(new long[] {t0, System.nanoTime() - t0});
+                        }
+                    }));
+                }
+                Thread.sleep(3000);
+                long c0 = System.nanoTime();
+                server.services().store().compact();
+                long c1 = System.nanoTime();
+                Thread.sleep(1000);
+                stop.set(true);
+                for (Thread t : writers) t.join();
+                var during = new ArrayList<Long>();
+                long outside = 0;
+                for (long[] c : creates) {
+                    if (c[0] < c1 && c[0] + c[1] > c0) during.add(c[1]);
+                    else outside = Math.max(outside, c[1]);
+                }
+                java.util.Collections.sort(during);
+                out.printf("compaction: %,d tasks compacted in %.1f s while 16 writers create tasks: %d creates overlapped it, "
+                                + "p50 %.1f ms, max %.0f ms (max of the others %.0f ms)%n", count, (c1 - c0) / 1e9, during.size(),
+                        during.isEmpty() ? 0 : during.get(during.size() / 2) / 1e6, during.isEmpty() ? 0 : during.getLast() / 1e6,
+                        outside / 1e6);
+            }
+        } finally {
+            events.setLevel(level);
             deleteTree(data);
         }
     }

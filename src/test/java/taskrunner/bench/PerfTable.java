@@ -102,7 +102,7 @@ final class PerfTable {
             long f0 = System.nanoTime();
             Bench.fill(data, TASKS, true);
             System.out.printf("filled a data dir with %,d tasks in %.1f s%n", TASKS, (System.nanoTime() - f0) / 1e9);
-            long snapshot = Files.size(data.resolve("snapshot.jsonl"));
+            long snapshot = Files.size(data.resolve("snapshot.bin"));
             long restart;
             long restartCpu;
             long live;
@@ -127,6 +127,20 @@ final class PerfTable {
         } finally {
             Bench.deleteTree(data);
         }
+    }
+
+    /**
+     * {@code ./build.sh bench restart-table}: the table's two rows of a restart with {@link #TASKS}
+     * tasks (restart time, live heap), measured and printed as the full table prints them.
+     */
+    static void restartRows(PrintStream out) throws Exception {
+        var rows = new ArrayList<Row>();
+        String load0 = loadAverage();
+        restartFigures(rows);
+        out.printf("`./build.sh bench restart-table` on %s, %d cores, %s %s, %s; load average before %s, after %s%n%n",
+                host(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Instant.now().toString().substring(0, 16) + "Z", load0, loadAverage());
+        for (Row r : rows) out.printf("| %s | %s | %s | %s | %s |%n", r.figure, r.taskrunner, r.trivial, r.goal, r.met ? "yes" : "no");
     }
 
     /** Creates/s at 32 connections against the trivial server's answers/s; then latencies at 64 connections. */

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every call fails at random. The free space it reports is the test's too.
  */
 final class FaultyIo implements JournalIo {
-    enum Op { WRITE, FORCE, TRUNCATE, REPLACE }
+    enum Op { OPEN, WRITE, FORCE, TRUNCATE, REPLACE }
 
     static IOException full() {
         return new IOException("No space left on device");
@@ -62,7 +62,7 @@ final class FaultyIo implements JournalIo {
         return h;
     }
 
-    /** From now on every write, force, truncate and rename fails with this chance (0 stops it). */
+    /** From now on every open, write, force, truncate and rename fails with this chance (0 stops it). */
     FaultyIo random(long seed, double chance) {
         this.random = new Random(seed);
         this.chance = chance;
@@ -130,8 +130,9 @@ final class FaultyIo implements JournalIo {
 
     @Override
     public Channel open(Path file, OpenOption... options) throws IOException {
-        Channel real = REAL.open(file, options);
         String name = file.getFileName().toString();
+        check(name, Op.OPEN, null, null, 0);
+        Channel real = REAL.open(file, options);
         return new Channel() {
             public int write(ByteBuffer src, long position) throws IOException {
                 writes.incrementAndGet();

@@ -225,9 +225,16 @@ class JournalFailureTest {
         assertReopensWith(Map.of("a", "one", "b", "two"));
     }
 
+    /** Every journal file's data (sealed segments, then journal.jsonl), joined. */
+    private String allJournalData() throws Exception {
+        var all = new StringBuilder();
+        for (Path p : Journal.segments(dir).values()) all.append(JournalTest.data(p));
+        return all.append(JournalTest.data(dir.resolve(JOURNAL))).toString();
+    }
+
     @Test
     void aFailedSnapshotWriteKeepsTheJournal() throws Exception {
-        for (Op op : new Op[] {Op.WRITE, Op.FORCE, Op.REPLACE}) {
+        for (Op op : new Op[] {Op.OPEN, Op.WRITE, Op.FORCE, Op.REPLACE}) {
             var io = new FaultyIo();
             String file = op == Op.REPLACE ? SNAPSHOT : SNAPSHOT + ".tmp";
             try (var j = open(io)) {
@@ -235,35 +242,56 @@ class JournalFailureTest {
                 io.fail(file, op, 1, FaultyIo.full());
                 assertThrows(StorageFull.class, j::compactNow, op + " of the snapshot failed");
                 assertFalse(Files.exists(dir.resolve(SNAPSHOT + ".tmp")), "the temp snapshot is removed");
-                assertTrue(JournalTest.data(dir.resolve(JOURNAL)).contains("one " + op), "the journal is kept");
+                assertTrue(allJournalData().contains("one " + op), "the sealed segment is kept");
                 put(j, "b", "two " + op);
             }
             assertReopensWith(Map.of("a", "one " + op, "b", "two " + op));
             try (var j = open(new FaultyIo())) {
-                j.compactNow(); // and a compaction works again
+                j.compactNow(); // and a compaction works again, covering the segment the failed one left
             }
+            assertEquals(Map.of(), Journal.segments(dir), "every sealed segment is covered and gone");
             assertReopensWith(Map.of("a", "one " + op, "b", "two " + op));
         }
     }
 
     @Test
-    void aJournalNotEmptiedAfterItsSnapshotStopsThenResumes() throws Exception {
+    void aSealThatFailsLeavesAppendsGoingToTheSameFile() throws Exception {
         var io = new FaultyIo();
         try (var j = open(io)) {
             put(j, "a", "one");
+            io.fail("journal.1.jsonl", Op.REPLACE, 1, FaultyIo.broken()); // the rename to a segment
+            assertThrows(IOException.class, j::compactNow);
             put(j, "b", "two");
-            io.fail(JOURNAL, Op.TRUNCATE, 1, FaultyIo.broken());
-            j.compactNow(); // the snapshot holds a and b; the journal could not be emptied
-            assertEquals(1, j.compactions());
-            put(j, "c", "three"); // retries emptying it, then writes at its start
-            assertTrue(JournalTest.data(dir.resolve(JOURNAL)).startsWith("{\"k\":\"note\",\"id\":\"c\""));
+            assertTrue(JournalTest.data(dir.resolve(JOURNAL)).contains("two"), "still journal.jsonl");
+            io.fail(JOURNAL, Op.OPEN, 1, FaultyIo.full()); // renamed, but the new journal.jsonl cannot be made
+            assertThrows(StorageFull.class, j::compactNow);
+            put(j, "c", "three");
+            assertTrue(JournalTest.data(dir.resolve("journal.1.jsonl")).contains("three"), "appended to the renamed file");
+            assertFalse(Files.exists(dir.resolve(JOURNAL)));
         }
         assertReopensWith(Map.of("a", "one", "b", "two", "c", "three"));
         try (var j = open(io)) {
-            io.fail(JOURNAL, Op.TRUNCATE, 2, FaultyIo.broken());
-            j.compactNow(); // stopped, and closed stopped: its lines are all in the snapshot
+            put(j, "d", "four"); // journal.jsonl, after the segment the failed seal left
+            j.compactNow();
+            put(j, "e", "five");
         }
-        assertReopensWith(Map.of("a", "one", "b", "two", "c", "three"));
+        assertEquals(Map.of(), Journal.segments(dir));
+        assertReopensWith(Map.of("a", "one", "b", "two", "c", "three", "d", "four", "e", "five"));
+    }
+
+    @Test
+    void aStoppedJournalIsNotSealed() throws Exception {
+        var io = new FaultyIo();
+        try (var j = open(io)) {
+            put(j, "a", "one");
+            io.fail(JOURNAL, Op.FORCE, 1, FaultyIo.broken()).fail(JOURNAL, Op.TRUNCATE, 2, FaultyIo.broken());
+            assertThrows(IOException.class, () -> put(j, "b", "refused"));
+            var e = assertThrows(IOException.class, j::compactNow, "b's line is still in the file: no segment may keep it");
+            assertTrue(e.getMessage().startsWith("journal is stopped"), e.getMessage());
+            assertEquals(Map.of(), Journal.segments(dir));
+            j.compactNow(); // the next retry of the cut succeeds: sealed without b
+        }
+        assertReopensWith(Map.of("a", "one"));
     }
 
     @Test

@@ -105,9 +105,12 @@ class JournalTest {
             s.compact();
             assertEquals(1, s.compactions());
             assertEquals("", data(dir.resolve(Journal.JOURNAL)));
+            assertEquals(Map.of(), Journal.segments(dir), "the sealed segment is deleted");
             s.put(NOTE, "n0", new Note("n0", "latest"));
         }
-        assertEquals(10, Files.readAllLines(dir.resolve(Journal.SNAPSHOT), StandardCharsets.UTF_8).size());
+        var records = new ArrayList<String>();
+        Snapshot.read(dir.resolve(Journal.SNAPSHOT), e -> e, e -> records.add(e.id()));
+        assertEquals(10, records.size());
         try (Store s = open(dir)) {
             assertEquals(10, s.count(NOTE));
             assertEquals("latest", s.get(NOTE, "n0").text());
