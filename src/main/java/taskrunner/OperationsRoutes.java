@@ -21,7 +21,10 @@ final class OperationsRoutes {
 
     private OperationsRoutes() {}
 
-    /** @param metricsOpen whether {@code GET /metrics} answers without a token ({@link Config#metricsOpen()}) */
+    /**
+     * @param backup      null on PostgreSQL ({@code --postgres}): the database is backed up with its own tools
+     * @param metricsOpen whether {@code GET /metrics} answers without a token ({@link Config#metricsOpen()})
+     */
     static void install(Router router, Identity identity, Backup backup, Metrics metrics, boolean metricsOpen) {
         // For load balancers and start-up checks; answers before any face is involved.
         router.route("GET", "/healthz", (req, status, msg) -> Response.text(status, "text/plain", msg + "\n"),
@@ -43,6 +46,9 @@ final class OperationsRoutes {
     private static Response backup(Request req, Identity identity, Backup backup) {
         Response refused = refusedUnlessRoot(req, identity, "make a backup");
         if (refused != null) return refused;
+        if (backup == null) {
+            return OPERATIONS.error(req, 501, "this server keeps its records in PostgreSQL: back them up with pg_dump");
+        }
         Backup.Result r;
         try {
             r = backup.run();

@@ -167,7 +167,8 @@ public final class TaskServer implements AutoCloseable {
             router.refuse(StoreUnavailable.class, 503, "Retry-After", "5");
             router.refuse(Conflict.class, 503, "Retry-After", "1"); // a record changed by another server too often in a row
             router.cors(Cors.of(config.corsOrigins()));
-            OperationsRoutes.install(router, identity, new Backup(store, blobs, config.backupDir(), clock), metrics,
+            OperationsRoutes.install(router, identity,
+                    config.postgres() == null ? new Backup(store, blobs, config.backupDir(), clock) : null, metrics,
                     config.metricsOpen());
             install(router, lifecycle);
             Dashboard.install(router, services, faces);

@@ -333,6 +333,15 @@ class ScaleOutTest {
     }
 
     @Test
+    void aBackupOnPostgresIsRefusedNamingTheDatabasesOwnTool() throws Exception {
+        var a = server(pg.newDatabase(), "node-a");
+        var root = KazooClient.admin(a);
+        var r = a.send(a.request("/admin/backup").header("X-Auth-Token", root.token).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(501, r.statusCode(), r.body());
+        assertTrue(r.body().contains("pg_dump"), r.body());
+    }
+
+    @Test
     void aDatabaseThatCannotBeReachedStopsTheStartNamingItWithoutItsPassword() throws Exception {
         var data = Files.createTempDirectory("pg-unreachable");
         var exit = taskrunner.support.ChildServer.run(Duration.ofSeconds(60), "--port", "0", "--data", data.toString(),
