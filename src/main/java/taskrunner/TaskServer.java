@@ -1,11 +1,8 @@
 package taskrunner;
 
 import com.sun.net.httpserver.HttpServer;
-import taskrunner.auth.Account;
 import taskrunner.auth.Identity;
 import taskrunner.auth.LoginThrottle;
-import taskrunner.auth.Token;
-import taskrunner.auth.User;
 import taskrunner.ckan.CkanFace;
 import taskrunner.core.Busy;
 import taskrunner.core.FaceState;
@@ -124,7 +121,8 @@ public final class TaskServer implements AutoCloseable {
         var stateCodecs = new HashMap<String, FaceState.Codec<?>>();
         for (Face f : faces) if (f.stateCodec() != null) stateCodecs.put(f.name(), f.stateCodec());
         Kind<Task> taskKind = TaskCodec.kind(stateCodecs);
-        var kinds = new ArrayList<Kind<?>>(List.of(taskKind, Account.KIND, User.KIND, Token.KIND));
+        var kinds = new ArrayList<Kind<?>>(List.of(taskKind));
+        kinds.addAll(Identity.kinds());
         for (Face f : faces) kinds.addAll(f.kinds());
         try {
             // Bound first: a busy port must not cost a first start its bootstrap (printed after start).

@@ -1,5 +1,6 @@
 package taskrunner.auth;
 
+import taskrunner.store.Kind;
 import taskrunner.store.Store;
 import taskrunner.util.RandomIds;
 
@@ -41,7 +42,7 @@ public final class Identity {
         this.throttle = new LoginThrottle(clock);
         this.defaultTtlMs = defaultTtlMs;
         store.listen(User.KIND, (old, now) -> {
-            if (old != null) userByName.remove(old.username());
+            if (old != null) userByName.remove(old.username(), old.id());
             if (now != null) userByName.put(now.username(), now.id());
         });
         store.listen(Account.KIND, (old, now) -> {
@@ -143,8 +144,32 @@ public final class Identity {
                     firstName, lastName, email, clock.millis(),
                     account == null ? null : PasswordHasher.accountKey(credential, account.name()));
             store.put(User.KIND, u.id(), u);
+            try {
+                claimName(name, u.id());
+            } catch (NameTaken e) {
+                store.delete(User.KIND, u.id()); // the name is another server's new user's
+                throw e;
+            }
             return u;
         }
+    }
+
+    /**
+     * Records that {@code name} is {@code userId}'s (written just before), only if no user has
+     * claimed it: another server sharing the database may have created that name a moment ago.
+     */
+    private void claimName(String name, String userId) throws IOException, NameTaken {
+        if (store.get(UserName.KIND, name) != null) throw new NameTaken(name);
+        try {
+            store.replace(UserName.KIND, name, null, new UserName(userId));
+        } catch (taskrunner.store.Conflict e) {
+            throw new NameTaken(name); // made through another server just now
+        }
+    }
+
+    /** The kinds of records identity keeps, for the store. */
+    public static List<Kind<?>> kinds() {
+        return List.of(Account.KIND, User.KIND, Token.KIND, UserName.KIND);
     }
 
     public Account account(String id) {

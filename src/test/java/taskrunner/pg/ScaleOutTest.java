@@ -333,6 +333,29 @@ class ScaleOutTest {
     }
 
     @Test
+    void oneUserNameCreatedThroughTwoServersAtOnceIsMadeOnce() throws Exception {
+        var p = pair();
+        for (int round = 0; round < 10; round++) {
+            String name = "twin-" + round;
+            var made = new java.util.concurrent.atomic.AtomicInteger();
+            var threads = new ArrayList<Thread>();
+            for (KazooClient via : List.of(p.onA(), p.onB(), p.onA(), p.onB())) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        var r = via.send("PUT", "/v2/accounts/" + via.accountId + "/users", "application/json",
+                                "{\"data\":{\"username\":\"" + name + "\",\"password\":\"pw-" + name + "\"}}");
+                        if (r.statusCode() == 201) made.incrementAndGet();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join();
+            assertEquals(1, made.get(), "one of four creations of " + name + " through two servers");
+        }
+    }
+
+    @Test
     void aBackupOnPostgresIsRefusedNamingTheDatabasesOwnTool() throws Exception {
         var a = server(pg.newDatabase(), "node-a");
         var root = KazooClient.admin(a);
