@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ./build.sh bench [all|http|rows|startup|restart|ckan|datapusher ...]}: prints the figures the
+ * {@code ./build.sh bench [all|http|latency|rows|rows-checkpoint|startup|restart|ckan|datapusher ...]}: prints the figures the
  * project tracks; without arguments (or {@code all}) the table of issue 14 ({@link PerfTable}). Every server is real
  * (HTTP on loopback, fsynced journal); load is bounded in count and time.
  */
@@ -45,6 +45,11 @@ public final class Bench {
         }
         if (only.contains("http")) {
             for (int clients : new int[] {8, 32, 128}) creationsVersusTrivial(out, clients, Duration.ofSeconds(5));
+        }
+        if (only.contains("latency")) { // the table's creates/s and latency rows alone
+            var rows = new ArrayList<PerfTable.Row>();
+            PerfTable.throughputAndLatency(rows);
+            for (var r : rows) out.println(r.figure() + ": " + r.taskrunner() + " (trivial " + r.trivial() + ")");
         }
         if (only.contains("rows")) millionRows(out);
         if (only.contains("rows-checkpoint")) millionRows(out, "--checkpoint-rows", "1000"); // the old default: also every 1000 rows
