@@ -34,8 +34,11 @@ import taskrunner.http.Cors;
  * @param rowDelayMs            pause after each row of every face's row work: each row of a Kazoo task and each
  *                              row an EntryScape job loads (a CKAN job is one call and does not pause). Kazoo
  *                              sleeps 500 ms; default 0
- * @param checkpointRows        journal a row task's progress every this many rows... (default 1000)
- * @param checkpointMs          ...or this many milliseconds, whichever comes first (default 1000)
+ * @param checkpointRows        journal a row task's progress every this many rows too; 0 = by time only (default 0:
+ *                              each checkpoint costs two fsyncs, and by rows a fast task would pay them thousands
+ *                              of times a second)
+ * @param checkpointMs          journal a row task's progress every this many milliseconds, so a crash repeats at
+ *                              most about this much of its work (default 1000)
  * @param maxBodyBytes          default request body limit, 413 above it (default 1 MiB)
  * @param maxUploadBytes        limit for CSV and file uploads (default 1 GiB)
  * @param maxCsvCellChars       characters one CSV cell's value may hold, in every CSV the server reads from
@@ -182,7 +185,7 @@ public record Config(
         private long maxJobRunTimeS = 3600;
         private long erasedSecretCompactionS = 300;
         private long rowDelayMs;
-        private int checkpointRows = 1000;
+        private int checkpointRows;
         private long checkpointMs = 1000;
         private long maxBodyBytes = 1L << 20;
         private long maxUploadBytes = 1L << 30;
@@ -302,7 +305,7 @@ public record Config(
         }
 
         public Builder checkpointRows(int checkpointRows) {
-            this.checkpointRows = (int) atLeast("checkpointRows", 1, checkpointRows);
+            this.checkpointRows = (int) atLeast("checkpointRows", 0, checkpointRows);
             return this;
         }
 

@@ -16,13 +16,14 @@ import java.util.logging.Logger;
  * line or forge one. A line written while the thread answers a request ends with that
  * request's id ({@link CurrentRequest}; the {@code X-Request-ID} of its answer). A stack
  * trace follows on lines starting with a tab, which no message line can. Installed by
- * {@link Main}, as the root logger's only handler; an embedder's logging is its own.
+ * {@link Main} (and by the bench, so its in-process servers log as the jar does), as the root
+ * logger's only handler; an embedder's logging is its own.
  */
-final class LogLines extends Formatter {
+public final class LogLines extends Formatter {
     LogLines() {}
 
     /** Replaces the root logger's handlers with one stderr handler in this format. */
-    static void install() {
+    public static void install() {
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) root.removeHandler(h);
         var console = new ConsoleHandler();

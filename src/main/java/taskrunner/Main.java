@@ -49,8 +49,8 @@ public final class Main {
               --max-job-run-time-s N       TASKRUNNER_MAX_JOB_RUN_TIME_S        seconds a CKAN job may run before it ends with an error (default 3600; 0 = none)
               --erased-secret-compaction-s N TASKRUNNER_ERASED_SECRET_COMPACTION_S compaction within N s of a CKAN api_key's erasure (default 300)
               --row-delay-ms N             TASKRUNNER_ROW_DELAY_MS              pause after each row of a Kazoo task or EntryScape job (default 0; Kazoo: 500)
-              --checkpoint-rows N          TASKRUNNER_CHECKPOINT_ROWS           journal a row task's progress every N rows (default 1000)...
-              --checkpoint-ms N            TASKRUNNER_CHECKPOINT_MS             ...or every N ms, whichever comes first (default 1000)
+              --checkpoint-rows N          TASKRUNNER_CHECKPOINT_ROWS           journal a row task's progress every N rows too (default 0: by time only)
+              --checkpoint-ms N            TASKRUNNER_CHECKPOINT_MS             journal a row task's progress every N ms (default 1000)
               --max-body-bytes N           TASKRUNNER_MAX_BODY_BYTES            JSON/form body limit (default 1 MiB)
               --max-upload-bytes N         TASKRUNNER_MAX_UPLOAD_BYTES          CSV/file upload limit (default 1 GiB)
               --max-csv-cell-chars N       TASKRUNNER_MAX_CSV_CELL_CHARS        characters one CSV cell may hold (default 1048576)

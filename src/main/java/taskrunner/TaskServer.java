@@ -48,8 +48,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -95,6 +97,8 @@ public final class TaskServer implements AutoCloseable {
     private final boolean resetAdminPassword;
     private Identity.Bootstrap bootstrap;
     private AdminPasswordChange adminPasswordChange;
+    /** Sets {@link #bootstrap} or {@link #adminPasswordChange} during {@link #start()}. */
+    private FutureTask<Void> adminStep;
     private URI uri;
 
     private TaskServer(Builder b) {
@@ -142,8 +146,15 @@ public final class TaskServer implements AutoCloseable {
             if (leases != null) leases.start();
             var identity = new Identity(store, clock, config.tokenTtlMs());
             if (config.postgres() != null) identity.shareLoginThrottle(new PgThrottle(config.postgres(), config.node()));
-            bootstrap = identity.bootstrap(config.adminPassword());
-            if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
+            // The admin step is PBKDF2 (a first start's two hashes are most of its CPU while the JIT is cold):
+            // it runs beside the wiring below, on another core, and ends before the port is served, so no
+            // request finds a new directory without its admin.
+            adminStep = new FutureTask<>(() -> {
+                bootstrap = identity.bootstrap(config.adminPassword());
+                if (bootstrap == null) adminPasswordChange = startTimePassword(identity);
+                return null;
+            });
+            Thread.ofPlatform().name("start-admin").start(adminStep);
             var blobs = new BlobStore(data);
             blobs.sweep(store.blobReferences()); // the files here: with --postgres, a cache of the database's
             if (config.postgres() != null) blobs.mirror(new PgBlobs(config.postgres(), config.node(), leases));
@@ -178,6 +189,7 @@ public final class TaskServer implements AutoCloseable {
                 shared.catchUp(); // what other servers wrote before this request (README "Scale out")
                 router.handle(exchange);
             });
+            awaitAdminStep();
             http.start();
             lifecycle.recover(); // with --postgres, only what no live server holds a lease of
             retention = Retention.start(lifecycle, tasks, config.retainDays());
@@ -186,11 +198,36 @@ public final class TaskServer implements AutoCloseable {
             serving = true;
             return this;
         } catch (IOException | RuntimeException e) {
+            abandonAdminStep();
             close();
             throw e;
         } catch (Exception e) {
+            abandonAdminStep();
             close();
             throw new IOException(e);
+        }
+    }
+
+    /** Waits for the start's admin step; its failure is the start's. */
+    private void awaitAdminStep() throws IOException, InterruptedException {
+        try {
+            adminStep.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** A start that failed lets its admin step end before the store it writes is closed. */
+    private void abandonAdminStep() {
+        if (adminStep == null) return;
+        try {
+            adminStep.get();
+        } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+            // the start's own failure is the one to report
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

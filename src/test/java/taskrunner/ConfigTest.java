@@ -22,7 +22,7 @@ class ConfigTest {
         assertTrue(d.maxRunning() >= 4);
         assertEquals(10_000, d.maxQueued());
         assertEquals(0, d.rowDelayMs());
-        assertEquals(1000, d.checkpointRows());
+        assertEquals(0, d.checkpointRows());
         assertEquals(1000, d.checkpointMs());
         assertEquals(1L << 20, d.maxBodyBytes());
         assertEquals(1L << 30, d.maxUploadBytes());
@@ -69,7 +69,7 @@ class ConfigTest {
         refused("maxRunning", c -> c.maxRunning(0));
         refused("maxQueued", c -> c.maxQueued(-1));
         refused("rowDelayMs", c -> c.rowDelayMs(-5));
-        refused("checkpointRows", c -> c.checkpointRows(0));
+        refused("checkpointRows", c -> c.checkpointRows(-1));
         refused("tokenTtlMs", c -> c.tokenTtlMs(0));
         refused("ckanCallbackAttempts", c -> c.ckanCallbackAttempts(0));
         refused("ckanCallbackTimeoutMs", c -> c.ckanCallbackTimeoutMs(0));

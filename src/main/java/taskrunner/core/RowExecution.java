@@ -19,8 +19,8 @@ import java.util.Map;
 /**
  * Runs one row task: streams its input CSV row by row through the type's handler (or
  * drains its generator) into an output work file, publishing live counters, and
- * journaling a {@link Checkpoint} every {@code checkpointRows} rows or
- * {@code checkpointMs} milliseconds. When the rows are done, or the run is cancelled
+ * journaling a {@link Checkpoint} every {@code checkpointMs} milliseconds (and every
+ * {@code checkpointRows} rows when that is not 0). When the rows are done, or the run is cancelled
  * between rows, it hands the work file to {@link Lifecycle} as the outcome's output: the
  * lifecycle commits it (done or stopped: the rows so far stay readable) or keeps it for a
  * resume (server shutdown).
@@ -162,7 +162,8 @@ public final class RowExecution implements Execution {
                         return false;
                     }
                 }
-                if (n.rows % checkpointRows == 0 || System.nanoTime() - lastCheckpoint > checkpointMs * 1_000_000) {
+                // by time, not rows: a checkpoint is two fsyncs, and a fast task would otherwise pay them per few ms
+                if ((checkpointRows > 0 && n.rows % checkpointRows == 0) || System.nanoTime() - lastCheckpoint > checkpointMs * 1_000_000) {
                     writer.flush();
                     long r = n.rows, s = n.ok, f = n.bad;
                     try {

@@ -34,11 +34,9 @@ public final class CsvRowWriter implements AutoCloseable, Flushable {
             String cell = cells.get(i);
             if (cell == null) continue;
             line.append('"');
-            for (int j = 0; j < cell.length(); j++) {
-                char c = cell.charAt(j);
-                if (c == '"') line.append('"');
-                line.append(c);
-            }
+            // whole cells where there is no quote to double: a char at a time was half of a 1M-row echo's CPU
+            if (cell.indexOf('"') < 0) line.append(cell);
+            else line.append(cell.replace("\"", "\"\""));
             line.append('"');
         }
         line.append('\n');

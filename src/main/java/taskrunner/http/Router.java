@@ -372,25 +372,33 @@ public final class Router implements HttpHandler {
     }
 
     private static Map<String, String> match(String[] pattern, String[] parts) {
+        if (!matches(pattern, parts)) return null; // most routes tried do not match: they allocate nothing
         Map<String, String> params = null;
         for (int i = 0; i < pattern.length; i++) {
             String p = pattern[i];
-            if (p.startsWith("{") && p.endsWith("*}")) {
-                if (i >= parts.length) return null;
-                if (params == null) params = new HashMap<>();
+            if (!(p.startsWith("{") && p.endsWith("}"))) continue; // a literal segment
+            if (params == null) params = new HashMap<>();
+            if (p.endsWith("*}")) {
                 params.put(p.substring(1, p.length() - 2), String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
                 return params;
             }
-            if (i >= parts.length) return null;
-            if (p.startsWith("{") && p.endsWith("}")) {
-                if (params == null) params = new HashMap<>();
-                params.put(p.substring(1, p.length() - 1), parts[i]);
-            } else if (!p.equals(parts[i])) {
-                return null;
-            }
+            params.put(p.substring(1, p.length() - 1), parts[i]);
         }
-        if (pattern.length != parts.length) return null;
         return params == null ? Map.of() : params;
+    }
+
+    /**
+     * Whether {@code parts} fit {@code pattern}: a literal segment equals its part, {@code {name}}
+     * takes any one part, a last {@code {name*}} the one or more parts left.
+     */
+    private static boolean matches(String[] pattern, String[] parts) {
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.startsWith("{") && p.endsWith("*}")) return i < parts.length;
+            if (i >= parts.length) return false;
+            if (!(p.startsWith("{") && p.endsWith("}")) && !p.equals(parts[i])) return false;
+        }
+        return pattern.length == parts.length;
     }
 
     private static long parseLong(String s) {

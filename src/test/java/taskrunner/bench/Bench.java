@@ -23,10 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ./build.sh bench [all|table|http|rows|startup|restart|restart-table|compaction|ckan|datapusher|scaleout ...]}:
- * prints the figures the project tracks; without arguments (or {@code all}) the table of issue 14 ({@link PerfTable}),
- * then the one of issue 13, one to three servers on one PostgreSQL ({@link ScaleOutBench}); {@code table} or
- * {@code scaleout} alone prints one of them. Every server is real
+ * {@code ./build.sh bench [all|table|http|latency|rows|rows-checkpoint|startup|restart|restart-table|compaction|ckan|
+ * datapusher|scaleout ...]}: prints the figures the project tracks; without arguments (or {@code all}) the table of
+ * issue 14 ({@link PerfTable}), then the one of issue 13, one to three servers on one PostgreSQL
+ * ({@link ScaleOutBench}); {@code table} or {@code scaleout} alone prints one of them. Every server is real
  * (HTTP on loopback, fsynced journal); load is bounded in count and time.
  */
 public final class Bench {
@@ -37,6 +37,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         taskrunner.Main.configureJdkServer(taskrunner.Config.defaults()); // in-process servers as the jar runs them
+        taskrunner.LogLines.install(); // and log as the jar does: the JDK's own format allocated 2.4 times as much per line (JFR)
         PrintStream out = System.out;
         out.println("taskrunner benchmarks on " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -49,8 +50,13 @@ public final class Bench {
         if (only.contains("http")) {
             for (int clients : new int[] {8, 32, 128}) creationsVersusTrivial(out, clients, Duration.ofSeconds(5));
         }
+        if (only.contains("latency")) { // the table's creates/s and latency rows alone
+            var rows = new ArrayList<PerfTable.Row>();
+            PerfTable.throughputAndLatency(rows);
+            for (var r : rows) out.println(r.figure() + ": " + r.taskrunner() + " (trivial " + r.trivial() + ")");
+        }
         if (only.contains("rows")) millionRows(out);
-        if (only.contains("rows-checkpoint")) millionRows(out, "--checkpoint-rows", "1000000"); // progress journaled by time only
+        if (only.contains("rows-checkpoint")) millionRows(out, "--checkpoint-rows", "1000"); // the old default: also every 1000 rows
         if (only.contains("startup")) startup(out);
         if (only.contains("restart")) restartWith(out, 100_000);
         if (only.contains("restart-table")) PerfTable.restartRows(out);

@@ -28,7 +28,7 @@ final class PerfTable {
 
     private PerfTable() {}
 
-    private record Row(String figure, String taskrunner, String trivial, String goal, boolean met) {}
+    record Row(String figure, String taskrunner, String trivial, String goal, boolean met) {}
 
     /** A started process: milliseconds from launch to its first 200, its RSS (KiB) and CPU time (ms) then. */
     private record Started(Process process, long ms, long rssKb, long cpuMs) implements AutoCloseable {
@@ -144,7 +144,7 @@ final class PerfTable {
     }
 
     /** Creates/s at 32 connections against the trivial server's answers/s; then latencies at 64 connections. */
-    private static void throughputAndLatency(List<Row> rows) throws Exception {
+    static void throughputAndLatency(List<Row> rows) throws Exception {
         var trivialServer = TrivialServer.start(0);
         try (var fx = new ServerFixture()) {
             URI trivial = URI.create("http://127.0.0.1:" + trivialServer.getAddress().getPort() + "/");
@@ -175,9 +175,13 @@ final class PerfTable {
         }
     }
 
-    /** The jar as {@code ./build.sh run} and the systemd unit start it: with its class-data sharing archive. */
+    /** The JVM flags of {@code ./build.sh run} (its {@code JVM_FLAGS}) and of the systemd unit. */
+    static final List<String> JVM_FLAGS = List.of("-Xms8m", "-XX:MaxGCPauseMillis=50");
+
+    /** The jar as {@code ./build.sh run} and the systemd unit start it: its flags, its class-data sharing archive. */
     private static List<String> taskrunner(Path data, String... jvm) {
         var cmd = new ArrayList<>(List.of(jvm));
+        cmd.addAll(JVM_FLAGS);
         cmd.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=target/taskrunner.jsa",
                 "-jar", "target/taskrunner.jar", "--data", data.toString()));
         return cmd;
