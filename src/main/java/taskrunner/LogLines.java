@@ -24,11 +24,28 @@ public final class LogLines extends Formatter {
 
     /** Replaces the root logger's handlers with one stderr handler in this format. */
     public static void install() {
+        install(new ConsoleHandler());
+    }
+
+    /**
+     * The same, with the lines written to {@code out}, each flushed as stderr's are (the bench:
+     * its in-process servers' lines cost what the jar's do, without filling its own output).
+     */
+    public static void installTo(java.io.OutputStream out) {
+        install(new java.util.logging.StreamHandler(out, new LogLines()) {
+            @Override
+            public synchronized void publish(LogRecord r) {
+                super.publish(r);
+                flush();
+            }
+        });
+    }
+
+    private static void install(Handler handler) {
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) root.removeHandler(h);
-        var console = new ConsoleHandler();
-        console.setFormatter(new LogLines());
-        root.addHandler(console);
+        handler.setFormatter(new LogLines());
+        root.addHandler(handler);
     }
 
     @Override

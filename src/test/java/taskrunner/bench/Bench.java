@@ -37,7 +37,10 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         taskrunner.Main.configureJdkServer(taskrunner.Config.defaults()); // in-process servers as the jar runs them
-        taskrunner.LogLines.install(); // and log as the jar does: the JDK's own format allocated 2.4 times as much per line (JFR)
+        // and log as the jar does (the JDK's own format allocated 2.4 times as much per line, JFR), to a file:
+        // a million creations' lines are not the bench's output
+        var serverLog = java.nio.file.Path.of("target", "bench-server.log");
+        taskrunner.LogLines.installTo(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(serverLog)));
         PrintStream out = System.out;
         out.println("taskrunner benchmarks on " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
