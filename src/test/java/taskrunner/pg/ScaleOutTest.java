@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static taskrunner.support.Unchecked.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -301,18 +302,6 @@ class ScaleOutTest {
                 var tb = call(() -> KazooClient.readOnly(rb));
                 return ta.equals(tb) && List.of("pending", "success", "stopped").contains(ta.get("status"));
             });
-        }
-    }
-
-    private interface Call<T> {
-        T run() throws Exception;
-    }
-
-    private static <T> T call(Call<T> c) {
-        try {
-            return c.run();
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 

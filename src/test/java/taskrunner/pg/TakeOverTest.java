@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static taskrunner.support.Unchecked.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -211,15 +212,4 @@ class TakeOverTest {
         assertEquals(0, p.waitFor(), "kill -" + sig);
     }
 
-    private interface Call<T> {
-        T run() throws Exception;
-    }
-
-    private static <T> T call(Call<T> c) {
-        try {
-            return c.run();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 }
