@@ -98,9 +98,16 @@ public final class Store implements AutoCloseable {
         return ids;
     }
 
-    /** Stores the whole value under id; returns once it is durable and visible. */
+    /**
+     * Stores the whole value under id; returns once it is durable and visible. Shared with other
+     * servers, it replaces the version memory holds: a record another server wrote since this one
+     * last read the database is not overwritten unseen.
+     *
+     * @throws Conflict if another server sharing the database wrote the record since memory's
+     *                  version; nothing was written, and {@link #get} gives the newer version
+     */
     public <T> void put(Kind<T> kind, String id, T value) throws IOException {
-        journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value), value));
+        journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value), value), () -> true);
     }
 
     /**

@@ -81,6 +81,21 @@ class PgLogTest {
     }
 
     @Test
+    void aPutOverAVersionMemoryHasNotSeenIsAConflictNotALostUpdate() throws Exception {
+        String url = pg.newDatabase();
+        try (var a = open(url, "a"); var b = open(url, "b")) {
+            a.put(NOTE, "n", new Note("v1"));
+            b.catchUp();
+            a.put(NOTE, "n", new Note("v2 from a")); // b has not read it yet
+            assertThrows(Conflict.class, () -> b.put(NOTE, "n", new Note("v2 from b")));
+            assertEquals(new Note("v2 from a"), b.get(NOTE, "n"), "the conflict brought b up to date");
+            b.put(NOTE, "n", new Note("v3 from b"));
+            a.catchUp();
+            assertEquals(new Note("v3 from b"), a.get(NOTE, "n"));
+        }
+    }
+
+    @Test
     void writesWaitingTogetherShareOneCommitAndAStaleOneAmongThemIsRefusedAlone() throws Exception {
         String url = pg.newDatabase();
         try (var a = open(url, "a"); var b = open(url, "b")) {
