@@ -217,7 +217,7 @@ public final class Identity {
     }
 
     /** Counts failed logins in {@code shared} from now on, with other servers sharing it (before anything is served). */
-    public void shareLoginThrottle(LoginThrottle.Windows shared) {
+    public void shareLoginThrottle(taskrunner.store.CountWindows shared) {
         throttle.share(shared);
     }
 

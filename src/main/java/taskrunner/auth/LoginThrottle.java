@@ -1,5 +1,8 @@
 package taskrunner.auth;
 
+import taskrunner.store.CountWindows;
+import taskrunner.store.CountWindows.Window;
+
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -11,7 +14,7 @@ import java.util.logging.Logger;
  * and that name from other addresses, are not affected, so a guesser cannot lock a user out
  * from everywhere. A good login clears its pair.
  *
- * <p>The windows live in {@link Windows}: this server's memory by default, or a store that
+ * <p>The windows live in {@link CountWindows}: this server's memory by default, or a store that
  * servers sharing a database share ({@link #share}), so a guesser gets no more tries by sending
  * them to several servers.
  */
@@ -35,25 +38,11 @@ public final class LoginThrottle {
         }
     }
 
-    /** A pair's failures since {@code start} (epoch milliseconds). */
-    public record Window(long start, int failures) {}
-
-    /** Where the windows of (name, client) pairs are kept; names come lower-cased, never null. */
-    public interface Windows {
-        /** The pair's window, or null. */
-        Window get(String name, String client);
-
-        /** Counts a failure at {@code now} (a new window when the last one began {@code windowMs} ago or more); returns the window after it. */
-        Window fail(String name, String client, long now, long windowMs);
-
-        void clear(String name, String client);
-    }
-
     /**
      * This server's windows: a pair's window is replaced, never changed in place, inside
      * {@code compute} on its key; pruned of passed windows when it grows past {@link #PRUNE_AT}.
      */
-    private static final class InMemory implements Windows {
+    private static final class InMemory implements CountWindows {
         private record Key(String name, String client) {}
 
         private final ConcurrentHashMap<Key, Window> windows = new ConcurrentHashMap<>();
@@ -62,10 +51,10 @@ public final class LoginThrottle {
             return windows.get(new Key(name, client));
         }
 
-        public Window fail(String name, String client, long now, long windowMs) {
+        public Window count(String name, String client, long now, long windowMs) {
             Window w = windows.compute(new Key(name, client), (k, old) ->
-                    old == null || now - old.start >= windowMs ? new Window(now, 1) : new Window(old.start, old.failures + 1));
-            if (windows.size() > PRUNE_AT) windows.values().removeIf(x -> now - x.start >= windowMs);
+                    old == null || now - old.start() >= windowMs ? new Window(now, 1) : new Window(old.start(), old.count() + 1));
+            if (windows.size() > PRUNE_AT) windows.values().removeIf(x -> now - x.start() >= windowMs);
             return w;
         }
 
@@ -74,7 +63,7 @@ public final class LoginThrottle {
         }
     }
 
-    private volatile Windows windows = new InMemory();
+    private volatile CountWindows windows = new InMemory();
     private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
     private final Clock clock;
 
@@ -83,7 +72,7 @@ public final class LoginThrottle {
     }
 
     /** Keeps the windows in {@code shared} from now on (before anything is served). */
-    public void share(Windows shared) {
+    public void share(CountWindows shared) {
         this.windows = shared;
     }
 
@@ -91,8 +80,8 @@ public final class LoginThrottle {
     public void check(String name, String client) {
         Window w = windows.get(name(name), client(client));
         long now = clock.millis();
-        if (w != null && w.failures >= LIMIT && now - w.start < WINDOW_MS) {
-            throw new Throttled(Math.max(1, (w.start + WINDOW_MS - now + 999) / 1000));
+        if (w != null && w.count() >= LIMIT && now - w.start() < WINDOW_MS) {
+            throw new Throttled(Math.max(1, (w.start() + WINDOW_MS - now + 999) / 1000));
         }
     }
 
@@ -102,8 +91,8 @@ public final class LoginThrottle {
         // the name is a login attempt, not a secret; control characters cannot split the line
         LOG.info("login failed for " + printable(name) + " from " + client);
         long now = clock.millis();
-        Window w = windows.fail(name(name), client(client), now, WINDOW_MS);
-        if (w.failures == LIMIT) {
+        Window w = windows.count(name(name), client(client), now, WINDOW_MS);
+        if (w.count() == LIMIT) {
             LOG.warning("login: " + LIMIT + " failed logins for " + printable(name) + " from " + client
                     + " within " + WINDOW_MS / 1000 + " s; refusing that pair until the window passes");
         }

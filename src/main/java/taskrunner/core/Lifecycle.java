@@ -1,5 +1,7 @@
 package taskrunner.core;
 
+import taskrunner.store.Leases;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

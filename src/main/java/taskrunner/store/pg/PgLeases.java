@@ -1,6 +1,6 @@
 package taskrunner.store.pg;
 
-import taskrunner.core.Leases;
+import taskrunner.store.Leases;
 import taskrunner.store.StoreUnavailable;
 
 import java.io.IOException;

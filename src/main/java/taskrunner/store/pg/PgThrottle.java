@@ -1,6 +1,6 @@
 package taskrunner.store.pg;
 
-import taskrunner.auth.LoginThrottle;
+import taskrunner.store.CountWindows;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * every write fails then anyway, so a login cannot make a token, and refusing every login
  * instead would lock everybody out for the database's fault.
  */
-public final class PgThrottle implements LoginThrottle.Windows {
+public final class PgThrottle implements CountWindows {
     private static final Logger LOG = Logger.getLogger(PgThrottle.class.getName());
     private final String url;
     private final Properties props;
@@ -49,14 +49,14 @@ public final class PgThrottle implements LoginThrottle.Windows {
     }
 
     @Override
-    public synchronized LoginThrottle.Window get(String name, String client) {
+    public synchronized CountWindows.Window get(String name, String client) {
         try (PreparedStatement ps = connection().prepareStatement(
                 "select start_ms, failures from taskrunner_throttle where name = ? and client = ?")) {
             ps.setString(1, name);
             ps.setString(2, client);
             try (ResultSet rs = ps.executeQuery()) {
                 failing = false;
-                return rs.next() ? new LoginThrottle.Window(rs.getLong(1), rs.getInt(2)) : null;
+                return rs.next() ? new CountWindows.Window(rs.getLong(1), rs.getInt(2)) : null;
             }
         } catch (SQLException e) {
             failed(e);
@@ -65,7 +65,7 @@ public final class PgThrottle implements LoginThrottle.Windows {
     }
 
     @Override
-    public synchronized LoginThrottle.Window fail(String name, String client, long now, long windowMs) {
+    public synchronized CountWindows.Window count(String name, String client, long now, long windowMs) {
         try (PreparedStatement ps = connection().prepareStatement("""
                 insert into taskrunner_throttle as t (name, client, start_ms, failures) values (?, ?, ?, 1)
                 on conflict (name, client) do update set
@@ -80,13 +80,13 @@ public final class PgThrottle implements LoginThrottle.Windows {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 failing = false;
-                var w = new LoginThrottle.Window(rs.getLong(1), rs.getInt(2));
-                if (w.failures() == 1) prune(now - windowMs);
+                var w = new CountWindows.Window(rs.getLong(1), rs.getInt(2));
+                if (w.count() == 1) prune(now - windowMs);
                 return w;
             }
         } catch (SQLException e) {
             failed(e);
-            return new LoginThrottle.Window(now, 1);
+            return new CountWindows.Window(now, 1);
         }
     }
 

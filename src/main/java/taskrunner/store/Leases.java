@@ -1,4 +1,4 @@
-package taskrunner.core;
+package taskrunner.store;
 
 import java.io.IOException;
 import java.util.Set;
@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * Which server's runner has a task, when several servers share one database
  * ({@code --postgres}): a server runs a task (or keeps it queued in its face's lane) only while it
  * holds the task's lease, which it renews; a lease not renewed within its term is expired, and
- * another server may claim it and recover the task as after a crash ({@link Lifecycle#recover}).
+ * another server may claim it and recover the task as after a crash (the lifecycle's recovery).
  * The database refuses every write of a task by a server whose lease on it was taken over
  * (fencing), so a server that was cut off, paused or slow never writes over the new holder.
  *
