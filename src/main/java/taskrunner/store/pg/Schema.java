@@ -56,7 +56,9 @@ final class Schema {
                 start_ms bigint not null,
                 failures int not null,
                 primary key (name, client));
-            """);
+            """, """
+            drop table if exists taskrunner_servers;
+            """); // 6: the servers' heartbeats of migration 2, replaced by the leases of migration 4
 
     private Schema() {}
 
