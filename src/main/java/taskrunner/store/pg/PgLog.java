@@ -4,7 +4,6 @@ import taskrunner.Json;
 import taskrunner.store.Conflict;
 import taskrunner.store.Journal;
 import taskrunner.store.JournalEvent;
-import taskrunner.store.LeaseLost;
 import taskrunner.store.RecordLog;
 import taskrunner.store.StoreUnavailable;
 
@@ -38,16 +37,10 @@ import java.util.logging.Logger;
  *
  * <p>Invariants:
  * <ul>
- * <li><b>Commit, then mutate memory.</b> {@link #append} commits the row (PostgreSQL's own
+ * <li><b>Writes</b> go through one {@link GroupCommit} per server: committed (PostgreSQL's own
  *     durability: with {@code synchronous_commit} on, the default, the commit is in the WAL on
- *     disk), then hands the event to the store; it throws {@link StoreUnavailable} when the commit
- *     was not confirmed, and memory is unchanged.</li>
- * <li><b>Writes are ordered.</b> Every write transaction takes one advisory transaction lock
- *     before it draws its {@code seq}, and PostgreSQL makes a commit visible before it releases
- *     the lock: the committed rows are always a prefix of {@code seq} order, so a reader that has
- *     seen up to {@code seq} N never later finds a new row below N. The cost: writes of all
- *     servers are serialized (one commit at a time); each server makes up for it with a group
- *     commit (every write waiting when a transaction begins goes into it).</li>
+ *     disk), then applied to memory, in {@code seq} order across all servers; a write that was
+ *     not confirmed throws and changed nothing.</li>
  * <li><b>Other servers' writes reach memory</b> by a catch-up ({@link #catchUp}: the rows with
  *     {@code seq} above the last seen, in order) before each request is served, and every
  *     {@code pollEvery} besides (for the listeners: counters, metrics). Each key's last applied
@@ -57,41 +50,27 @@ import java.util.logging.Logger;
  *     concurrently.</li>
  * </ul>
  *
- * <p>Threading: {@link #append} callers share batches on one connection; catch-ups on another, and
- * callers that arrive during a catch-up's query share the next one. A broken connection is dropped and opened again at the next use;
+ * <p>Threading: {@link #append} callers share the group commit's batches on its connection;
+ * catch-ups run on another, and callers that arrive during a catch-up's query share the next one.
+ * A broken connection is dropped and opened again at the next use;
  * every statement has a socket timeout, so a lost database is a {@link StoreUnavailable}, never
  * a hang. The JDBC URL is never logged (it may hold a password): {@link #redacted} is.
  */
 public final class PgLog implements RecordLog {
     private static final Logger LOG = Logger.getLogger(PgLog.class.getName());
     /** The advisory lock that orders every write ("taskrunn" in ASCII). */
-    static final long WRITE_LOCK = 0x7461736b72756e6eL;
-    private static final String UPSERT = """
-            insert into taskrunner_records (kind, id, value, version, seq) values (?, ?, ?, 1, nextval('taskrunner_seq'))
-            on conflict (kind, id) do update set value = excluded.value, version = taskrunner_records.version + 1,
-                seq = excluded.seq
-            returning version""";
-    /** A replace of the version memory holds: no row when the database holds another. */
-    private static final String REPLACE = """
-            update taskrunner_records set value = ?, version = version + 1, seq = nextval('taskrunner_seq')
-            where kind = ? and id = ? and version = ? returning version""";
-    /** A replace of a record memory has never seen: no row when it exists. */
-    private static final String CREATE = """
-            insert into taskrunner_records (kind, id, value, version, seq) values (?, ?, ?, 1, nextval('taskrunner_seq'))
-            on conflict (kind, id) do nothing returning version""";
+    static final long WRITE_LOCK = GroupCommit.WRITE_LOCK;
     private static final String SINCE = "select kind, id, value, version, seq from taskrunner_records where seq > ? order by seq";
 
     private final String url;
     private final Properties props;
     private final Consumer<JournalEvent> apply;
     private final Duration pollEvery;
-    /** Held by a write for its transaction and its apply: one write at a time per server. */
-    private final Object writeLock = new Object();
     /** Held while events are applied to memory (never during database I/O). */
     private final Object applyLock = new Object();
     /** Held by one catch-up at a time, for its query on {@link #reader}. */
     private final java.util.concurrent.locks.ReentrantLock readLock = new java.util.concurrent.locks.ReentrantLock();
-    private Connection writer; // writeLock's
+    private final GroupCommit writes;
     private Connection reader; // readLock's
     private boolean readFailing; // readLock's
     private final Map<String, Long> versions = new HashMap<>(); // applyLock's
@@ -103,7 +82,6 @@ public final class PgLog implements RecordLog {
     private final PgLeases leases;
     private final Thread poller;
     private volatile boolean closed;
-    private volatile Journal.Listener listener = (events, nanos) -> {};
 
     /** Opens the log at {@code url} for {@link taskrunner.store.Store#open(java.util.Collection, RecordLog.Opener)}. */
     public static RecordLog.Opener opener(String url, String node, Duration pollEvery, PgLeases leases) {
@@ -118,14 +96,16 @@ public final class PgLog implements RecordLog {
         this.apply = apply;
         this.pollEvery = pollEvery;
         this.props = properties(node);
+        Connection first = null;
         try {
-            writer = connect();
-            Schema.migrate(writer);
-            apply(read(writer)); // everything there is, in order
+            first = connect();
+            Schema.migrate(first);
+            apply(read(first)); // everything there is, in order
         } catch (SQLException e) {
-            closeQuietly(writer);
+            closeQuietly(first);
             throw new IOException("PostgreSQL at " + redacted(url) + " cannot be used: " + e.getMessage(), e);
         }
+        writes = new GroupCommit(first, this::connect, url, leases, new Memory());
         poller = Thread.ofPlatform().daemon().name("pg-poll").start(this::pollLoop);
     }
 
@@ -148,7 +128,7 @@ public final class PgLog implements RecordLog {
         return props;
     }
 
-    private Connection connect() throws SQLException {
+    Connection connect() throws SQLException {
         Connection c = DriverManager.getConnection(url, props);
         c.setAutoCommit(false);
         return c;
@@ -160,137 +140,38 @@ public final class PgLog implements RecordLog {
     }
 
     /**
-     * One write waiting for its batch: the event, its condition, and once its batch committed
-     * (or failed) the outcome: the version written, or why not.
-     */
-    private static final class Pending {
-        final JournalEvent event;
-        final java.util.function.BooleanSupplier unchanged;
-        final String key;
-        final String json;
-        boolean done;
-        long version;
-        IOException failure;
-
-        Pending(JournalEvent event, java.util.function.BooleanSupplier unchanged) {
-            this.event = event;
-            this.unchanged = unchanged;
-            this.key = key(event.kind(), event.id());
-            this.json = event.isDelete() ? null : Json.string(event.value());
-        }
-    }
-
-    /** Writes waiting for the next batch, in arrival order; guarded by itself. */
-    private final java.util.ArrayDeque<Pending> waiting = new java.util.ArrayDeque<>();
-    /** The most writes one transaction carries. */
-    static final int MAX_BATCH = 512;
-    private long batches, batched; // writeLock's
-
-    /**
-     * Group commit: the write joins the queue, and whichever caller holds {@link #writeLock} next
-     * writes every waiting event in one transaction (one advisory lock, one commit, one WAL flush
-     * for all of them), then applies them to memory in order. Each event keeps its own outcome: a
-     * conditional write refused as stale ({@link Conflict}) or fenced ({@link LeaseLost}) refuses
-     * that event only; a failed transaction fails all of its events ({@link StoreUnavailable}),
-     * and none of them changed anything.
+     * Writes through the {@link GroupCommit}; a write refused as stale brings memory up to the
+     * database's version first (a catch-up), so the caller's retry is based on it.
      */
     @Override
     public void append(JournalEvent event, java.util.function.BooleanSupplier unchanged) throws IOException {
-        var mine = new Pending(event, unchanged);
-        synchronized (waiting) {
-            waiting.add(mine);
-        }
-        synchronized (writeLock) {
-            while (!mine.done) writeBatch(); // more than a batch may wait ahead of it
-        }
-        if (mine.failure instanceof Conflict) catchUp(); // another server wrote it after memory's version: bring memory up to it
-        if (mine.failure != null) throw mine.failure;
-    }
-
-    /** Takes the waiting writes (up to {@link #MAX_BATCH}) and writes them as one transaction. With {@link #writeLock}. */
-    private void writeBatch() {
-        var batch = new ArrayList<Pending>();
-        synchronized (waiting) {
-            while (!waiting.isEmpty() && batch.size() < MAX_BATCH) batch.add(waiting.poll());
-        }
-        if (batch.isEmpty()) return;
-        long t0 = System.nanoTime();
-        var expected = new long[batch.size()]; // -1: unconditional
-        synchronized (applyLock) {
-            for (int i = 0; i < batch.size(); i++) {
-                Pending p = batch.get(i);
-                expected[i] = -1;
-                if (closed) {
-                    p.failure = new IOException("the store is closed");
-                } else if (p.unchanged != null) {
-                    if (!p.unchanged.getAsBoolean()) p.failure = new Conflict(p.event.kind(), p.event.id());
-                    else expected[i] = versions.getOrDefault(p.key, 0L);
-                }
-            }
-        }
-        int written = 0;
         try {
-            if (writer == null) writer = connect();
-            try (PreparedStatement ps = writer.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                ps.setLong(1, WRITE_LOCK);
-                ps.execute();
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                Pending p = batch.get(i);
-                if (p.failure != null) continue;
-                if (leases != null && PgLeases.LEASED_KIND.equals(p.event.kind()) && !leases.fence(writer, p.event.id())) {
-                    p.failure = new LeaseLost(p.event.id());
-                    continue;
-                }
-                p.version = write(p, expected[i]);
-                if (p.version < 0) p.failure = new Conflict(p.event.kind(), p.event.id());
-                else written++;
-            }
-            if (written > 0) writer.commit();
-            else writer.rollback();
-        } catch (SQLException e) {
-            LOG.warning("a write to PostgreSQL at " + redacted(url) + " failed (SQLState " + e.getSQLState() + "): "
-                    + e.getMessage());
-            rollbackQuietly(writer);
-            closeQuietly(writer);
-            writer = null;
-            var failed = new StoreUnavailable("the database did not confirm the write; try again", e);
-            for (Pending p : batch) {
-                if (p.failure == null) p.failure = failed;
-                p.done = true;
-            }
-            return;
+            writes.append(event, unchanged);
+        } catch (Conflict e) {
+            catchUp();
+            throw e;
         }
-        synchronized (applyLock) {
-            for (Pending p : batch) {
-                // else a catch-up applied it (or a newer one) already
-                if (p.failure == null && versions.getOrDefault(p.key, 0L) < p.version) {
-                    versions.put(p.key, p.version);
-                    apply.accept(p.event);
-                }
-                p.done = true;
-            }
-        }
-        batches++;
-        batched += batch.size();
-        if (written > 0) listener.written(written, System.nanoTime() - t0);
     }
 
-    /** One event's statement in the open transaction: its new version, or -1 when the database holds another than {@code expected}. */
-    private long write(Pending p, long expected) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement(expected < 0 ? UPSERT : expected == 0 ? CREATE : REPLACE)) {
-            if (expected > 0) {
-                ps.setString(1, p.json);
-                ps.setString(2, p.event.kind());
-                ps.setString(3, p.event.id());
-                ps.setLong(4, expected);
-            } else {
-                ps.setString(1, p.event.kind());
-                ps.setString(2, p.event.id());
-                ps.setString(3, p.json);
+    /** This log's memory, as the group commit sees it: versions read and events applied under {@link #applyLock}. */
+    private final class Memory implements GroupCommit.Memory {
+        @Override
+        public void expect(List<GroupCommit.Pending> batch) {
+            synchronized (applyLock) {
+                for (GroupCommit.Pending p : batch) p.expect(versions.getOrDefault(p.key(), 0L));
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
+        }
+
+        @Override
+        public void committed(List<GroupCommit.Pending> batch) {
+            synchronized (applyLock) {
+                for (GroupCommit.Pending p : batch) {
+                    // else a catch-up applied it (or a newer one) already
+                    if (p.written() && versions.getOrDefault(p.key(), 0L) < p.version()) {
+                        versions.put(p.key(), p.version());
+                        apply.accept(p.event());
+                    }
+                }
             }
         }
     }
@@ -419,14 +300,12 @@ public final class PgLog implements RecordLog {
 
     @Override
     public void listener(Journal.Listener listener) {
-        this.listener = listener;
+        writes.listener(listener);
     }
 
     @Override
     public double meanBatch() {
-        synchronized (writeLock) {
-            return batches == 0 ? 0 : (double) batched / batches;
-        }
+        return writes.meanBatch();
     }
 
     @Override
@@ -445,10 +324,7 @@ public final class PgLog implements RecordLog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (writeLock) {
-            closeQuietly(writer);
-            writer = null;
-        }
+        writes.close();
         readLock.lock();
         try {
             closeQuietly(reader);
