@@ -117,14 +117,17 @@ public final class DataFiles implements AutoCloseable {
         out.flush();
         try {
             release.await(60, TimeUnit.SECONDS);
-            for (int i = 0; i < 200; i++) { // a closed peer fails a write within a few
-                out.write(f.body(), f.stallAfter(), 1);
-                out.flush();
-                Thread.sleep(10);
-            }
-        } catch (IOException gone) {
-            clientLeft.complete(true);
-            throw gone;
+            // a closed peer fails a write within a few: one byte at a time until one fails
+            ServerFixture.await("the stalled body's reader to be gone", java.time.Duration.ofSeconds(10), () -> {
+                try {
+                    out.write(f.body(), f.stallAfter(), 1);
+                    out.flush();
+                    return false;
+                } catch (IOException gone) {
+                    clientLeft.complete(true);
+                    return true;
+                }
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
