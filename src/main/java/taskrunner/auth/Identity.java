@@ -161,7 +161,7 @@ public final class Identity {
     private void claimName(String name, String userId) throws IOException, NameTaken {
         if (store.get(UserName.KIND, name) != null) throw new NameTaken(name);
         try {
-            store.replace(UserName.KIND, name, null, new UserName(userId));
+            store.create(UserName.KIND, name, new UserName(userId));
         } catch (taskrunner.store.Conflict e) {
             throw new NameTaken(name); // made through another server just now
         }

@@ -62,6 +62,13 @@ public final class Lifecycle {
     private final Set<String> endingHere = ConcurrentHashMap.newKeySet();
     private volatile boolean shared;
     private volatile Leases leases = Leases.NONE;
+    /**
+     * Shared: the ids of the tasks a take-over round looks at (queued, running, or owing their
+     * end's work), so a round every second costs what is unsettled, not every task kept. Kept by
+     * the listener from the first {@link #recover} on, which fills it from every stored task.
+     */
+    private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
+    private boolean unsettledFilled; // recover's (synchronized)
 
     public Lifecycle(TaskService tasks, Runner runner) {
         this.tasks = tasks;
@@ -91,6 +98,8 @@ public final class Lifecycle {
         this.leases = leases;
         leases.onLost(id -> runner.abandon(id)); // only signals: quick
         tasks.listen((old, now) -> {
+            if (now != null && unsettled(now)) unsettled.add(now.id());
+            else if (old != null) unsettled.remove(old.id());
             if (old == null) return;
             String id = old.id();
             boolean endedElsewhere = !old.state().finished() && (now == null || now.state().finished())
@@ -128,6 +137,30 @@ public final class Lifecycle {
         } finally {
             endingHere.remove(id);
         }
+    }
+
+    /** Queued, running, or final with its end's work owed: what recovery and a take-over look at. */
+    private boolean unsettled(Task t) {
+        return t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING || owesEnd(t);
+    }
+
+    /** Every stored task, the first time (and always with one server alone); then the unsettled ones. */
+    private java.util.Collection<Task> candidates() {
+        if (!shared || !unsettledFilled) {
+            var all = tasks.stored();
+            if (shared) {
+                for (Task t : all) if (unsettled(t)) unsettled.add(t.id());
+                unsettledFilled = true;
+            }
+            return all;
+        }
+        var list = new ArrayList<Task>(unsettled.size());
+        for (String id : unsettled) {
+            Task t = tasks.get(id);
+            if (t != null && unsettled(t)) list.add(t);
+            else unsettled.remove(id); // settled while the fill ran: the listener's removal came first
+        }
+        return list;
     }
 
     /** Gives a task's lease back, unless its end's work is still owed (then the listener does once that is recorded). */
@@ -342,9 +375,8 @@ public final class Lifecycle {
             return; // the database did not answer: the next round tries again
         }
         var list = new ArrayList<Task>();
-        for (Task t : tasks.stored()) {
-            if ((t.state() == TaskState.QUEUED || t.state() == TaskState.RUNNING || owesEnd(t)) && !runner.isActive(t.id())
-                    && !leases.holds(t.id()) && !elsewhere.contains(t.id())) {
+        for (Task t : candidates()) {
+            if (unsettled(t) && !runner.isActive(t.id()) && !leases.holds(t.id()) && !elsewhere.contains(t.id())) {
                 list.add(t);
             }
         }

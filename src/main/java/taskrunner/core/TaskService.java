@@ -137,7 +137,7 @@ public final class TaskService {
      *         this id meanwhile (an id the client chose, as CKAN's job_id): nothing was written
      */
     Task insert(Task t) throws IOException {
-        store.replace(kind, t.id(), null, t); // only where no task has the id: a put would overwrite the other's
+        store.create(kind, t.id(), t); // only where no task has the id: a put would overwrite the other's
         return t;
     }
 

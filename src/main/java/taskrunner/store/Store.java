@@ -122,6 +122,17 @@ public final class Store implements AutoCloseable {
         journal.append(new JournalEvent(kind.name(), id, kind.codec().encode(value), value), () -> map.get(id) == current);
     }
 
+    /**
+     * Stores a record only where none exists; returns once it is durable and visible. Shared,
+     * the database decides; one server alone, its callers serialize their creations of an id.
+     *
+     * @throws Conflict if the record exists (made through another server a moment ago); nothing
+     *                  was written
+     */
+    public <T> void create(Kind<T> kind, String id, T value) throws IOException {
+        replace(kind, id, null, value);
+    }
+
     /** Removes the record; returns once the removal is durable and visible. */
     public void delete(Kind<?> kind, String id) throws IOException {
         journal.append(new JournalEvent(kind.name(), id, null));

@@ -345,6 +345,29 @@ class ScaleOutTest {
     }
 
     @Test
+    void entryStoreContextsCreatedThroughTwoServersAtOnceAreMadeOnceEach() throws Exception {
+        var p = pair();
+        var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+        var ids = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+        var threads = new ArrayList<Thread>();
+        for (int i = 0; i < 8; i++) {
+            ServerFixture via = i % 2 == 0 ? p.a() : p.b();
+            String query = i < 4 ? "?id=twin" : ""; // four under one id, four under numbers the servers choose
+            threads.add(Thread.ofVirtual().start(() -> call(() -> {
+                var r = via.send(via.request("/store/_contexts" + query).header("Cookie", "auth_token=" + p.onA().token)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+                statuses.add(r.statusCode());
+                if (r.statusCode() == 201) ids.add((String) ServerFixture.json(r.body()).get("entryId"));
+                return null;
+            })));
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(5, statuses.stream().filter(c -> c == 201).count(), "one twin and four numbered: " + statuses);
+        assertEquals(3, statuses.stream().filter(c -> c == 409).count(), "the other twins: " + statuses);
+        assertEquals(5, ids.size(), "no id given twice: " + ids);
+    }
+
+    @Test
     void aBackupOnPostgresIsRefusedNamingTheDatabasesOwnTool() throws Exception {
         var a = server(pg.newDatabase(), "node-a");
         var root = KazooClient.admin(a);

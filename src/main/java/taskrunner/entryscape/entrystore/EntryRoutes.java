@@ -88,19 +88,30 @@ public final class EntryRoutes {
         if (!p.admin()) throw EsFace.fail(403, "Not authorized: only administrators create contexts");
         String gt = req.query("graphtype");
         if (gt != null && !gt.equalsIgnoreCase("context")) throw EsFace.fail(400, "Entries in _contexts have graphtype context");
-        synchronized (this) {
-            String id = req.query("id");
-            if (id == null || id.isEmpty()) id = nextNumericId(es.store().all(Context.KIND).stream().map(Context::id).toList());
-            if (!EntryStore.validContextId(id)) throw EsFace.fail(400, "Invalid context id: " + id);
-            String location = es.storeUri() + "_contexts/entry/" + id;
-            if (es.context(id) != null) {
-                throw new taskrunner.http.HttpError(Response.json(409, Map.of("error", "Entry with provided ID already exists"))
-                        .header("Location", location));
+        String given = req.query("id");
+        for (int attempt = 1; ; attempt++) {
+            synchronized (this) {
+                String id = given == null || given.isEmpty()
+                        ? nextNumericId(es.store().all(Context.KIND).stream().map(Context::id).toList()) : given;
+                if (!EntryStore.validContextId(id)) throw EsFace.fail(400, "Invalid context id: " + id);
+                String location = es.storeUri() + "_contexts/entry/" + id;
+                if (es.context(id) != null) throw exists(location);
+                var c = new Context(id, p.account().id(), p.user() == null ? null : p.user().id(), clock.millis());
+                try {
+                    es.createContext(c);
+                } catch (taskrunner.store.Conflict madeElsewhere) { // through another server a moment ago
+                    if (given != null && !given.isEmpty() || attempt == 10) throw exists(location);
+                    continue; // a number of our own choosing: memory knows the other one now, take the next
+                }
+                return LastModified.stamp(Response.json(201, Map.of("entryId", id)).header("Location", location), c.created());
             }
-            var c = new Context(id, p.account().id(), p.user() == null ? null : p.user().id(), clock.millis());
-            es.putContext(c);
-            return LastModified.stamp(Response.json(201, Map.of("entryId", id)).header("Location", location), c.created());
         }
+    }
+
+    /** EntryStore's answer to a creation under an id that is taken. */
+    private static taskrunner.http.HttpError exists(String location) {
+        return new taskrunner.http.HttpError(Response.json(409, Map.of("error", "Entry with provided ID already exists"))
+                .header("Location", location));
     }
 
     private Response getContext(Request req) {
@@ -136,21 +147,25 @@ public final class EntryRoutes {
         }
         boolean infoResource = !"false".equalsIgnoreCase(req.query("informationresource")) && gt.equals("none");
         String body = new String(req.bodyBytes(), StandardCharsets.UTF_8);
-        synchronized (this) {
-            String id = req.query("id");
-            if (id == null || id.isEmpty()) id = nextNumericId(es.entries(c.id()).stream().map(Entry::id).toList());
-            if (!EntryStore.ID.matcher(id).matches()) throw EsFace.fail(400, "Invalid entry id: " + id);
-            String location = es.entryUri(c.id(), id);
-            if (es.entry(c.id(), id) != null) {
-                throw new taskrunner.http.HttpError(Response.json(409, Map.of("error", "Entry with provided ID already exists"))
-                        .header("Location", location));
+        String given = req.query("id");
+        for (int attempt = 1; ; attempt++) {
+            synchronized (this) {
+                String id = given == null || given.isEmpty() ? nextNumericId(es.entries(c.id()).stream().map(Entry::id).toList()) : given;
+                if (!EntryStore.ID.matcher(id).matches()) throw EsFace.fail(400, "Invalid entry id: " + id);
+                String location = es.entryUri(c.id(), id);
+                if (es.entry(c.id(), id) != null) throw exists(location);
+                Map<String, Object> md = metadataOf(body.replace("_newId", id));
+                Map<String, Object> graph = et.equals("local") && GraphResource.holds(gt) ? graphOf(body.replace("_newId", id)) : null;
+                long now = clock.millis();
+                try {
+                    es.create(new Entry(c.id(), id, et, gt, infoResource, et.equals("local") ? null : resource, md,
+                            null, null, null, 0, null, now, now, p.user() == null ? null : p.user().id(), null).withGraph(graph, now));
+                } catch (taskrunner.store.Conflict madeElsewhere) { // through another server a moment ago
+                    if (given != null && !given.isEmpty() || attempt == 10) throw exists(location);
+                    continue; // a number of our own choosing: memory knows the other one now, take the next
+                }
+                return LastModified.stamp(Response.json(201, Map.of("entryId", id)).header("Location", location), now);
             }
-            Map<String, Object> md = metadataOf(body.replace("_newId", id));
-            Map<String, Object> graph = et.equals("local") && GraphResource.holds(gt) ? graphOf(body.replace("_newId", id)) : null;
-            long now = clock.millis();
-            es.put(new Entry(c.id(), id, et, gt, infoResource, et.equals("local") ? null : resource, md,
-                    null, null, null, 0, null, now, now, p.user() == null ? null : p.user().id(), null).withGraph(graph, now));
-            return LastModified.stamp(Response.json(201, Map.of("entryId", id)).header("Location", location), now);
         }
     }
 

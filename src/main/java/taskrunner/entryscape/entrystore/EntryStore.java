@@ -183,6 +183,16 @@ public final class EntryStore {
         store.put(Context.KIND, c.id(), c);
     }
 
+    /** A new context, only where none of its id exists ({@link Store#create}). */
+    public void createContext(Context c) throws IOException {
+        store.create(Context.KIND, c.id(), c);
+    }
+
+    /** A new entry, only where none of its id exists in its context ({@link Store#create}). */
+    public void create(Entry e) throws IOException {
+        store.create(Entry.KIND, e.key(), e);
+    }
+
     public void put(Entry e) throws IOException {
         store.put(Entry.KIND, e.key(), e);
     }
